@@ -1,0 +1,7 @@
+"""``python -m carbon_kepler_mcp`` runs the command line."""
+
+import sys
+
+from carbon_kepler_mcp.cli import main
+
+sys.exit(main())

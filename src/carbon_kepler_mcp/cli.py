@@ -1,0 +1,286 @@
+"""The ``carbon-kepler-mcp`` command: serve MCP, answer one question, or run the demo exporter.
+
+Exit codes: 0 ok · 1 unexpected failure · 2 configuration or argument error · 3 not found · 4 metrics
+source failed. Output for people goes to stdout; logs and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import anyio
+from pydantic import BaseModel, ValidationError
+
+from carbon_kepler_mcp import render
+from carbon_kepler_mcp._version import __version__
+from carbon_kepler_mcp.errors import (
+    CarbonKeplerError,
+    ConfigError,
+    InvalidArgumentError,
+    NotFoundError,
+    SourceError,
+)
+from carbon_kepler_mcp.models import OptimizationType
+from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.service import ALL_OPTIMIZATIONS, CarbonService, ServiceConfig
+from carbon_kepler_mcp.settings import Settings
+from carbon_kepler_mcp.sources import build_source
+
+logger = logging.getLogger("carbon_kepler_mcp")
+T = TypeVar("T", bound=BaseModel)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_SOURCE = 0, 1, 2, 3, 4
+
+
+def service_config(settings: Settings) -> ServiceConfig:
+    """The use-case configuration from the settings."""
+    return ServiceConfig(
+        default_region=settings.default_region,
+        pue_standard=settings.pue_standard,
+        pue=settings.pue,
+        node_pue=settings.node_pue,
+        korea_intensity_override_g_per_kwh=settings.korea_carbon_intensity_g_per_kwh,
+        korea_pue_target_override=settings.korea_pue_target,
+        electricity_price_usd_per_kwh=settings.electricity_price_usd_per_kwh,
+    )
+
+
+def build_service(settings: Settings) -> CarbonService:
+    """The service with the source and reference data the settings ask for."""
+    reference = load_reference_data(settings.data_dir)
+    source = build_source(settings)
+    service = CarbonService(source, reference, service_config(settings))
+    # Fail on a bad PUE standard or region at start-up, not at the first tool call.
+    service.standard(settings.pue_standard)
+    service.region(settings.default_region)
+    return service
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("metrics source")
+    group.add_argument("--demo", action="store_true", help="use the built-in demo cluster")
+    group.add_argument(
+        "--kepler-endpoint",
+        metavar="URL[,URL...]",
+        help="Kepler /metrics URL(s), comma-separated (env KEPLER_ENDPOINT)",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr (-vv: debug)")
+
+
+def _question_options(parser: argparse.ArgumentParser, *, workload: bool = True) -> None:
+    if workload:
+        parser.add_argument("workload", help="workload name: pod, Deployment, StatefulSet, DaemonSet, Job or CronJob")
+    parser.add_argument("-n", "--namespace", default="default", help="Kubernetes namespace (default: default)")
+    parser.add_argument("--json", action="store_true", help="print the tool's exact structured result as JSON")
+    parser.add_argument("--language", "--lang", choices=("en", "ko"), default="en", help="language of the text")
+    _source_options(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="carbon-kepler-mcp",
+        description="Carbon emissions and compliance of Kubernetes workloads from Kepler power metrics.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the MCP server (stdio for desktop hosts, or Streamable HTTP)")
+    serve.add_argument("--transport", choices=("stdio", "http"), help="default: stdio (env MCP_TRANSPORT)")
+    serve.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="HTTP port (default 8000)")
+    _source_options(serve)
+
+    assess = sub.add_parser("assess", help="assess one workload against a standard")
+    _question_options(assess)
+    assess.add_argument("--standard", default="KR_CARBON_2050", help="standard code (default KR_CARBON_2050)")
+    assess.add_argument("--region", help="region code (default ap-northeast-2)")
+
+    compare = sub.add_parser("compare", help="compare emissions before and after optimisations")
+    _question_options(compare)
+    compare.add_argument(
+        "--optimization",
+        "-o",
+        action="append",
+        choices=ALL_OPTIMIZATIONS,
+        help="repeat for several (default: all four)",
+    )
+    compare.add_argument("--standard", default="KR_CARBON_2050")
+    compare.add_argument("--region")
+    compare.add_argument("--target-region", help="region for regional_migration (default: the cleanest)")
+    compare.add_argument("--target-pue", type=float, help="PUE for pue_improvement (default: the PUE standard's)")
+    compare.add_argument("--rightsizing-percent", type=float, help="your estimate of power saved by right-sizing, %%")
+    compare.add_argument("--batch-hours", type=float, default=4.0, help="run length for temporal_shift (hours)")
+
+    listing = sub.add_parser("list", help="list a namespace's workloads by compliance")
+    _question_options(listing, workload=False)
+    listing.add_argument("--standard", default="KR_CARBON_2050")
+    listing.add_argument("--region")
+    listing.add_argument("--status", choices=("COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE"))
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--cursor")
+
+    regions = sub.add_parser("regions", help="compare a workload's emissions across regions")
+    _question_options(regions)
+    regions.add_argument("--current-region")
+    regions.add_argument("--compare", help="comma-separated regions (default: all known)")
+
+    schedule = sub.add_parser("schedule", help="find the lowest-carbon start time in the next 24 h")
+    _question_options(schedule)
+    schedule.add_argument("--duration", type=float, default=4.0, help="run length in hours (default 4)")
+    schedule.add_argument("--region")
+
+    demo = sub.add_parser("demo-cluster", help="run the demo cluster's Kepler-compatible exporter")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=28282)
+    demo.add_argument("-v", "--verbose", action="count", default=0)
+    return parser
+
+
+def _setup_logging(verbosity: int, default: str = "WARNING") -> None:
+    level = {0: default, 1: "INFO"}.get(verbosity, "DEBUG")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if getattr(args, "demo", False):
+        overrides["source"] = "demo"
+    if getattr(args, "kepler_endpoint", None):
+        overrides["kepler_endpoints"] = args.kepler_endpoint
+        overrides.setdefault("source", "kepler")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+
+
+async def _ask(settings: Settings, question: Callable[[CarbonService], Awaitable[T]]) -> T:
+    service = build_service(settings)
+    try:
+        return await question(service)
+    finally:
+        await service.aclose()
+
+
+def _run_question(args: argparse.Namespace, question: Callable[[CarbonService], Awaitable[T]]) -> int:
+    settings = _settings(args)
+    result = anyio.run(_ask, settings, question)
+    if args.json:
+        print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(render.text(result))
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = _settings(args, transport=args.transport, host=args.host, port=args.port)
+    _setup_logging(args.verbose, default=settings.log_level)
+    from carbon_kepler_mcp.server import build_server
+
+    service = build_service(settings)
+    server = build_server(service)
+    if settings.transport == "stdio":
+        logger.info("serving MCP over stdio (metrics: %s)", service.source.description)
+        server.run("stdio")
+    else:
+        logger.warning(
+            "serving MCP Streamable HTTP at http://%s:%d/mcp (metrics: %s)",
+            settings.host,
+            settings.port,
+            service.source.description,
+        )
+        server.run("streamable-http", host=settings.host, port=settings.port, streamable_http_path="/mcp")
+    return EXIT_OK
+
+
+def _demo_cluster(args: argparse.Namespace) -> int:
+    import time
+
+    from carbon_kepler_mcp.demo import default_cluster, serve_forever
+    from carbon_kepler_mcp.sources.demo import DEMO_UPTIME_SECONDS
+
+    _setup_logging(args.verbose, default="INFO")
+    cluster = default_cluster(epoch=time.time() - DEMO_UPTIME_SECONDS)
+    print(f"demo Kepler exporter on http://{args.host}:{args.port}/metrics (Ctrl-C to stop)", file=sys.stderr)
+    serve_forever(cluster, args.host, args.port)
+    return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command: str = args.command
+    if command == "serve":
+        return _serve(args)
+    if command == "demo-cluster":
+        return _demo_cluster(args)
+    _setup_logging(args.verbose)
+    lang = args.language
+    if command == "assess":
+        return _run_question(args, lambda s: s.assess(args.workload, args.namespace, args.standard, args.region, lang))
+    if command == "compare":
+        chosen: Sequence[OptimizationType] = args.optimization or ALL_OPTIMIZATIONS
+        return _run_question(
+            args,
+            lambda s: s.compare(
+                args.workload,
+                args.namespace,
+                chosen,
+                args.standard,
+                args.region,
+                lang,
+                target_region=args.target_region,
+                target_pue=args.target_pue,
+                rightsizing_reduction_percent=args.rightsizing_percent,
+                batch_duration_hours=args.batch_hours,
+            ),
+        )
+    if command == "list":
+        return _run_question(
+            args,
+            lambda s: s.list_workloads(
+                args.namespace, args.standard, args.status, args.region, lang, limit=args.limit, cursor=args.cursor
+            ),
+        )
+    if command == "regions":
+        others = [c.strip() for c in args.compare.split(",") if c.strip()] if args.compare else None
+        return _run_question(
+            args, lambda s: s.regional_comparison(args.workload, args.namespace, args.current_region, others, lang)
+        )
+    if command == "schedule":
+        return _run_question(
+            args, lambda s: s.schedule(args.workload, args.namespace, args.duration, args.region, lang)
+        )
+    raise AssertionError(f"unhandled command {command}")  # pragma: no cover - argparse rejects others
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``carbon-kepler-mcp`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (ConfigError, InvalidArgumentError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SOURCE
+    except CarbonKeplerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

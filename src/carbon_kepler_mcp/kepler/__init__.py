@@ -1,0 +1,1 @@
+"""Reading Kepler: its metric names, a fast exposition parser and typed readings."""

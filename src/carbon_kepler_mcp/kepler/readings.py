@@ -1,0 +1,328 @@
+"""From parsed Kepler samples to typed readings: pods and nodes with IT power and energy.
+
+This is where Kepler's semantics are applied, once:
+
+* **Zones overlap.** ``core`` and ``uncore`` are inside ``package``; ``dram`` is separate; ``psys``/
+  ``platform`` covers the whole platform. IT power without double counting is ``package + dram``; without a
+  package zone, ``core + uncore + dram``; with only a platform zone, the platform zone (:func:`it_total`).
+* **State.** Current power counts only ``state="running"`` series; ``terminated`` series (finished pods
+  Kepler still exports) keep their energy but draw no power.
+* **Generations.** Current Kepler (≥0.10) exports watts gauges; legacy Kepler (0.7) exports only counters,
+  so its power is the counters' rate between two scrapes (:func:`legacy_readings`), with counter resets
+  (Kepler restarts) handled as Prometheus ``rate()`` does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.kepler.parser import Sample
+from carbon_kepler_mcp.kepler.schema import Generation
+
+
+@dataclass(frozen=True, slots=True)
+class PodReading:
+    """One pod series set as Kepler reports it (one pod UID, one node, one state)."""
+
+    namespace: str
+    name: str
+    uid: str
+    node: str
+    state: str
+    power_watts: float
+    """IT power now (package + dram, see :func:`it_total`); 0 for terminated pods."""
+    energy_joules: float
+    """IT energy Kepler has counted for this pod since it started being tracked."""
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    endpoint: str
+
+    @property
+    def running(self) -> bool:
+        """Whether the series is a running pod's (terminated pods keep series with power 0)."""
+        return self.state == schema.STATE_RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class NodeReading:
+    """A node's power as Kepler reports it."""
+
+    name: str
+    power_watts: float
+    """Total IT power of the node (active + idle), zones combined by :func:`it_total`."""
+    active_power_watts: float | None
+    idle_power_watts: float | None
+    usage_ratio: float | None
+    zones: tuple[str, ...]
+    endpoint: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointReadings:
+    """What one Kepler endpoint contributed."""
+
+    endpoint: str
+    generation: Generation
+    pods: tuple[PodReading, ...]
+    nodes: tuple[NodeReading, ...]
+    kepler_version: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+
+def it_total(zones: Mapping[str, float]) -> float:
+    """IT power or energy of one series set, without counting a zone twice.
+
+    ``package + dram`` when a package zone exists (``core``/``uncore`` are inside ``package``);
+    otherwise ``core + uncore + dram``; a ``psys``/``platform`` zone alone stands for the whole platform.
+    """
+    if schema.ZONE_PACKAGE in zones:
+        return zones[schema.ZONE_PACKAGE] + zones.get(schema.ZONE_DRAM, 0.0)
+    parts = (schema.ZONE_CORE, schema.ZONE_UNCORE, schema.ZONE_DRAM)
+    if any(zone in zones for zone in parts):
+        return sum(zones.get(zone, 0.0) for zone in parts)
+    for zone in (schema.ZONE_PSYS, schema.ZONE_PLATFORM):
+        if zone in zones:
+            return zones[zone]
+    return 0.0
+
+
+def detect_generation(samples: Iterable[Sample]) -> Generation | None:
+    """Which Kepler generation produced the samples, or None when there is no Kepler series at all."""
+    legacy = False
+    for sample in samples:
+        if sample.name in schema.CURRENT_FAMILIES:
+            return "current"
+        if sample.name in schema.LEGACY_FAMILIES:
+            legacy = True
+    return "legacy" if legacy else None
+
+
+def _finite(value: float) -> float:
+    # Kepler can export NaN for a zone it failed to read; such a value counts as absent, not as 0 W.
+    return value if value == value and value not in (float("inf"), float("-inf")) else 0.0
+
+
+def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadings:
+    """Readings from one current-generation (Kepler ≥0.10) scrape."""
+    pod_watts: dict[tuple[str, str, str, str, str], dict[str, float]] = defaultdict(dict)
+    pod_joules: dict[tuple[str, str, str, str, str], dict[str, float]] = defaultdict(dict)
+    node_watts: dict[str, dict[str, float]] = defaultdict(dict)
+    node_active: dict[str, dict[str, float]] = defaultdict(dict)
+    node_idle: dict[str, dict[str, float]] = defaultdict(dict)
+    usage: dict[str, float] = {}
+    version: str | None = None
+    warnings: list[str] = []
+    skipped_unknown_state = 0
+    for sample in samples:
+        name, labels = sample.name, sample.labels
+        if name == schema.POD_WATTS or name == schema.POD_JOULES:
+            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+                skipped_unknown_state += 1
+                continue
+            key = (
+                labels.get(schema.L_POD_NAMESPACE, ""),
+                labels.get(schema.L_POD_NAME, ""),
+                labels.get(schema.L_POD_ID, ""),
+                labels.get(schema.L_NODE_NAME, ""),
+                state,
+            )
+            target = pod_watts if name == schema.POD_WATTS else pod_joules
+            zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+            target[key][zone] = target[key].get(zone, 0.0) + _finite(sample.value)
+        elif name in (schema.NODE_WATTS, schema.NODE_ACTIVE_WATTS, schema.NODE_IDLE_WATTS):
+            node = labels.get(schema.L_NODE_NAME, "")
+            zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+            target_node = {schema.NODE_WATTS: node_watts, schema.NODE_ACTIVE_WATTS: node_active}.get(name, node_idle)
+            # Several RAPL domains (sockets) export the same zone with different ``path`` labels: add them.
+            target_node[node][zone] = target_node[node].get(zone, 0.0) + _finite(sample.value)
+        elif name == schema.NODE_USAGE_RATIO:
+            usage[labels.get(schema.L_NODE_NAME, "")] = _finite(sample.value)
+        elif name == schema.BUILD_INFO:
+            version = labels.get("version") or version
+    if skipped_unknown_state:
+        warnings.append(f"{endpoint}: skipped {skipped_unknown_state} pod series with an unknown state label")
+
+    pods: list[PodReading] = []
+    for key in pod_joules.keys() | pod_watts.keys():
+        namespace, pod, uid, node, state = key
+        if not namespace or not pod:
+            continue
+        zones_w = pod_watts.get(key, {})
+        zones_j = pod_joules.get(key, {})
+        running = state == schema.STATE_RUNNING
+        pods.append(
+            PodReading(
+                namespace=namespace,
+                name=pod,
+                uid=uid,
+                node=node,
+                state=state,
+                power_watts=it_total(zones_w) if running else 0.0,
+                energy_joules=it_total(zones_j),
+                zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
+                zone_energy_joules=dict(zones_j),
+                endpoint=endpoint,
+            )
+        )
+    nodes = [
+        NodeReading(
+            name=node,
+            power_watts=it_total(zones),
+            active_power_watts=it_total(node_active[node]) if node in node_active else None,
+            idle_power_watts=it_total(node_idle[node]) if node in node_idle else None,
+            usage_ratio=usage.get(node),
+            zones=tuple(sorted(zones)),
+            endpoint=endpoint,
+        )
+        for node, zones in node_watts.items()
+    ]
+    return EndpointReadings(
+        endpoint=endpoint,
+        generation="current",
+        pods=tuple(sorted(pods, key=lambda p: (p.namespace, p.name, p.state, p.uid))),
+        nodes=tuple(sorted(nodes, key=lambda n: n.name)),
+        kepler_version=version,
+        warnings=tuple(warnings),
+    )
+
+
+_LegacyKey = tuple[str, str, str]  # namespace, pod, zone
+
+
+def _legacy_pod_zones(samples: Iterable[Sample]) -> dict[_LegacyKey, float]:
+    """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc)."""
+    totals: dict[_LegacyKey, float] = defaultdict(float)
+    for sample in samples:
+        zone = schema.LEGACY_ZONE_FAMILIES.get(sample.name)
+        if zone is None:
+            continue
+        labels = sample.labels
+        if labels.get(schema.L_LEGACY_MODE, "dynamic") != "dynamic":
+            continue
+        namespace = labels.get(schema.L_LEGACY_NAMESPACE, "")
+        pod = labels.get(schema.L_LEGACY_POD, "")
+        if namespace and pod:
+            totals[(namespace, pod, zone)] += _finite(sample.value)
+    return totals
+
+
+def _legacy_node(samples: Iterable[Sample]) -> tuple[str, dict[str, float]]:
+    zones: dict[str, float] = defaultdict(float)
+    name = ""
+    families = {
+        schema.LEGACY_NODE_PACKAGE_JOULES: schema.ZONE_PACKAGE,
+        schema.LEGACY_NODE_DRAM_JOULES: schema.ZONE_DRAM,
+        schema.LEGACY_NODE_PLATFORM_JOULES: schema.ZONE_PLATFORM,
+    }
+    for sample in samples:
+        zone = families.get(sample.name)
+        if zone is None:
+            continue
+        name = sample.labels.get(schema.L_LEGACY_INSTANCE, name)
+        zones[zone] += _finite(sample.value)
+    return name, zones
+
+
+def _rate(before: float, after: float, seconds: float) -> float:
+    # Prometheus rate() semantics: a counter that went down was reset (Kepler restarted), so everything
+    # counted after the reset is the increase.
+    increase = after - before if after >= before else after
+    return increase / seconds
+
+
+def legacy_readings(
+    earlier: Sequence[Sample], later: Sequence[Sample], seconds_between: float, endpoint: str
+) -> EndpointReadings:
+    """Readings from two legacy (Kepler 0.7) scrapes of one endpoint, ``seconds_between`` apart.
+
+    Power is the rate of the counters between the scrapes. Pods present only in the later scrape get
+    their whole counter as increase (they started in between); pods gone from the later scrape are
+    reported as terminated with their last energy.
+    """
+    if seconds_between <= 0:
+        raise ValueError("seconds_between must be positive")
+    before = _legacy_pod_zones(earlier)
+    after = _legacy_pod_zones(later)
+    node_name, node_before = _legacy_node(earlier)
+    later_node_name, node_after = _legacy_node(later)
+    node_name = later_node_name or node_name or endpoint
+
+    per_pod_w: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    per_pod_j: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    resets = 0
+    for (namespace, pod, zone), value in after.items():
+        previous = before.get((namespace, pod, zone), 0.0)
+        if value < previous:
+            resets += 1
+        per_pod_w[(namespace, pod)][zone] = _rate(previous, value, seconds_between)
+        per_pod_j[(namespace, pod)][zone] = value
+    gone: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for (namespace, pod, zone), value in before.items():
+        if (namespace, pod) not in per_pod_j:
+            gone[(namespace, pod)][zone] = value
+
+    pods = [
+        PodReading(
+            namespace=namespace,
+            name=pod,
+            uid="",
+            node=node_name,
+            state=schema.STATE_RUNNING,
+            power_watts=it_total(per_pod_w[(namespace, pod)]),
+            energy_joules=it_total(zones_j),
+            zone_power_watts=dict(per_pod_w[(namespace, pod)]),
+            zone_energy_joules=dict(zones_j),
+            endpoint=endpoint,
+        )
+        for (namespace, pod), zones_j in per_pod_j.items()
+    ]
+    pods.extend(
+        PodReading(
+            namespace=namespace,
+            name=pod,
+            uid="",
+            node=node_name,
+            state=schema.STATE_TERMINATED,
+            power_watts=0.0,
+            energy_joules=it_total(zones_j),
+            zone_power_watts=dict.fromkeys(zones_j, 0.0),
+            zone_energy_joules=dict(zones_j),
+            endpoint=endpoint,
+        )
+        for (namespace, pod), zones_j in gone.items()
+    )
+    node_zones_w = {
+        zone: _rate(node_before.get(zone, 0.0), value, seconds_between) for zone, value in node_after.items()
+    }
+    nodes = (
+        (
+            NodeReading(
+                name=node_name,
+                power_watts=it_total(node_zones_w),
+                active_power_watts=None,
+                idle_power_watts=None,
+                usage_ratio=None,
+                zones=tuple(sorted(node_zones_w)),
+                endpoint=endpoint,
+            ),
+        )
+        if node_zones_w
+        else ()
+    )
+    warnings: list[str] = []
+    if resets:
+        warnings.append(
+            f"{endpoint}: {resets} counters went down between two scrapes (Kepler restarted?); "
+            "their increase was counted from the reset, as Prometheus rate() does"
+        )
+    return EndpointReadings(
+        endpoint=endpoint,
+        generation="legacy",
+        pods=tuple(sorted(pods, key=lambda p: (p.namespace, p.name, p.state))),
+        nodes=nodes,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,118 @@
+"""What Kepler exports: metric and label names, per Kepler generation.
+
+Kepler (github.com/sustainable-computing-io/kepler) has two generations in the field:
+
+* **current** (0.10 and later): zone-labelled counters ``*_cpu_joules_total`` and gauges ``*_cpu_watts``
+  for node, container, pod, process and VM, with a ``state`` label (``running``/``terminated``) on
+  workload series and a constant ``node_name`` label;
+* **legacy** (0.7.x): one counter per component (``kepler_container_package_joules_total`` ...), labelled
+  ``container_namespace``/``pod_name``/``mode``, and no watts gauges at all.
+
+The names below are the whole contract with Kepler: a rename upstream touches only this module.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Generation = Literal["current", "legacy"]
+
+# --- current generation (0.10+) -------------------------------------------------------------------
+
+POD_JOULES: Final = "kepler_pod_cpu_joules_total"
+POD_WATTS: Final = "kepler_pod_cpu_watts"
+CONTAINER_JOULES: Final = "kepler_container_cpu_joules_total"
+CONTAINER_WATTS: Final = "kepler_container_cpu_watts"
+NODE_JOULES: Final = "kepler_node_cpu_joules_total"
+NODE_WATTS: Final = "kepler_node_cpu_watts"
+NODE_ACTIVE_WATTS: Final = "kepler_node_cpu_active_watts"
+NODE_IDLE_WATTS: Final = "kepler_node_cpu_idle_watts"
+NODE_ACTIVE_JOULES: Final = "kepler_node_cpu_active_joules_total"
+NODE_IDLE_JOULES: Final = "kepler_node_cpu_idle_joules_total"
+NODE_USAGE_RATIO: Final = "kepler_node_cpu_usage_ratio"
+NODE_CPU_INFO: Final = "kepler_node_cpu_info"
+BUILD_INFO: Final = "kepler_build_info"
+
+CURRENT_FAMILIES: Final = frozenset(
+    {
+        POD_JOULES,
+        POD_WATTS,
+        NODE_JOULES,
+        NODE_WATTS,
+        NODE_ACTIVE_WATTS,
+        NODE_IDLE_WATTS,
+        NODE_ACTIVE_JOULES,
+        NODE_IDLE_JOULES,
+        NODE_USAGE_RATIO,
+        BUILD_INFO,
+    }
+)
+"""Sample names the server reads from a current-generation scrape (process/container/VM are skipped)."""
+
+# labels (current)
+L_POD_ID: Final = "pod_id"
+L_POD_NAME: Final = "pod_name"
+L_POD_NAMESPACE: Final = "pod_namespace"
+L_STATE: Final = "state"
+L_ZONE: Final = "zone"
+L_NODE_NAME: Final = "node_name"
+L_PATH: Final = "path"
+
+STATE_RUNNING: Final = "running"
+STATE_TERMINATED: Final = "terminated"
+
+# RAPL zones. ``core`` and ``uncore`` are parts of ``package``; ``dram`` is separate; ``psys``/``platform``
+# (where present) already covers the whole platform and must not be added to the others.
+ZONE_PACKAGE: Final = "package"
+ZONE_CORE: Final = "core"
+ZONE_UNCORE: Final = "uncore"
+ZONE_DRAM: Final = "dram"
+ZONE_PSYS: Final = "psys"
+ZONE_PLATFORM: Final = "platform"
+KNOWN_ZONES: Final = frozenset({ZONE_PACKAGE, ZONE_CORE, ZONE_UNCORE, ZONE_DRAM, ZONE_PSYS, ZONE_PLATFORM})
+
+# --- legacy generation (0.7.x) --------------------------------------------------------------------
+
+LEGACY_CONTAINER_TOTAL_JOULES: Final = "kepler_container_joules_total"
+LEGACY_CONTAINER_PACKAGE_JOULES: Final = "kepler_container_package_joules_total"
+LEGACY_CONTAINER_DRAM_JOULES: Final = "kepler_container_dram_joules_total"
+LEGACY_CONTAINER_CORE_JOULES: Final = "kepler_container_core_joules_total"
+LEGACY_CONTAINER_UNCORE_JOULES: Final = "kepler_container_uncore_joules_total"
+LEGACY_CONTAINER_OTHER_JOULES: Final = "kepler_container_other_joules_total"
+LEGACY_CONTAINER_GPU_JOULES: Final = "kepler_container_gpu_joules_total"
+LEGACY_CONTAINER_PLATFORM_JOULES: Final = "kepler_container_platform_joules_total"
+LEGACY_NODE_PACKAGE_JOULES: Final = "kepler_node_package_joules_total"
+LEGACY_NODE_DRAM_JOULES: Final = "kepler_node_dram_joules_total"
+LEGACY_NODE_PLATFORM_JOULES: Final = "kepler_node_platform_joules_total"
+
+LEGACY_ZONE_FAMILIES: Final = {
+    LEGACY_CONTAINER_PACKAGE_JOULES: ZONE_PACKAGE,
+    LEGACY_CONTAINER_DRAM_JOULES: ZONE_DRAM,
+    LEGACY_CONTAINER_CORE_JOULES: ZONE_CORE,
+    LEGACY_CONTAINER_UNCORE_JOULES: ZONE_UNCORE,
+}
+"""Legacy per-component container counters and the zone each one corresponds to."""
+
+LEGACY_FAMILIES: Final = frozenset(
+    {
+        LEGACY_CONTAINER_TOTAL_JOULES,
+        *LEGACY_ZONE_FAMILIES,
+        LEGACY_CONTAINER_OTHER_JOULES,
+        LEGACY_CONTAINER_GPU_JOULES,
+        LEGACY_CONTAINER_PLATFORM_JOULES,
+        LEGACY_NODE_PACKAGE_JOULES,
+        LEGACY_NODE_DRAM_JOULES,
+        LEGACY_NODE_PLATFORM_JOULES,
+    }
+)
+
+# labels (legacy)
+L_LEGACY_NAMESPACE: Final = "container_namespace"
+L_LEGACY_POD: Final = "pod_name"
+L_LEGACY_CONTAINER: Final = "container_name"
+L_LEGACY_CONTAINER_ID: Final = "container_id"
+L_LEGACY_MODE: Final = "mode"
+L_LEGACY_INSTANCE: Final = "instance"
+
+ALL_FAMILIES: Final = CURRENT_FAMILIES | LEGACY_FAMILIES
+"""Every sample name the server reads, whatever the generation."""

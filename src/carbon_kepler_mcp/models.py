@@ -1,0 +1,313 @@
+"""The structured results every adapter returns (MCP output schemas, CLI ``--json``, REST bodies).
+
+Field names of the original design are kept (``grid_carbon_intensity_gCO2eq_kWh`` ...); new fields carry
+their unit in the name. Every figure's provenance travels in ``provenance`` and ``data_source``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
+
+Status = Literal["COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE"]
+Language = Literal["en", "ko"]
+OptimizationType = Literal["temporal_shift", "resource_rightsizing", "regional_migration", "pue_improvement"]
+PueSource = Literal["operator_node_setting", "operator_setting", "source_facility", "region_default"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class DataSourceInfo(_Model):
+    """Where the power figures come from."""
+
+    kind: str = Field(description="'kepler' (direct scrape) or 'demo' (built-in demo cluster)")
+    is_demo: bool = Field(description="True when the figures come from the built-in demo cluster, not a real one")
+    description: str = Field(description="Endpoints read (credentials removed)")
+    kepler_generation: str = Field(description="'current' (Kepler >=0.10), 'legacy' (0.7) or 'mixed'")
+    kepler_versions: list[str] = Field(description="Versions reported by kepler_build_info")
+    power_method: str = Field(description="How power was obtained from Kepler's series")
+    scraped_at: str = Field(description="When the metrics were read (ISO 8601, UTC)")
+    warnings: list[str] = Field(description="Partial data, endpoints down, counter resets, ...")
+
+
+class StandardInfo(_Model):
+    """A standard and what it really is."""
+
+    code: str
+    name: str
+    name_ko: str
+    kind: str = Field(description="carbon_intensity | pue | not_assessable | informational")
+    legal_status: str = Field(
+        description="statutory | statutory_reporting | voluntary | target | benchmark | design_standard"
+    )
+    legal_status_note: str
+    metric: str | None
+    limit: float | None
+    limit_unit: str | None
+    effective_from: str | None
+
+
+class PueDetail(_Model):
+    """The PUE used and where it came from."""
+
+    value: float = Field(description="Power-weighted PUE of the workload's pods")
+    source: PueSource = Field(description="Which setting or default supplied it")
+    detail: str
+    per_node: dict[str, float] = Field(description="PUE applied to each node the workload runs on")
+    operator_supplied: bool = Field(description="False when a default stands in for your facility's real PUE")
+
+
+class PodFigures(_Model):
+    """One pod's share of a workload."""
+
+    pod: str
+    node: str
+    state: str
+    power_watts: float
+    pue: float
+    emissions_gCO2eq_hour: float
+    energy_joules: float = Field(description="IT energy Kepler counted for this pod so far")
+
+
+class Optimization(_Model):
+    """One recommendation, quantified where the data allows."""
+
+    type: OptimizationType
+    rank: int = Field(description="1 = largest estimated reduction; unquantified ones come last")
+    title: str
+    description: str
+    quantified: bool = Field(description="False when the data needed for a number is missing")
+    estimated_reduction_percent: float | None
+    estimated_savings_gCO2eq_hour: float | None
+    estimated_savings_kgCO2eq_month: float | None
+    data_basis: str = Field(description="What the estimate rests on (and how reliable that is)")
+    changes_compliance_status: bool = Field(description="Whether applying it alone would change the status")
+
+
+class AssessmentResult(_Model):
+    """Compliance assessment of one workload."""
+
+    workload: str
+    namespace: str
+    standard: str
+    status: Status
+    current_power_watts: float = Field(description="IT power of the workload's running pods (Kepler), W")
+    grid_carbon_intensity_gCO2eq_kWh: float
+    estimated_workload_intensity_gCO2eq_kWh: float = Field(description="grid intensity × PUE")
+    pue: float
+    pue_status: Status
+    carbon_emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
+    recommendation: str
+    optimizations: list[Optimization]
+    timestamp: str
+    region: str
+    language: Language
+    workload_kind: str
+    resolution: str = Field(description="How the name was resolved to pods")
+    pods: list[PodFigures]
+    facility_power_watts: float
+    monthly_emissions_kgCO2eq: float
+    target_intensity_gCO2eq_kWh: float | None
+    gap_percent: float | None = Field(description="(intensity − target) / target × 100; positive = over")
+    standard_detail: StandardInfo
+    pue_standard: StandardInfo
+    pue_target: float | None
+    pue_detail: PueDetail
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class OptimizationImpact(_Model):
+    """The effect of one optimisation in a comparison."""
+
+    type: OptimizationType
+    quantified: bool
+    reduction_percent: float | None
+    affects_intensity: bool = Field(description="Whether it changes the effective intensity the status is judged on")
+    parameters: dict[str, str | float | None]
+    data_basis: str
+    note: str
+
+
+class ComparisonResult(_Model):
+    """Current vs optimised emissions of one workload."""
+
+    workload: str
+    namespace: str
+    standard: str
+    region: str
+    current_emissions_gCO2eq_hour: float
+    optimized_emissions_gCO2eq_hour: float
+    current_status: Status
+    optimized_status: Status
+    reduction_percent: float = Field(description="1 − Π(1 − rᵢ) over the quantified optimisations, in %")
+    estimated_cost_savings_usd_month: float
+    implementation_steps: list[str]
+    current_monthly_kgCO2eq: float
+    optimized_monthly_kgCO2eq: float
+    current_intensity_gCO2eq_kWh: float
+    optimized_intensity_gCO2eq_kWh: float
+    impacts: list[OptimizationImpact]
+    combination_method: str
+    language: Language
+    timestamp: str
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class WorkloadSummary(_Model):
+    """One workload in a namespace listing."""
+
+    workload: str
+    kind: str
+    pods: int
+    running_pods: int
+    power_watts: float
+    pue: float
+    intensity_gCO2eq_kWh: float
+    emissions_gCO2eq_hour: float
+    monthly_emissions_kgCO2eq: float
+    status: Status
+
+
+class WorkloadListResult(_Model):
+    """Workloads of a namespace by compliance, highest emissions first."""
+
+    namespace: str
+    standard: str
+    region: str
+    status_filter: Status | None
+    total_workloads: int = Field(description="Workloads in the namespace before the status filter")
+    compliant_count: int
+    non_compliant_count: int
+    not_assessable_count: int
+    matching_count: int = Field(description="Workloads matching the status filter")
+    workloads: list[WorkloadSummary]
+    omitted_count: int = Field(description="Matching workloads left out of this page")
+    next_cursor: str | None = Field(description="Pass as cursor to get the next page")
+    total_power_watts: float
+    total_emissions_gCO2eq_hour: float
+    grid_carbon_intensity_gCO2eq_kWh: float
+    summary: str
+    language: Language
+    timestamp: str
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class RegionFigures(_Model):
+    """A workload's figures if it ran in one region."""
+
+    region: str
+    name: str
+    name_ko: str
+    country: str
+    grid_carbon_intensity_gCO2eq_kWh: float = Field(description="Comparison basis (same for every region)")
+    effective_intensity_gCO2eq_kWh: float
+    emissions_gCO2eq_hour: float
+    monthly_emissions_kgCO2eq: float
+    savings_percent: float = Field(description="Versus the current region; negative = worse")
+    is_current: bool
+    intensity_provenance: Provenance
+
+
+class RegionalComparisonResult(_Model):
+    """The same workload in other regions, on one consistent intensity basis."""
+
+    workload: str
+    namespace: str
+    current_region: str
+    power_watts: float
+    pue: float
+    comparison_basis: str
+    comparisons: list[RegionFigures]
+    best_region: str
+    best_region_savings_percent: float
+    migration_recommendation: str
+    data_residency: list[str]
+    language: Language
+    timestamp: str
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class ScheduleWindow(_Model):
+    """A run window and its average grid intensity."""
+
+    start: str = Field(description="ISO 8601 with the region's local UTC offset")
+    end: str
+    average_intensity_gCO2eq_kWh: float
+    emissions_gCO2eq: float = Field(description="The workload's power × PUE × average intensity × duration")
+
+
+class HourlyIntensity(_Model):
+    """One hour of the intensity series used for the search."""
+
+    start: str
+    intensity_gCO2eq_kWh: float
+
+
+class ScheduleResult(_Model):
+    """When to run a workload for the lowest average grid intensity."""
+
+    workload: str
+    namespace: str
+    region: str
+    timezone: str
+    duration_hours: float
+    current_window_start: str
+    current_window_end: str
+    optimal_window_start: str
+    optimal_window_end: str
+    current_intensity_gCO2eq_kWh: float
+    optimal_intensity_gCO2eq_kWh: float
+    reduction_percent: float
+    recommendation: str
+    current_window: ScheduleWindow
+    optimal_window: ScheduleWindow
+    tied_optimal_windows: list[ScheduleWindow] = Field(description="Every window with the minimal average (CASDK)")
+    cleanest_hours: list[str]
+    dirtiest_hours: list[str]
+    power_watts: float
+    pue: float
+    intensity_series: list[HourlyIntensity]
+    method: str
+    language: Language
+    timestamp: str
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class PodMetrics(_Model):
+    """The ``workload-metrics://{namespace}/{pod}`` resource."""
+
+    namespace: str
+    pod: str
+    node: str
+    state: str
+    cpu_watts: float = Field(description="CPU package (or core+uncore) power, W")
+    dram_watts: float
+    total_watts: float = Field(description="IT power without double counting: package + dram")
+    joules: float = Field(description="IT energy Kepler counted for this pod so far")
+    zone_watts: dict[str, float]
+    zone_joules: dict[str, float]
+    cpu_usage_ratio: float | None = Field(description="The node's CPU usage ratio (Kepler exports no per-pod ratio)")
+    timestamp: str
+    collection_method: str
+    data_source: DataSourceInfo
+    is_demo: bool

@@ -1,0 +1,157 @@
+"""The one settings object.
+
+Every setting is read from the environment (prefix ``CARBON_KEPLER_``) or from the command line, and the
+names of the original design (``KEPLER_ENDPOINT``, ``KOREA_CARBON_INTENSITY``, ``KOREA_PUE_TARGET``,
+``MCP_TRANSPORT``) keep working as aliases. Only the composition roots (``cli``, ``server``) read it;
+lower modules receive plain arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SourceKind = Literal["auto", "kepler", "demo"]
+Transport = Literal["stdio", "http"]
+
+
+def _env(name: str, *aliases: str) -> AliasChoices:
+    return AliasChoices(name, f"CARBON_KEPLER_{name.upper()}", *aliases)
+
+
+class Settings(BaseSettings):
+    """carbon-kepler-mcp settings. See the README's settings table for the environment names."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CARBON_KEPLER_",
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    # --- where the metrics come from ---------------------------------------------------------------
+    source: SourceKind = Field(default="auto", validation_alias=_env("source"))
+    """``kepler`` scrapes ``kepler_endpoints``; ``demo`` starts the built-in demo cluster; ``auto`` picks
+    ``kepler`` when endpoints are set and otherwise refuses (it never falls back to the demo silently)."""
+
+    kepler_endpoints: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias=_env("kepler_endpoints", "KEPLER_ENDPOINT")
+    )
+    """Kepler ``/metrics`` URLs, comma-separated in the environment (one per node for a DaemonSet)."""
+
+    kepler_ca_bundle: Path | None = Field(default=None, validation_alias=_env("kepler_ca_bundle"))
+    """PEM file of CA certificates to verify HTTPS endpoints (default: the OS trust store)."""
+
+    kepler_bearer_token: SecretStr | None = Field(default=None, validation_alias=_env("kepler_bearer_token"))
+    """Bearer token sent to the endpoints (e.g. behind kube-rbac-proxy). Never logged."""
+
+    kepler_bearer_token_file: Path | None = Field(default=None, validation_alias=_env("kepler_bearer_token_file"))
+    """File holding the bearer token (re-read on each scrape, so rotated service-account tokens work)."""
+
+    kepler_insecure_skip_verify: bool = Field(default=False, validation_alias=_env("kepler_insecure_skip_verify"))
+    """Skip TLS verification. Opt-in only, for lab clusters with self-signed certificates."""
+
+    scrape_timeout_seconds: float = Field(default=10.0, gt=0, le=300, validation_alias=_env("scrape_timeout_seconds"))
+    """Seconds to wait for one endpoint. Kepler answers in well under a second; 10 s tolerates busy nodes."""
+
+    scrape_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, validation_alias=_env("scrape_max_bytes")
+    )
+    """Largest body accepted from one endpoint. A 40,000-sample scrape is about 10 MiB; 64 MiB leaves room."""
+
+    cache_ttl_seconds: float = Field(default=60.0, ge=0, le=3600, validation_alias=_env("cache_ttl_seconds"))
+    """How long a scrape is reused. Kepler refreshes its metrics every few seconds; 60 s keeps tool calls
+    consistent with each other inside one conversation and spares the exporters. 0 disables the cache."""
+
+    legacy_rate_interval_seconds: float = Field(
+        default=5.0, gt=0, le=120, validation_alias=_env("legacy_rate_interval_seconds")
+    )
+    """Kepler 0.7 exports no watts gauges, so power is the counters' rate between two scrapes this far apart
+    (when no earlier scrape is cached). Kepler 0.7 updates its counters every 3 s by default."""
+
+    # --- the numbers ---------------------------------------------------------------------------------
+    korea_carbon_intensity_g_per_kwh: float | None = Field(
+        default=None, gt=0, le=2000, validation_alias=_env("korea_carbon_intensity_g_per_kwh", "KOREA_CARBON_INTENSITY")
+    )
+    """Override of the Korean grid factor (default: the official 417.3 gCO2eq/kWh for 2023). Reported as an
+    operator override in every answer's provenance."""
+
+    korea_pue_target: float | None = Field(
+        default=None, ge=1.0, le=5.0, validation_alias=_env("korea_pue_target", "KOREA_PUE_TARGET")
+    )
+    """Override of the KR_PUE_GREEN_DC limit (default 1.4, the Green DC full-score band)."""
+
+    pue: float | None = Field(default=None, ge=1.0, le=5.0, validation_alias=_env("pue"))
+    """Your facility's PUE, applied to every node. Without it the region's cited cloud default is used and
+    every answer says so."""
+
+    node_pue: dict[str, float] = Field(default_factory=dict, validation_alias=_env("node_pue"))
+    """Per-node PUE as JSON (``{"gpu-node-1": 1.6}``), for clusters spanning facilities. Wins over ``pue``."""
+
+    pue_standard: str = Field(default="KR_PUE_GREEN_DC", validation_alias=_env("pue_standard"))
+    """The PUE standard ``pue_status`` is judged against."""
+
+    default_region: str = Field(default="ap-northeast-2", validation_alias=_env("default_region"))
+    """Region used when a tool call names none."""
+
+    electricity_price_usd_per_kwh: float = Field(
+        default=0.10, ge=0, le=10, validation_alias=_env("electricity_price_usd_per_kwh")
+    )
+    """Price used for cost estimates. An assumption, not a cited tariff: set your own."""
+
+    data_dir: Path | None = Field(default=None, validation_alias=_env("data_dir"))
+    """Directory with replacement ``regions.toml`` / ``standards.toml`` / ``profiles.toml`` (e.g. a ConfigMap)."""
+
+    # --- serving -------------------------------------------------------------------------------------
+    transport: Transport = Field(default="stdio", validation_alias=_env("transport", "MCP_TRANSPORT"))
+    """``stdio`` for desktop hosts, ``http`` for Streamable HTTP at ``/mcp``."""
+
+    host: str = Field(default="127.0.0.1", validation_alias=_env("host"))
+    """Address the HTTP transport binds. Loopback unless told otherwise."""
+
+    port: int = Field(default=8000, ge=0, le=65535, validation_alias=_env("port"))
+    """Port of the HTTP transport."""
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("log_level"))
+    """Log level. Logs always go to stderr."""
+
+    @field_validator("kepler_endpoints", mode="before")
+    @classmethod
+    def _split_endpoints(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("kepler_endpoints")
+    @classmethod
+    def _check_endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"Kepler endpoint {url!r} must start with http:// or https://")
+        return value
+
+    @field_validator("transport", mode="before")
+    @classmethod
+    def _transport_names(cls, value: Any) -> Any:
+        # The original design used "sse" and "streamable-http"; SSE is deprecated by the MCP spec, so both
+        # now mean the Streamable HTTP transport.
+        if isinstance(value, str) and value.lower() in {"sse", "streamable-http", "streamable_http"}:
+            return "http"
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("node_pue")
+    @classmethod
+    def _check_node_pue(cls, value: dict[str, float]) -> dict[str, float]:
+        for node, pue in value.items():
+            if not 1.0 <= pue <= 5.0:
+                raise ValueError(f"PUE of node {node!r} is {pue}; a PUE is between 1.0 and 5.0")
+        return value
+
+    @model_validator(mode="after")
+    def _check_token(self) -> Settings:
+        if self.kepler_bearer_token is not None and self.kepler_bearer_token_file is not None:
+            raise ValueError("set kepler_bearer_token or kepler_bearer_token_file, not both")
+        return self

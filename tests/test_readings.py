@@ -1,0 +1,109 @@
+"""Kepler semantics: zones, states and both metric generations, on golden scrapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from carbon_kepler_mcp.kepler.parser import parse_exposition
+from carbon_kepler_mcp.kepler.readings import current_readings, detect_generation, it_total, legacy_readings
+from carbon_kepler_mcp.kepler.schema import ALL_FAMILIES
+from tests.conftest import fixture_text
+
+
+def _current():
+    return current_readings(parse_exposition(fixture_text("kepler_current.prom"), ALL_FAMILIES), "golden")
+
+
+def test_core_and_uncore_are_not_added_to_package() -> None:
+    assert it_total({"package": 25.0, "core": 17.5, "uncore": 2.5, "dram": 5.0}) == 30.0
+
+
+def test_without_a_package_zone_core_uncore_and_dram_are_added() -> None:
+    assert it_total({"core": 10.0, "uncore": 2.0, "dram": 3.0}) == 15.0
+
+
+def test_a_platform_zone_alone_stands_for_the_whole_platform() -> None:
+    assert it_total({"psys": 42.0}) == 42.0
+
+
+def test_the_current_generation_golden_scrape_is_detected_as_current() -> None:
+    samples = parse_exposition(fixture_text("kepler_current.prom"), ALL_FAMILIES)
+    assert detect_generation(samples) == "current"
+
+
+def test_current_pod_power_is_package_plus_dram_of_running_series() -> None:
+    readings = _current()
+    web = next(p for p in readings.pods if p.name == "web-app-7d9f8b6c5-kx2vq")
+    assert web.state == "running"
+    assert web.power_watts == 25 + 5
+    assert web.energy_joules == 90000 + 18000
+    assert web.node == "worker-1"
+    assert web.namespace == "production"
+
+
+def test_terminated_series_keep_their_energy_but_draw_no_power() -> None:
+    readings = _current()
+    done = next(p for p in readings.pods if p.name == "report-29113920-q7w4z")
+    assert done.state == "terminated"
+    assert not done.running
+    assert done.power_watts == 0
+    assert done.energy_joules == 5000 + 1000
+
+
+def test_process_series_are_skipped_and_node_series_are_read() -> None:
+    readings = _current()
+    assert {p.name for p in readings.pods} == {
+        "web-app-7d9f8b6c5-kx2vq",
+        "report-29113920-q7w4z",
+        "report-29115360-b5n8d",
+    }
+    (node,) = readings.nodes
+    assert node.name == "worker-1"
+    assert node.power_watts == 100 + 20
+    assert node.active_power_watts == 40 + 6
+    assert node.idle_power_watts == 60 + 14
+    assert node.usage_ratio == 0.25
+    assert readings.kepler_version == "v0.11.2"
+
+
+def _legacy():
+    t0 = parse_exposition(fixture_text("kepler_legacy_t0.prom"), ALL_FAMILIES)
+    t1 = parse_exposition(fixture_text("kepler_legacy_t1.prom"), ALL_FAMILIES)
+    assert detect_generation(t0) == "legacy"
+    return legacy_readings(t0, t1, 10.0, "golden-legacy")
+
+
+def test_legacy_pod_power_is_the_rate_of_dynamic_package_and_dram_counters_over_containers() -> None:
+    web = next(p for p in _legacy().pods if p.name == "web-app-7d9f8b6c5-kx2vq")
+    # nginx +100 J package, sidecar +20 J package, nginx +10 J dram; idle mode and core excluded; 10 s apart
+    assert web.power_watts == pytest.approx((100 + 20 + 10) / 10)
+    assert web.namespace == "production"
+    assert web.node == "legacy-node-1"
+
+
+def test_a_legacy_counter_reset_counts_the_increase_from_the_reset_and_warns() -> None:
+    readings = _legacy()
+    batch = next(p for p in readings.pods if p.name == "report-29113920-q7w4z")
+    assert batch.power_watts == pytest.approx((3000 + 400) / 10)
+    assert any("went down" in w for w in readings.warnings)
+
+
+def test_a_legacy_pod_gone_from_the_later_scrape_is_terminated_and_a_new_one_is_running() -> None:
+    readings = _legacy()
+    redis = next(p for p in readings.pods if p.name == "redis-0")
+    assert redis.state == "terminated"
+    assert redis.power_watts == 0
+    new = next(p for p in readings.pods if p.name == "new-pod")
+    assert new.power_watts == pytest.approx(50 / 10)
+
+
+def test_legacy_node_power_is_the_rate_of_node_counters() -> None:
+    (node,) = _legacy().nodes
+    assert node.name == "legacy-node-1"
+    # package (dynamic + idle) +500 +600, dram +100 +200, over 10 s
+    assert node.power_watts == pytest.approx((500 + 600 + 100 + 200) / 10)
+
+
+def test_legacy_readings_refuse_a_non_positive_interval() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        legacy_readings([], [], 0.0, "x")
