@@ -33,9 +33,7 @@ def fixture_text(name: str) -> str:
 @pytest.fixture
 async def demo_service() -> AsyncIterator[CarbonService]:
     """The service over the built-in demo cluster, its clock fixed at a spring evening in Seoul."""
-    service = CarbonService(
-        DemoSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_EVENING_KST
-    )
+    service = CarbonService(DemoSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_EVENING_KST)
     try:
         yield service
     finally:

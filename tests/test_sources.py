@@ -41,7 +41,9 @@ def _source(handler: httpx2.MockTransport, **kwargs: object) -> KeplerSource:
 
 
 def _serving(text: str, status: int = 200, content_type: str = "text/plain") -> httpx2.MockTransport:
-    return httpx2.MockTransport(lambda request: httpx2.Response(status, text=text, headers={"content-type": content_type}))
+    return httpx2.MockTransport(
+        lambda request: httpx2.Response(status, text=text, headers={"content-type": content_type})
+    )
 
 
 async def test_a_current_scrape_becomes_a_snapshot_with_pods_and_nodes() -> None:
@@ -137,7 +139,7 @@ async def test_an_html_page_is_not_taken_for_metrics() -> None:
 
 
 async def test_a_scrape_without_kepler_series_is_an_empty_scrape() -> None:
-    source = _source(_serving("# TYPE up gauge\nup 1\nnode_cpu_seconds_total{cpu=\"0\"} 12\n"))
+    source = _source(_serving('# TYPE up gauge\nup 1\nnode_cpu_seconds_total{cpu="0"} 12\n'))
     with pytest.raises(EmptyScrapeError, match="no kepler_"):
         await source.snapshot()
     await source.aclose()
@@ -226,7 +228,9 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )

@@ -192,7 +192,7 @@ class WorkloadListResult(_Model):
     not_assessable_count: int
     matching_count: int = Field(description="Workloads matching the status filter")
     workloads: list[WorkloadSummary]
-    omitted_count: int = Field(description="Matching workloads left out of this page")
+    omitted_count: int = Field(description="Matching workloads after this page (fetch them with next_cursor)")
     next_cursor: str | None = Field(description="Pass as cursor to get the next page")
     total_power_watts: float
     total_emissions_gCO2eq_hour: float

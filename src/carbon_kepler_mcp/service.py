@@ -894,7 +894,7 @@ class CarbonService:
             not_assessable_count=counts["NOT_ASSESSABLE"],
             matching_count=len(matching),
             workloads=page,
-            omitted_count=len(matching) - len(page),
+            omitted_count=len(matching) - next_offset,
             next_cursor=str(next_offset) if next_offset < len(matching) else None,
             total_power_watts=_r(total_power),
             total_emissions_gCO2eq_hour=_r(total_emissions),

@@ -494,8 +494,9 @@ def _resolve_exact_pod(name: str, pods: Collection[str], owners: Mapping[str, Wo
     note = f"{safe_repr(name)} is the name of a pod; only that pod is counted"
     if others:
         note += (
-            f". {_plural(len(others), 'other pod')} ({_show_pods(others)}) look like the pods of a controller "
-            f"also named {safe_repr(name)}; they are not included"
+            f". {_plural(len(others), 'other pod')} ({_show_pods(others)}) {'looks' if len(others) == 1 else 'look'} "
+            "like the pods of a controller "
+            f"also named {safe_repr(name)}; {'it is' if len(others) == 1 else 'they are'} not included"
         )
     return ResolvedWorkload(name=name, kind="Pod", pods=(name,), method="exact-pod", note=note)
 

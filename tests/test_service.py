@@ -1,0 +1,245 @@
+"""The use cases against hand-computed figures on the demo cluster (see demo/cluster.py's table)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from carbon_kepler_mcp.errors import (
+    AmbiguousWorkloadError,
+    InvalidArgumentError,
+    InvalidNameError,
+    UnknownNamespaceError,
+    UnknownRegionError,
+    UnknownStandardError,
+    UnknownWorkloadError,
+)
+from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.sources.demo import DemoSource
+from tests.conftest import SPRING_EVENING_KST, SPRING_NOON_KST
+
+pytestmark = pytest.mark.anyio
+
+# Demo inputs, written out by hand from the demo cluster's table: two training pods of 165 W package +
+# 28 W dram on the GPU node (facility PUE 1.6); web-app = 3 pods of 11 W + 2 W on the CPU nodes (PUE 1.25).
+TRAINING_WATTS = 2 * (165 + 28)
+WEB_WATTS = 3 * (11 + 2)
+KOREA_FACTOR = 417.3
+GREEN_DC_PUE = 1.4
+
+
+async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_hand(demo_service: CarbonService) -> None:
+    result = await demo_service.assess("ml-training-job", "ai-team")
+    assert result.current_power_watts == TRAINING_WATTS
+    assert result.pue == 1.6
+    assert result.grid_carbon_intensity_gCO2eq_kWh == KOREA_FACTOR
+    assert result.estimated_workload_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.6, abs=1e-3)
+    assert result.carbon_emissions_gCO2eq_hour == pytest.approx(TRAINING_WATTS / 1000 * 1.6 * KOREA_FACTOR, abs=1e-3)
+    assert result.monthly_emissions_kgCO2eq == pytest.approx(
+        TRAINING_WATTS / 1000 * 1.6 * KOREA_FACTOR * 730 / 1000, abs=1e-3
+    )
+    assert result.target_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * GREEN_DC_PUE, abs=1e-6)
+    assert result.status == "NON_COMPLIANT"  # 667.68 > 584.22
+    assert result.pue_status == "NON_COMPLIANT"  # 1.6 > 1.4
+    assert result.workload_kind == "Job"
+    assert sorted(p.pod for p in result.pods) == ["ml-training-job-r9t4m", "ml-training-job-x7k2p"]
+    assert result.pue_detail.source == "source_facility"
+    assert not result.pue_detail.operator_supplied
+
+
+async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: CarbonService) -> None:
+    result = await demo_service.assess("web-app", "production")
+    assert result.current_power_watts == WEB_WATTS
+    assert result.workload_kind == "Deployment"
+    assert result.estimated_workload_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.25, abs=1e-3)
+    assert result.status == "COMPLIANT"
+    assert result.pue_status == "COMPLIANT"
+
+
+async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_come_last(
+    demo_service: CarbonService,
+) -> None:
+    result = await demo_service.assess("ml-training-job", "ai-team")
+    quantified = [o for o in result.optimizations if o.quantified]
+    reductions = [o.estimated_reduction_percent or 0.0 for o in quantified]
+    assert reductions == sorted(reductions, reverse=True)
+    assert [o.rank for o in result.optimizations] == list(range(1, len(result.optimizations) + 1))
+    last = result.optimizations[-1]
+    assert last.type == "resource_rightsizing" and not last.quantified
+    assert "kube_pod_container_resource_requests" in last.data_basis
+    pue = next(o for o in result.optimizations if o.type == "pue_improvement")
+    assert pue.estimated_reduction_percent == pytest.approx((1 - GREEN_DC_PUE / 1.6) * 100, abs=0.01)
+    assert pue.changes_compliance_status  # 417.3 × 1.4 = 584.22 is exactly the limit
+    migration = next(o for o in result.optimizations if o.type == "regional_migration")
+    assert migration.estimated_reduction_percent == pytest.approx((1 - 21 / 423) * 100, abs=0.01)
+    assert "PIPA" in migration.description
+
+
+async def test_a_terminated_pod_adds_no_power(demo_service: CarbonService) -> None:
+    result = await demo_service.assess("nightly-report", "batch")
+    states = {p.pod: p.state for p in result.pods}
+    assert sorted(states.values()) == ["running", "terminated"]
+    assert result.current_power_watts == 38 + 6
+    assert result.workload_kind == "CronJob"
+
+
+async def test_operator_pue_settings_win_over_the_demo_facility_and_are_reported() -> None:
+    service = CarbonService(
+        DemoSource(),
+        load_reference_data(),
+        ServiceConfig(pue=1.3, node_pue={"kr-seoul-gpu-1": 1.15}),
+        clock=lambda: SPRING_EVENING_KST,
+    )
+    try:
+        training = await service.assess("ml-training-job", "ai-team")
+        web = await service.assess("web-app", "production")
+    finally:
+        await service.aclose()
+    assert training.pue == 1.15 and training.pue_detail.source == "operator_node_setting"
+    assert training.pue_detail.operator_supplied
+    assert training.status == "COMPLIANT"
+    assert web.pue == 1.3 and web.pue_detail.source == "operator_setting"
+
+
+async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
+    service = CarbonService(
+        DemoSource(),
+        load_reference_data(),
+        ServiceConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
+        clock=lambda: SPRING_EVENING_KST,
+    )
+    try:
+        result = await service.assess("ml-training-job", "ai-team")
+    finally:
+        await service.aclose()
+    assert result.grid_carbon_intensity_gCO2eq_kWh == 424.0
+    assert "KOREA_CARBON_INTENSITY" in result.provenance["grid_carbon_intensity"].publisher
+    assert result.pue_target == 1.7
+    assert result.pue_status == "COMPLIANT"
+
+
+async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(demo_service: CarbonService) -> None:
+    germany = await demo_service.assess("web-app", "production", standard="DE_ENEFG_NEW_DC")
+    assert germany.status == "NON_COMPLIANT"  # 1.25 > 1.2
+    assert germany.standard_detail.legal_status == "statutory"
+    energy_star = await demo_service.assess("web-app", "production", standard="US_EPA_ENERGY_STAR")
+    assert energy_star.status == "NOT_ASSESSABLE"
+    assert "cannot be assessed" in energy_star.recommendation
+
+
+async def test_compare_reports_current_and_optimised_status_and_cost(demo_service: CarbonService) -> None:
+    result = await demo_service.compare(
+        "ml-training-job", "ai-team", ["pue_improvement", "resource_rightsizing"], rightsizing_reduction_percent=20
+    )
+    assert result.current_status == "NON_COMPLIANT"
+    assert result.optimized_status == "COMPLIANT"  # PUE 1.4: 417.3 × 1.4 = limit
+    expected = 1 - (1 - (1 - 1.4 / 1.6)) * (1 - 0.20)
+    assert result.reduction_percent == pytest.approx(expected * 100, abs=0.01)
+    facility_kwh_now = TRAINING_WATTS / 1000 * 1.6 * 730
+    facility_kwh_after = TRAINING_WATTS * 0.8 / 1000 * 1.4 * 730
+    assert result.estimated_cost_savings_usd_month == pytest.approx(
+        (facility_kwh_now - facility_kwh_after) * 0.10, abs=0.01
+    )
+
+
+async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_service: CarbonService) -> None:
+    result = await demo_service.compare("web-app", "production", ["resource_rightsizing"])
+    (impact,) = result.impacts
+    assert not impact.quantified and impact.reduction_percent is None
+    assert result.reduction_percent == 0
+    assert result.optimized_emissions_gCO2eq_hour == result.current_emissions_gCO2eq_hour
+
+
+async def test_list_paginates_without_losing_or_repeating_workloads(demo_service: CarbonService) -> None:
+    full = await demo_service.list_workloads("production")
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = await demo_service.list_workloads("production", limit=1, cursor=cursor)
+        seen += [w.workload for w in page.workloads]
+        cursor = page.next_cursor
+        if cursor is None:
+            assert page.omitted_count == 0
+            break
+        assert page.omitted_count == full.matching_count - len(seen)
+    assert seen == [w.workload for w in full.workloads]
+
+
+async def test_list_filters_by_status(demo_service: CarbonService) -> None:
+    result = await demo_service.list_workloads("ai-team", status_filter="NON_COMPLIANT")
+    assert [w.workload for w in result.workloads] == ["ml-training-job"]
+    assert result.total_workloads == 2 and result.matching_count == 1
+
+
+async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_evening(demo_service: CarbonService) -> None:
+    result = await demo_service.schedule("nightly-report", "batch", duration_hours=2)
+    # From 20:00 KST the cleanest 2 h start in the next 24 h is around midday (spring multipliers 0.74 at 12h).
+    start = datetime.fromisoformat(result.optimal_window_start)
+    assert start.utcoffset() is not None and start.utcoffset().total_seconds() == 9 * 3600  # type: ignore[union-attr]
+    assert 10 <= start.hour <= 13
+    assert result.reduction_percent > 10
+    assert result.provenance["hourly_profile"].synthetic  # type: ignore[union-attr]
+    assert len(result.intensity_series) == 24
+
+
+async def test_at_spring_noon_the_best_window_is_now() -> None:
+    service = CarbonService(DemoSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_NOON_KST)
+    try:
+        result = await service.schedule("nightly-report", "batch", duration_hours=1)
+    finally:
+        await service.aclose()
+    assert result.optimal_window_start == result.current_window_start
+    assert result.reduction_percent == 0
+    assert result.recommendation.startswith("Run now")
+
+
+async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_service: CarbonService) -> None:
+    result = await demo_service.schedule("nightly-report", "batch", duration_hours=3, region="eu-west-1")
+    assert result.reduction_percent == 0
+    assert any("No hourly intensity data" in n for n in result.notes)
+    assert result.timezone == "Europe/Dublin"
+
+
+@pytest.mark.parametrize("hours", [0, 0.1, 24.5, 1000, float("nan")])
+async def test_duration_out_of_range_is_refused(demo_service: CarbonService, hours: float) -> None:
+    with pytest.raises(InvalidArgumentError, match="duration_hours"):
+        await demo_service.schedule("nightly-report", "batch", duration_hours=hours)
+
+
+Call = Callable[[CarbonService], Awaitable[object]]
+
+BAD_INPUT: list[tuple[Call, type[Exception]]] = [
+    (lambda s: s.assess("web", "production"), UnknownWorkloadError),
+    (lambda s: s.assess("web-app", "nope"), UnknownNamespaceError),
+    (lambda s: s.assess('x"} or vector(1) #', "production"), InvalidNameError),
+    (lambda s: s.assess("web-app", "Production"), InvalidNameError),
+    (lambda s: s.assess("web-app", "production", standard="NOPE"), UnknownStandardError),
+    (lambda s: s.assess("web-app", "production", region="xx-nowhere-9"), UnknownRegionError),
+    (lambda s: s.list_workloads("production", limit=0), InvalidArgumentError),
+    (lambda s: s.compare("web-app", "production", []), InvalidArgumentError),
+    (lambda s: s.compare("web-app", "production", target_pue=0.5), InvalidArgumentError),
+]
+
+
+@pytest.mark.parametrize(("call", "error"), BAD_INPUT)
+async def test_bad_input_gives_a_clear_error(demo_service: CarbonService, call: Call, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        await call(demo_service)
+
+
+async def test_web_does_not_match_web_app_and_lists_near_matches(demo_service: CarbonService) -> None:
+    with pytest.raises(UnknownWorkloadError) as info:
+        await demo_service.assess("web", "production")
+    assert "web-app" in info.value.suggestions
+
+
+def test_ambiguous_workloads_are_an_error_type() -> None:
+    assert issubclass(AmbiguousWorkloadError, Exception)
+
+
+async def test_timestamps_come_from_the_injected_clock(demo_service: CarbonService) -> None:
+    result = await demo_service.assess("web-app", "production")
+    assert datetime.fromisoformat(result.timestamp) == SPRING_EVENING_KST.astimezone(UTC)
