@@ -159,7 +159,7 @@ class _Parse:
         """Parse the run of lines [start, stop) of the family `name`; split it around escaped lines."""
         lines = self.lines
         chunk = "\n".join(lines[start:stop])
-        if True:
+        if "\\" not in chunk:
             self.flush_plain(start, stop, name, chunk)
             return
         for index in range(start, stop):
