@@ -267,6 +267,12 @@ def test_lines_of_one_family_with_different_label_names_keep_their_own_names() -
     ]
 
 
+def test_the_first_malformed_line_is_the_one_reported() -> None:
+    text = 'a{x="1"} 1\na{x="2"} two\na{x="3"} 3\n1a{x="4"} 4\n'
+    with pytest.raises(MetricsParseError, match="line 2: invalid value 'two'"):
+        parse_exposition(text)
+
+
 def test_a_malformed_line_of_a_wanted_family_raises_even_when_names_are_given() -> None:
     text = 'kepler_process_cpu_watts{pid="1 2\nkepler_pod_cpu_watts{pod_name="a} 1\n'
     with pytest.raises(MetricsParseError, match="line 2: unterminated value of label 'pod_name'"):

@@ -118,7 +118,12 @@ class _Parse:
                 prefix = line[:brace]
                 name = decisions.get(prefix)
                 if name is None:
-                    name = self.classify(index, prefix)
+                    try:
+                        name = self.classify(index, prefix)
+                    except MetricsParseError:
+                        if run_name:  # report the first malformed line: it may be in the run before
+                            self.flush(run_start, index, run_name)
+                        raise
                 if name == run_name:
                     continue  # the run goes on, or an unwanted line while not in a run
             else:
