@@ -112,3 +112,34 @@ def test_the_console_script_runs_as_a_module_without_stdin() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["non_compliant_count"] == 1
+
+
+@pytest.mark.slow
+def test_demo_cluster_serves_kepler_metrics_on_its_own(tmp_path: object) -> None:
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carbon_kepler_mcp", "demo-cluster", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+                    body = response.read().decode()
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert "kepler_pod_cpu_watts{" in body
+        assert 'pod_name="ml-training-job-x7k2p"' in body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -407,13 +407,16 @@ def expositions(draw: st.DrawFn) -> str:
     return newline.join(lines) + (newline if draw(st.booleans()) else "")
 
 
-@settings(max_examples=200, deadline=None)
+PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
 @given(expositions())
 def test_random_expositions_parse_exactly_like_prometheus_client(text: str) -> None:
     assert keys(parse_exposition(text)) == keys(oracle(text))
 
 
-@settings(max_examples=200, deadline=None)
+@PROPERTY_SETTINGS
 @given(expositions(), st.sets(metric_names, max_size=4))
 def test_the_names_filter_equals_filtering_the_unfiltered_result(text: str, names: set[str]) -> None:
     everything = parse_exposition(text)
@@ -422,7 +425,7 @@ def test_the_names_filter_equals_filtering_the_unfiltered_result(text: str, name
     assert keys(parse_exposition(text, names)) == keys(s for s in everything if s.name in names)
 
 
-@settings(max_examples=200, deadline=None)
+@PROPERTY_SETTINGS
 @given(st.lists(st.tuples(label_values, label_values), min_size=1, max_size=30))
 def test_any_label_value_survives_escaping_in_a_long_run(pairs: list[tuple[str, str]]) -> None:
     text = "".join(f'kepler_pod_cpu_watts{{pod_name="{escape(a)}",zone="{escape(b)}"}} 1\n' for a, b in pairs)

@@ -221,3 +221,20 @@ async def test_the_workload_metrics_resource_reports_zones_without_double_counti
 async def test_a_missing_pod_resource_is_a_not_found_error(client: Client) -> None:
     with pytest.raises(MCPError):
         await client.read_resource("workload-metrics://production/no-such-pod")
+
+
+async def test_a_down_metrics_source_is_a_readable_tool_error_not_a_crash() -> None:
+    import socket
+
+    from carbon_kepler_mcp.reference import load_reference_data
+    from carbon_kepler_mcp.sources import KeplerSource
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    service = CarbonService(KeplerSource([f"http://127.0.0.1:{port}/metrics"]), load_reference_data())
+    async with Client(build_server(service)) as client:
+        result = await client.call_tool("list_workloads_by_compliance", {"namespace": "production"})
+    assert result.is_error
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    assert "cannot connect to Kepler endpoint" in text and "kepler-system" in text

@@ -10,10 +10,12 @@ When some endpoints fail and others answer, the snapshot carries a warning namin
 
 from __future__ import annotations
 
+import gc
 import logging
 import ssl
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,6 +109,8 @@ class KeplerSource:
         self._wall_clock = wall_clock
         self._is_demo = is_demo
         self._facilities = dict(facilities or {})
+        if not any(url.startswith("https://") for url in self._endpoints):
+            verify = False  # no TLS at all: skip building an SSL context (about 20 ms per client)
         self._client = httpx2.AsyncClient(
             verify=verify,
             timeout=httpx2.Timeout(timeout_seconds),
@@ -225,7 +229,8 @@ class KeplerSource:
     async def _read_endpoint(self, url: str) -> tuple[list[Sample], float]:
         text = await self._fetch(url)
         started = self._clock()
-        samples = parse_exposition(text, schema.ALL_FAMILIES, source=redact_url(url))
+        with _gc_paused():
+            samples = parse_exposition(text, schema.ALL_FAMILIES, source=redact_url(url))
         return samples, started
 
     async def _endpoint_readings(self, url: str) -> EndpointReadings:
@@ -238,7 +243,8 @@ class KeplerSource:
                 "finished starting up (Kepler exports pod series once it has seen processes)?"
             )
         if generation == "current":
-            return current_readings(samples, shown)
+            with _gc_paused():
+                return current_readings(samples, shown)
         previous = self._last_legacy.get(url)
         if previous is None or at - previous.monotonic > max(self._ttl, self._legacy_interval) * 4:
             # Kepler 0.7 has no watts gauges: take a second scrape to measure the counters' rate.
@@ -290,6 +296,23 @@ class KeplerSource:
             kepler_versions=sorted({r.kepler_version for r in readings if r.kepler_version}),
             facilities=self._facilities,
         )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building tens of thousands of acyclic objects.
+
+    Parsing a 40,000-sample scrape allocates ~30,000 dicts and tuples; each allocation burst triggers full
+    collections that find nothing (the objects hold no reference cycles) and cost a quarter of the parse.
+    Reference counting still frees everything; the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _root_message(exc: BaseException) -> str:
