@@ -14,7 +14,7 @@ import gc
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -299,7 +299,7 @@ class KeplerSource:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def _gc_paused() -> Generator[None]:
     """Pause the cyclic garbage collector while building tens of thousands of acyclic objects.
 
     Parsing a 40,000-sample scrape allocates ~30,000 dicts and tuples; each allocation burst triggers full
