@@ -79,13 +79,13 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class _Grid:
+class Grid:
     value: float
     provenance: Provenance
 
 
 @dataclass(frozen=True, slots=True)
-class _Workload:
+class WorkloadPods:
     resolved: ResolvedWorkload
     pods: tuple[PodReading, ...]
 
@@ -95,7 +95,7 @@ class _Workload:
 
 
 @dataclass(frozen=True, slots=True)
-class _Figures:
+class Figures:
     power_watts: float
     pue: float
     pue_detail: PueDetail
@@ -153,7 +153,7 @@ class CarbonService:
             standard = standard.model_copy(update={"limit": limit})
         return standard
 
-    def grid(self, region: Region) -> _Grid:
+    def grid(self, region: Region) -> Grid:
         """The grid intensity used for compliance figures in a region, with its provenance."""
         shipped = region.compliance_intensity
         override = self.config.korea_intensity_override_g_per_kwh
@@ -166,8 +166,8 @@ class CarbonService:
                     "notes": f"replaces the official {shipped.value} gCO2eq/kWh ({shipped.year}) shipped with the server",
                 }
             )
-            return _Grid(override, provenance)
-        return _Grid(shipped.value, shipped)
+            return Grid(override, provenance)
+        return Grid(shipped.value, shipped)
 
     @staticmethod
     def standard_info(standard: Standard) -> StandardInfo:
@@ -201,7 +201,7 @@ class CarbonService:
             warnings=list(snapshot.warnings),
         )
 
-    def _power_provenance(self, snapshot: Snapshot, power_watts: float) -> Provenance:
+    def power_provenance(self, snapshot: Snapshot, power_watts: float) -> Provenance:
         return Provenance(
             value=_r(power_watts),
             unit="W",
@@ -217,7 +217,7 @@ class CarbonService:
             notes="Kepler attributes only the active share of node power to pods; idle power is not included",
         )
 
-    def _node_pue(self, snapshot: Snapshot, node: str, region: Region) -> tuple[float, PueSource, str]:
+    def node_pue(self, snapshot: Snapshot, node: str, region: Region) -> tuple[float, PueSource, str]:
         if node in self.config.node_pue:
             return self.config.node_pue[node], "operator_node_setting", f"CARBON_KEPLER_NODE_PUE[{node}]"
         if self.config.pue is not None:
@@ -228,7 +228,7 @@ class CarbonService:
         default = region.default_pue
         return default.value, "region_default", f"{default.publisher}: {default.basis}"
 
-    def _figures(self, snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float) -> _Figures:
+    def figures_for(self, snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float) -> Figures:
         loads: list[tuple[float, float]] = []
         per_node: dict[str, float] = {}
         sources: set[PueSource] = set()
@@ -236,7 +236,7 @@ class CarbonService:
         per_pod: list[PodFigures] = []
         emissions = 0.0
         for pod in pods:
-            pue, source, detail = self._node_pue(snapshot, pod.node, region)
+            pue, source, detail = self.node_pue(snapshot, pod.node, region)
             per_node[pod.node] = pue
             sources.add(source)
             details.add(detail)
@@ -292,7 +292,7 @@ class CarbonService:
                 not_for_reporting=weakest == "source_facility",
             )
         power = sum(p.power_watts for p in pods if p.running)
-        return _Figures(
+        return Figures(
             power_watts=power,
             pue=pue,
             pue_detail=detail,
@@ -302,13 +302,13 @@ class CarbonService:
         )
 
     @staticmethod
-    def _evaluate(standard: Standard, *, intensity: float, pue: float) -> Status:
+    def evaluate(standard: Standard, *, intensity: float, pue: float) -> Status:
         if standard.limit is None or standard.kind not in ("carbon_intensity", "pue"):
             return "NOT_ASSESSABLE"
         value = intensity if standard.kind == "carbon_intensity" else pue
         return "COMPLIANT" if value <= standard.limit.value + 1e-9 else "NON_COMPLIANT"
 
-    def _namespace_pods(self, snapshot: Snapshot, namespace: str) -> tuple[PodReading, ...]:
+    def namespace_pods(self, snapshot: Snapshot, namespace: str) -> tuple[PodReading, ...]:
         pods = snapshot.pods_in(namespace)
         if not pods:
             known = snapshot.namespaces
@@ -322,15 +322,15 @@ class CarbonService:
             )
         return pods
 
-    def _workload(self, snapshot: Snapshot, name: str, namespace: str) -> _Workload:
+    def workload_pods(self, snapshot: Snapshot, name: str, namespace: str) -> WorkloadPods:
         namespace = validate_namespace(namespace)
         name = validate_object_name(name)
-        pods = self._namespace_pods(snapshot, namespace)
+        pods = self.namespace_pods(snapshot, namespace)
         resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}))
         members = set(resolved.pods)
-        return _Workload(resolved, tuple(p for p in pods if p.name in members))
+        return WorkloadPods(resolved, tuple(p for p in pods if p.name in members))
 
-    def _notes(self, snapshot: Snapshot, figures: _Figures, language: Language) -> list[str]:
+    def standard_notes(self, snapshot: Snapshot, figures: Figures, language: Language) -> list[str]:
         notes: list[str] = []
         if snapshot.is_demo:
             notes.append(
@@ -374,12 +374,12 @@ class CarbonService:
         reg = self.region(region)
         pue_std = self.standard(self.config.pue_standard)
         snapshot = await self.source.snapshot()
-        wl = self._workload(snapshot, workload, namespace)
+        wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
-        figures = self._figures(snapshot, wl.pods, reg, grid.value)
+        figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
         intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
-        status = self._evaluate(std, intensity=intensity, pue=figures.pue)
-        pue_status = self._evaluate(pue_std, intensity=intensity, pue=figures.pue)
+        status = self.evaluate(std, intensity=intensity, pue=figures.pue)
+        pue_status = self.evaluate(pue_std, intensity=intensity, pue=figures.pue)
         limit = std.limit.value if std.limit is not None and std.kind == "carbon_intensity" else None
         pue_target = pue_std.limit.value if pue_std.limit is not None else None
         now = self._clock()
@@ -407,7 +407,7 @@ class CarbonService:
         if candidate:
             candidates.append(candidate)
         if wl.resolved.kind in BATCH_KINDS:
-            shift = self._best_shift(reg, grid.value, DEFAULT_BATCH_HOURS, now)
+            shift = self.best_shift(reg, grid.value, DEFAULT_BATCH_HOURS, now)
             candidate = recs.temporal_candidate(
                 language,
                 fraction=shift[0],
@@ -425,13 +425,13 @@ class CarbonService:
         provenance: dict[str, Provenance | ProfileProvenance] = {
             "grid_carbon_intensity": grid.provenance,
             "pue": figures.pue_provenance,
-            "current_power": self._power_provenance(snapshot, figures.power_watts),
+            "current_power": self.power_provenance(snapshot, figures.power_watts),
         }
         if std.limit is not None:
             provenance["standard_limit"] = std.limit
         if pue_std.limit is not None:
             provenance["pue_target"] = pue_std.limit
-        notes = self._notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language)
         if not wl.running:
             notes.append(
                 tr(
@@ -480,7 +480,7 @@ class CarbonService:
         status: Status,
         intensity: float,
         limit: float | None,
-        figures: _Figures,
+        figures: Figures,
         optimizations: Sequence[recs.Optimization],
     ) -> str:
         if status == "NOT_ASSESSABLE":
@@ -530,7 +530,7 @@ class CarbonService:
                 values.append(grid * profile.multipliers_for(moment.month)[moment.hour])
         return values, profile is not None
 
-    def _search(
+    def search_windows(
         self, region: Region, grid: float, duration_hours: float, now: datetime
     ) -> tuple[float, list[tuple[datetime, float]], list[tuple[datetime, float]], bool]:
         """(current window average, tied optimal windows, hourly series, synthetic?)."""
@@ -555,8 +555,8 @@ class CarbonService:
         series = [(p.start, p.intensity_g_per_kwh) for p in points[:SCHEDULE_HORIZON_HOURS]]
         return current, ties, series, synthetic
 
-    def _best_shift(self, region: Region, grid: float, duration_hours: float, now: datetime) -> tuple[float, str, bool]:
-        current, ties, _, synthetic = self._search(region, grid, duration_hours, now)
+    def best_shift(self, region: Region, grid: float, duration_hours: float, now: datetime) -> tuple[float, str, bool]:
+        current, ties, _, synthetic = self.search_windows(region, grid, duration_hours, now)
         start, value = ties[0]
         return calc.reduction_fraction(current, value), start.strftime("%H:%M %Z"), synthetic
 
@@ -581,15 +581,15 @@ class CarbonService:
             raise InvalidArgumentError(f"target_pue {target_pue} is out of range: a PUE is between 1.0 and 5.0")
         if rightsizing_reduction_percent is not None and not 0 <= rightsizing_reduction_percent <= 90:
             raise InvalidArgumentError("rightsizing_reduction_percent must be between 0 and 90")
-        self._check_duration(batch_duration_hours, "batch_duration_hours")
+        self.check_duration(batch_duration_hours, "batch_duration_hours")
         std = self.standard(standard)
         reg = self.region(region)
         pue_std = self.standard(self.config.pue_standard)
         target_reg = self.region(target_region) if target_region else None
         snapshot = await self.source.snapshot()
-        wl = self._workload(snapshot, workload, namespace)
+        wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
-        figures = self._figures(snapshot, wl.pods, reg, grid.value)
+        figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
         intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
         now = self._clock()
 
@@ -674,7 +674,7 @@ class CarbonService:
                     ),
                 ]
             elif kind == "temporal_shift":
-                fraction, start, synthetic = self._best_shift(reg, grid.value, batch_duration_hours, now)
+                fraction, start, synthetic = self.best_shift(reg, grid.value, batch_duration_hours, now)
                 fraction = max(0.0, fraction)
                 fractions.append(fraction)
                 impacts.append(
@@ -758,15 +758,15 @@ class CarbonService:
         combined = calc.combine_reductions(fractions)
         optimized_emissions = figures.emissions_g_per_hour * (1.0 - combined)
         optimized_intensity = intensity * intensity_factor
-        current_status = self._evaluate(std, intensity=intensity, pue=figures.pue)
-        optimized_status = self._evaluate(std, intensity=optimized_intensity, pue=new_pue)
+        current_status = self.evaluate(std, intensity=intensity, pue=figures.pue)
+        optimized_status = self.evaluate(std, intensity=optimized_intensity, pue=new_pue)
         energy_now = calc.monthly_energy_kwh(figures.power_watts, figures.pue)
         energy_after = calc.monthly_energy_kwh(figures.power_watts * power_factor, new_pue)
         savings_usd = (energy_now - energy_after) * self.config.electricity_price_usd_per_kwh
         provenance: dict[str, Provenance | ProfileProvenance] = {
             "grid_carbon_intensity": grid.provenance,
             "pue": figures.pue_provenance,
-            "current_power": self._power_provenance(snapshot, figures.power_watts),
+            "current_power": self.power_provenance(snapshot, figures.power_watts),
             "electricity_price": Provenance(
                 value=self.config.electricity_price_usd_per_kwh,
                 unit="USD/kWh",
@@ -805,7 +805,7 @@ class CarbonService:
             provenance=provenance,
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
-            notes=self._notes(snapshot, figures, language),
+            notes=self.standard_notes(snapshot, figures, language),
         )
 
     async def list_workloads(
@@ -831,7 +831,7 @@ class CarbonService:
         std = self.standard(standard)
         reg = self.region(region)
         snapshot = await self.source.snapshot()
-        pods = self._namespace_pods(snapshot, namespace)
+        pods = self.namespace_pods(snapshot, namespace)
         grid = self.grid(reg)
         by_name: dict[str, list[PodReading]] = {}
         for pod in pods:
@@ -839,7 +839,7 @@ class CarbonService:
         summaries: list[WorkloadSummary] = []
         for ref, names in group_by_workload(by_name).items():
             members = [pod for name in names for pod in by_name[name]]
-            figures = self._figures(snapshot, members, reg, grid.value)
+            figures = self.figures_for(snapshot, members, reg, grid.value)
             intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
             summaries.append(
                 WorkloadSummary(
@@ -852,7 +852,7 @@ class CarbonService:
                     intensity_gCO2eq_kWh=_r(intensity),
                     emissions_gCO2eq_hour=_r(figures.emissions_g_per_hour),
                     monthly_emissions_kgCO2eq=_r(calc.monthly_kg(figures.emissions_g_per_hour)),
-                    status=self._evaluate(std, intensity=intensity, pue=figures.pue),
+                    status=self.evaluate(std, intensity=intensity, pue=figures.pue),
                 )
             )
         summaries.sort(key=lambda s: (-s.emissions_gCO2eq_hour, s.workload))
@@ -928,8 +928,8 @@ class CarbonService:
         if current.code not in {r.code for r in regions}:
             regions.insert(0, current)
         snapshot = await self.source.snapshot()
-        wl = self._workload(snapshot, workload, namespace)
-        figures = self._figures(snapshot, wl.pods, current, current.comparison_intensity.value)
+        wl = self.workload_pods(snapshot, workload, namespace)
+        figures = self.figures_for(snapshot, wl.pods, current, current.comparison_intensity.value)
         base = calc.emissions_g_per_hour(figures.power_watts, figures.pue, current.comparison_intensity.value)
         rows: list[RegionFigures] = []
         for reg in regions:
@@ -976,7 +976,7 @@ class CarbonService:
             )
             if residency:
                 text += " " + residency[0]
-        notes = self._notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language)
         notes.append(
             tr(
                 language,
@@ -1002,7 +1002,7 @@ class CarbonService:
             timestamp=_iso(self._clock().astimezone(UTC)),
             provenance={
                 "pue": figures.pue_provenance,
-                "current_power": self._power_provenance(snapshot, figures.power_watts),
+                "current_power": self.power_provenance(snapshot, figures.power_watts),
                 "current_region_intensity": current.comparison_intensity,
             },
             data_source=self.data_source_info(snapshot, self.source.description),
@@ -1011,7 +1011,7 @@ class CarbonService:
         )
 
     @staticmethod
-    def _check_duration(duration_hours: float, name: str = "duration_hours") -> None:
+    def check_duration(duration_hours: float, name: str = "duration_hours") -> None:
         if not (MIN_DURATION_HOURS <= duration_hours <= MAX_DURATION_HOURS) or math.isnan(duration_hours):
             raise InvalidArgumentError(
                 f"{name} {duration_hours} is out of range: use {MIN_DURATION_HOURS} to {MAX_DURATION_HOURS:g} hours "
@@ -1027,14 +1027,14 @@ class CarbonService:
         language: Language = "en",
     ) -> ScheduleResult:
         """The start time in the next 24 h with the lowest average grid intensity over the run."""
-        self._check_duration(duration_hours)
+        self.check_duration(duration_hours)
         reg = self.region(region)
         snapshot = await self.source.snapshot()
-        wl = self._workload(snapshot, workload, namespace)
+        wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
-        figures = self._figures(snapshot, wl.pods, reg, grid.value)
+        figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
         now = self._clock()
-        current, ties, series, synthetic = self._search(reg, grid.value, duration_hours, now)
+        current, ties, series, synthetic = self.search_windows(reg, grid.value, duration_hours, now)
         span = timedelta(hours=duration_hours)
         local_now = now.astimezone(ZoneInfo(reg.timezone))
 
@@ -1054,7 +1054,7 @@ class CarbonService:
         cleanest = [start.strftime("%H:00") for start, _ in by_value[:3]]
         dirtiest = [start.strftime("%H:00") for start, _ in reversed(by_value[-3:])]
         profile = self.reference.profile(reg.code)
-        notes = self._notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language)
         if profile is None:
             notes.append(
                 tr(
@@ -1134,7 +1134,7 @@ class CarbonService:
         namespace = validate_namespace(namespace)
         pod = validate_object_name(pod, what="pod name")
         snapshot = await self.source.snapshot()
-        pods = self._namespace_pods(snapshot, namespace)
+        pods = self.namespace_pods(snapshot, namespace)
         matches = [p for p in pods if p.name == pod]
         if not matches:
             resolved = resolve_workload(pod, namespace, sorted({p.name for p in pods}))
