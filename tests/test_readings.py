@@ -107,3 +107,24 @@ def test_legacy_node_power_is_the_rate_of_node_counters() -> None:
 def test_legacy_readings_refuse_a_non_positive_interval() -> None:
     with pytest.raises(ValueError, match="positive"):
         legacy_readings([], [], 0.0, "x")
+
+
+def test_a_pod_series_without_state_or_zone_labels_counts_as_running_package() -> None:
+    text = (
+        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n"} 7\n'
+        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running",zone="dram"} 2\n'
+        'kepler_pod_cpu_watts{pod_name="q-0",pod_namespace="ns",pod_id="v",node_name="n",state="evicted",zone="dram"} 5\n'
+    )
+    readings = current_readings(parse_exposition(text, ALL_FAMILIES), "inline")
+    (pod,) = readings.pods
+    assert (pod.name, pod.state, pod.power_watts) == ("p-0", "running", 9.0)
+    assert any("unknown state" in w for w in readings.warnings)
+
+
+def test_a_nan_zone_value_counts_as_absent_not_as_a_number() -> None:
+    text = (
+        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running",zone="package"} NaN\n'
+        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running",zone="dram"} 2\n'
+    )
+    (pod,) = current_readings(parse_exposition(text, ALL_FAMILIES), "inline").pods
+    assert pod.power_watts == 2.0

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from math import isfinite
+from operator import itemgetter
 
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import Sample
@@ -105,6 +107,11 @@ def _finite(value: float) -> float:
     return value if value == value and value not in (float("inf"), float("-inf")) else 0.0
 
 
+_pod_labels = itemgetter(
+    schema.L_POD_NAMESPACE, schema.L_POD_NAME, schema.L_POD_ID, schema.L_NODE_NAME, schema.L_STATE, schema.L_ZONE
+)
+
+
 def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadings:
     """Readings from one current-generation (Kepler ≥0.10) scrape."""
     pod_watts: dict[tuple[str, str, str, str, str], dict[str, float]] = defaultdict(dict)
@@ -116,31 +123,35 @@ def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadin
     version: str | None = None
     warnings: list[str] = []
     skipped_unknown_state = 0
-    for sample in samples:
-        name, labels = sample.name, sample.labels
-        if name == schema.POD_WATTS or name == schema.POD_JOULES:
-            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
-            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+    pod_targets = {schema.POD_WATTS: pod_watts, schema.POD_JOULES: pod_joules}
+    valid_states = (schema.STATE_RUNNING, schema.STATE_TERMINATED)
+    for name, labels, value in samples:
+        target = pod_targets.get(name)
+        if target is not None:
+            # Hot loop (tens of thousands of pod samples): one C-level itemgetter call when every label is
+            # present, as Kepler always writes them; the careful path handles anything else.
+            try:
+                namespace, pod, uid, node, state, zone = _pod_labels(labels)
+            except KeyError:
+                namespace = labels.get(schema.L_POD_NAMESPACE, "")
+                pod = labels.get(schema.L_POD_NAME, "")
+                uid = labels.get(schema.L_POD_ID, "")
+                node = labels.get(schema.L_NODE_NAME, "")
+                state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+                zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+            if state not in valid_states:
                 skipped_unknown_state += 1
                 continue
-            key = (
-                labels.get(schema.L_POD_NAMESPACE, ""),
-                labels.get(schema.L_POD_NAME, ""),
-                labels.get(schema.L_POD_ID, ""),
-                labels.get(schema.L_NODE_NAME, ""),
-                state,
-            )
-            target = pod_watts if name == schema.POD_WATTS else pod_joules
-            zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
-            target[key][zone] = target[key].get(zone, 0.0) + _finite(sample.value)
+            zones = target[(namespace, pod, uid, node, state)]
+            zones[zone] = zones.get(zone, 0.0) + (value if isfinite(value) else 0.0)
         elif name in (schema.NODE_WATTS, schema.NODE_ACTIVE_WATTS, schema.NODE_IDLE_WATTS):
             node = labels.get(schema.L_NODE_NAME, "")
             zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
             target_node = {schema.NODE_WATTS: node_watts, schema.NODE_ACTIVE_WATTS: node_active}.get(name, node_idle)
             # Several RAPL domains (sockets) export the same zone with different ``path`` labels: add them.
-            target_node[node][zone] = target_node[node].get(zone, 0.0) + _finite(sample.value)
+            target_node[node][zone] = target_node[node].get(zone, 0.0) + _finite(value)
         elif name == schema.NODE_USAGE_RATIO:
-            usage[labels.get(schema.L_NODE_NAME, "")] = _finite(sample.value)
+            usage[labels.get(schema.L_NODE_NAME, "")] = _finite(value)
         elif name == schema.BUILD_INFO:
             version = labels.get("version") or version
     if skipped_unknown_state:
