@@ -94,7 +94,10 @@ def test_a_legacy_pod_gone_from_the_later_scrape_is_terminated_and_a_new_one_is_
     assert redis.state == "terminated"
     assert redis.power_watts == 0
     new = next(p for p in readings.pods if p.name == "new-pod")
-    assert new.power_watts == pytest.approx(50 / 10)
+    # one sample only: no rate yet (as Prometheus rate() needs two), and the answer says so
+    assert new.power_watts == 0
+    assert new.energy_joules == 50
+    assert any("appeared between the two scrapes" in w for w in readings.warnings)
 
 
 def test_legacy_node_power_is_the_rate_of_node_counters() -> None:
@@ -121,10 +124,15 @@ def test_a_pod_series_without_state_or_zone_labels_counts_as_running_package() -
     assert any("unknown state" in w for w in readings.warnings)
 
 
-def test_a_nan_zone_value_counts_as_absent_not_as_a_number() -> None:
+def test_a_nan_zone_value_counts_as_absent_so_the_other_zones_are_used() -> None:
+    labels = 'pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running"'
     text = (
-        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running",zone="package"} NaN\n'
-        'kepler_pod_cpu_watts{pod_name="p-0",pod_namespace="ns",pod_id="u",node_name="n",state="running",zone="dram"} 2\n'
+        f'kepler_pod_cpu_watts{{{labels},zone="package"}} NaN\n'
+        f'kepler_pod_cpu_watts{{{labels},zone="core"}} 6\n'
+        f'kepler_pod_cpu_watts{{{labels},zone="uncore"}} 1\n'
+        f'kepler_pod_cpu_watts{{{labels},zone="dram"}} 2\n'
     )
-    (pod,) = current_readings(parse_exposition(text, ALL_FAMILIES), "inline").pods
-    assert pod.power_watts == 2.0
+    readings = current_readings(parse_exposition(text, ALL_FAMILIES), "inline")
+    (pod,) = readings.pods
+    assert pod.power_watts == 6 + 1 + 2  # no package zone read: core + uncore + dram
+    assert any("NaN" in w for w in readings.warnings)

@@ -293,3 +293,16 @@ async def test_insecure_skip_verify_is_an_explicit_opt_in(https_kepler: tuple[st
     source = KeplerSource([url], verify=build_ssl_context(ca_bundle=None, insecure_skip_verify=True))
     assert (await source.snapshot()).generation == "current"
     await source.aclose()
+
+
+async def test_the_same_node_scraped_through_two_urls_is_counted_once() -> None:
+    source = KeplerSource(
+        ["http://10.0.0.5:28282/metrics", "http://kepler-node-a:28282/metrics", "http://10.0.0.5:28282/metrics"],
+        transport=_serving(CURRENT),
+    )
+    assert source.endpoints == ("http://10.0.0.5:28282/metrics", "http://kepler-node-a:28282/metrics")
+    snapshot = await source.snapshot()
+    web = [p for p in snapshot.pods if p.name == "web-app-7d9f8b6c5-kx2vq"]
+    assert len(web) == 1
+    assert any("more than one endpoint" in w for w in snapshot.warnings)
+    await source.aclose()

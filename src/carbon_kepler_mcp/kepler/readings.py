@@ -103,8 +103,8 @@ def detect_generation(samples: Iterable[Sample]) -> Generation | None:
 
 
 def _finite(value: float) -> float:
-    # Kepler can export NaN for a zone it failed to read; such a value counts as absent, not as 0 W.
-    return value if value == value and value not in (float("inf"), float("-inf")) else 0.0
+    # For sums of counters where one bad series must not poison the total (legacy scrapes).
+    return value if isfinite(value) else 0.0
 
 
 _pod_labels = itemgetter(
@@ -123,6 +123,7 @@ def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadin
     version: str | None = None
     warnings: list[str] = []
     skipped_unknown_state = 0
+    skipped_not_finite = 0
     pod_targets = {schema.POD_WATTS: pod_watts, schema.POD_JOULES: pod_joules}
     valid_states = (schema.STATE_RUNNING, schema.STATE_TERMINATED)
     for name, labels, value in samples:
@@ -143,19 +144,33 @@ def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadin
                 skipped_unknown_state += 1
                 continue
             zones = target[(namespace, pod, uid, node, state)]
-            zones[zone] = zones.get(zone, 0.0) + (value if isfinite(value) else 0.0)
+            if not isfinite(value):
+                # Kepler exports NaN for a zone it failed to read: the zone is absent (it_total then falls
+                # back to the zones that were read), never a number.
+                skipped_not_finite += 1
+                continue
+            zones[zone] = zones.get(zone, 0.0) + value
         elif name in (schema.NODE_WATTS, schema.NODE_ACTIVE_WATTS, schema.NODE_IDLE_WATTS):
             node = labels.get(schema.L_NODE_NAME, "")
             zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
             target_node = {schema.NODE_WATTS: node_watts, schema.NODE_ACTIVE_WATTS: node_active}.get(name, node_idle)
+            if not isfinite(value):
+                skipped_not_finite += 1
+                continue
             # Several RAPL domains (sockets) export the same zone with different ``path`` labels: add them.
-            target_node[node][zone] = target_node[node].get(zone, 0.0) + _finite(value)
+            target_node[node][zone] = target_node[node].get(zone, 0.0) + value
         elif name == schema.NODE_USAGE_RATIO:
-            usage[labels.get(schema.L_NODE_NAME, "")] = _finite(value)
+            if isfinite(value):
+                usage[labels.get(schema.L_NODE_NAME, "")] = value
         elif name == schema.BUILD_INFO:
             version = labels.get("version") or version
     if skipped_unknown_state:
         warnings.append(f"{endpoint}: skipped {skipped_unknown_state} pod series with an unknown state label")
+    if skipped_not_finite:
+        warnings.append(
+            f"{endpoint}: {skipped_not_finite} series had NaN/Inf values (a zone Kepler could not read); those "
+            "zones were left out and the IT total uses the zones that were read"
+        )
 
     pods: list[PodReading] = []
     for key in pod_joules.keys() | pod_watts.keys():
@@ -250,9 +265,9 @@ def legacy_readings(
 ) -> EndpointReadings:
     """Readings from two legacy (Kepler 0.7) scrapes of one endpoint, ``seconds_between`` apart.
 
-    Power is the rate of the counters between the scrapes. Pods present only in the later scrape get
-    their whole counter as increase (they started in between); pods gone from the later scrape are
-    reported as terminated with their last energy.
+    Power is the rate of the counters between the scrapes. Pods (or zones) present only in the later scrape
+    have no rate yet (one sample, as for Prometheus ``rate()``): they draw 0 W in this answer and a warning
+    says so; pods gone from the later scrape are reported as terminated with their last energy.
     """
     if seconds_between <= 0:
         raise ValueError("seconds_between must be positive")
@@ -265,12 +280,18 @@ def legacy_readings(
     per_pod_w: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     per_pod_j: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     resets = 0
+    unseen: set[tuple[str, str]] = set()
     for (namespace, pod, zone), value in after.items():
-        previous = before.get((namespace, pod, zone), 0.0)
+        per_pod_j[(namespace, pod)][zone] = value
+        previous = before.get((namespace, pod, zone))
+        if previous is None:
+            # First seen in the later scrape: when it started counting is unknown, so, like Prometheus
+            # rate() with a single sample, no rate can be given yet.
+            unseen.add((namespace, pod))
+            continue
         if value < previous:
             resets += 1
         per_pod_w[(namespace, pod)][zone] = _rate(previous, value, seconds_between)
-        per_pod_j[(namespace, pod)][zone] = value
     gone: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for (namespace, pod, zone), value in before.items():
         if (namespace, pod) not in per_pod_j:
@@ -325,6 +346,11 @@ def legacy_readings(
         else ()
     )
     warnings: list[str] = []
+    if unseen:
+        warnings.append(
+            f"{endpoint}: {len(unseen)} pod(s) appeared between the two scrapes (e.g. {sorted(unseen)[0][1]}); "
+            "their power needs two samples and is counted as 0 W until the next scrape"
+        )
     if resets:
         warnings.append(
             f"{endpoint}: {resets} counters went down between two scrapes (Kepler restarted?); "

@@ -37,6 +37,7 @@ from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import Sample, parse_exposition
 from carbon_kepler_mcp.kepler.readings import (
     EndpointReadings,
+    PodReading,
     current_readings,
     detect_generation,
     legacy_readings,
@@ -98,7 +99,7 @@ class KeplerSource:
     ) -> None:
         if not endpoints:
             raise ConfigError("no Kepler endpoint given; set KEPLER_ENDPOINT (comma-separated /metrics URLs)")
-        self._endpoints = tuple(endpoints)
+        self._endpoints = tuple(dict.fromkeys(endpoints))  # the same URL twice would count its pods twice
         self._timeout = timeout_seconds
         self._max_bytes = max_bytes
         self._ttl = cache_ttl_seconds
@@ -277,6 +278,12 @@ class KeplerSource:
         warnings = [f"{failure} — pods on that endpoint's node are missing from this answer" for failure in failures]
         for reading in readings:
             warnings.extend(reading.warnings)
+        pods, duplicates = _unique_pods(readings)
+        if duplicates:
+            warnings.append(
+                f"{duplicates} pod series were reported by more than one endpoint (the same node scraped twice?); "
+                "each was counted once"
+            )
         generations = sorted({r.generation for r in readings})
         generation = generations[0] if len(generations) == 1 else "mixed"
         method = {
@@ -287,7 +294,7 @@ class KeplerSource:
             taken_at=self._wall_clock(),
             source_kind=self.kind,
             generation=generation,
-            pods=[pod for r in readings for pod in r.pods],
+            pods=pods,
             nodes=[node for r in readings for node in r.nodes],
             endpoints=[r.endpoint for r in readings],
             power_method=method,
@@ -296,6 +303,19 @@ class KeplerSource:
             kepler_versions=sorted({r.kepler_version for r in readings if r.kepler_version}),
             facilities=self._facilities,
         )
+
+
+def _unique_pods(readings: Sequence[EndpointReadings]) -> tuple[list[PodReading], int]:
+    """Every pod series once, even when two endpoints (say a Service VIP and a pod IP) scrape one node."""
+    seen: set[tuple[str, str, str, str, str]] = set()
+    pods: list[PodReading] = []
+    for reading in readings:
+        for pod in reading.pods:
+            key = (pod.namespace, pod.name, pod.uid, pod.node, pod.state)
+            if key not in seen:
+                seen.add(key)
+                pods.append(pod)
+    return pods, sum(len(r.pods) for r in readings) - len(pods)
 
 
 @contextmanager
