@@ -27,14 +27,34 @@ class Candidate:
     changes_compliance_status: bool
 
 
+TOLERANCE = 1e-9
+"""The same tolerance the status check uses (a value equal to the limit complies)."""
+
+
 def pue_candidate(
-    language: Language, *, pue: float, target_pue: float, grid_g_per_kwh: float, limit_g_per_kwh: float | None
+    language: Language,
+    *,
+    pue: float,
+    target_pue: float,
+    grid_g_per_kwh: float,
+    limit_g_per_kwh: float | None,
+    pue_limit: float | None = None,
 ) -> Candidate | None:
-    """Improve the facility PUE to the target; None when the PUE already meets it."""
+    """Improve the facility PUE to the target; None when the PUE already meets it.
+
+    ``limit_g_per_kwh`` is the assessed standard's limit when it is a carbon-intensity standard and
+    ``pue_limit`` when it is a PUE standard; either decides whether the improvement changes the status.
+    """
     if pue <= target_pue:
         return None
     fraction = 1.0 - target_pue / pue
-    flips = limit_g_per_kwh is not None and grid_g_per_kwh * pue > limit_g_per_kwh >= grid_g_per_kwh * target_pue
+    flips_intensity = (
+        limit_g_per_kwh is not None
+        and grid_g_per_kwh * pue > limit_g_per_kwh + TOLERANCE
+        and grid_g_per_kwh * target_pue <= limit_g_per_kwh + TOLERANCE
+    )
+    flips_pue = pue_limit is not None and pue > pue_limit + TOLERANCE and target_pue <= pue_limit + TOLERANCE
+    flips = flips_intensity or flips_pue
     return Candidate(
         type="pue_improvement",
         title=tr(
@@ -78,8 +98,8 @@ def migration_candidate(
     optimized_effective = current_effective_g_per_kwh * (1.0 - fraction)
     flips = (
         limit_g_per_kwh is not None
-        and current_effective_g_per_kwh > limit_g_per_kwh
-        and optimized_effective <= limit_g_per_kwh
+        and current_effective_g_per_kwh > limit_g_per_kwh + TOLERANCE
+        and optimized_effective <= limit_g_per_kwh + TOLERANCE
     )
     residency = (
         tr(
