@@ -149,6 +149,22 @@ def test_utf8_label_values_are_kept() -> None:
     ]
 
 
+def test_a_family_whose_name_starts_another_family_name_keeps_its_own_samples() -> None:
+    text = 'a{x="1"} 1\nab{x="2"} 2\na {x="3"} 3\na{x="4"} 4\na_total{x="5"} 5\n'
+    assert parse_exposition(text) == [
+        Sample("a", {"x": "1"}, 1.0),
+        Sample("ab", {"x": "2"}, 2.0),
+        Sample("a", {"x": "3"}, 3.0),
+        Sample("a", {"x": "4"}, 4.0),
+        Sample("a_total", {"x": "5"}, 5.0),
+    ]
+    assert parse_exposition(text, ["a"]) == [
+        Sample("a", {"x": "1"}, 1.0),
+        Sample("a", {"x": "3"}, 3.0),
+        Sample("a", {"x": "4"}, 4.0),
+    ]
+
+
 def test_only_samples_named_in_names_are_returned() -> None:
     text = (
         'kepler_pod_cpu_watts{pod_name="a"} 1\n'
@@ -265,6 +281,17 @@ def test_lines_of_one_family_with_different_label_names_keep_their_own_names() -
         Sample("a", {"x": "1", "y": "2"}, 3.0),
         Sample("a", {"y": "1", "x": "2"}, 4.0),
     ]
+
+
+def test_line_numbers_stay_right_after_escaped_lines_and_line_by_line_fallbacks() -> None:
+    lines = [f'a{{v="x\\\\{i}"}} {i}' if i % 5 == 0 else f'a{{v="{i}"}} {i}' for i in range(30)]
+    lines[12] = 'a{v="12"} 12 1700000000000'  # a timestamp: this stretch is parsed line by line
+    lines[17] = 'a{v="17"} x'
+    with pytest.raises(MetricsParseError, match=r"line 19: invalid value 'x'"):
+        parse_exposition("# HELP a\n" + "\n".join(lines))
+    lines[17] = 'a{v="17\\"} 17'
+    with pytest.raises(MetricsParseError, match=r"line 19: unterminated value of label 'v'"):
+        parse_exposition("# HELP a\n" + "\n".join(lines))
 
 
 def test_the_first_malformed_line_is_the_one_reported() -> None:

@@ -6,23 +6,24 @@ long inside a tool call, and it builds every family although the server reads a 
 *oracle*: the tests render random expositions and assert that this parser returns exactly the samples
 ``prometheus_client`` returns.
 
-How this parser is fast (``benchmarks/bench_parse.py`` measures it):
+How this parser is fast (``benchmarks/bench_parse.py`` measures it; ``docs/performance.md`` has figures):
 
-* **Unwanted lines cost a ``find`` and a dict lookup.** The text before a line's first ``{`` is looked up in
-  a per-call cache that maps it to the sample name, or to "skip"; only the first line with a given prefix
-  pays for validating the name and testing ``names``. Lines of families that are not wanted are therefore
-  skipped *without validation*: a malformed line is reported only when it belongs to a wanted family (or
-  when ``names`` is None).
-* **Runs of lines are parsed in bulk.** Exporters write a family's series one after another, with the same
-  label names in the same order. A run of consecutive lines of one wanted family is joined and split on
-  ``"`` in one call: without escapes every ``"`` is a delimiter, so the label values sit at fixed positions,
-  the pieces between them (``,pod_name=`` ...) must repeat exactly on every line, and dicts, floats and
-  samples are built by ``map`` and ``zip`` without a Python-level loop per line. The first line of the run
-  is parsed carefully, which validates the shared skeleton once.
-* **Everything else takes the careful path**, line by line: a line with a backslash, a timestamp, a trailing
-  comma, odd spacing, or anything the bulk checks do not recognise. A compiled regex walks the label set
-  term by term and unescapes ``\\\\``, ``\\"`` and ``\\n`` exactly as ``prometheus_client`` does (any other
-  backslash pair is kept as written). Errors are always reported by the careful path, with the line number.
+* **It works run by run, not line by line.** Exporters write a family's series one after another, so the
+  text is a sequence of *runs*: consecutive lines that start with the same ``name{``. For the first line of
+  a run, the text before its ``{`` is classified once per call (sample name, or "skip" when the family is
+  not in ``names``), and one regex search, ``\\n(?!name\\{)``, finds where the run ends. An unwanted run
+  is skipped whole, *without validation*: a malformed line is reported only when it belongs to a wanted
+  family (or when ``names`` is None).
+* **A wanted run is parsed in bulk.** Its text is split on ``"`` in one call: without escapes every ``"``
+  is a delimiter, so the label values sit at fixed positions and the pieces between them (``,pod_name=``
+  ...) must repeat exactly on every line. Those checks, the floats, the label dicts and the samples are
+  all done by ``map``, ``zip`` and slicing, without a Python-level loop per line; the first line of the
+  run is parsed carefully, which validates the skeleton every line shares.
+* **Everything else takes the careful path**, line by line: a line with a backslash, a timestamp, a
+  trailing comma, odd spacing, no labels, or anything the bulk checks do not recognise. A compiled regex
+  walks the label set term by term and unescapes ``\\\\``, ``\\"`` and ``\\n`` exactly as
+  ``prometheus_client`` does (any other backslash pair is kept as written). Errors always come from the
+  careful path; the line number is counted only then.
 
 What is accepted: ``#`` comment lines (``HELP``/``TYPE`` included, never interpreted), blank lines, CRLF
 line ends, blanks and tabs between tokens, ``{}``, a trailing comma in a label set, any float spelling
@@ -73,7 +74,7 @@ _new_sample = cast(
     "Callable[[type[Sample], tuple[str, dict[str, str], float]], Sample]",
     tuple.__new__,  # pyright: ignore[reportUnknownMemberType]
 )
-"""tuple.__new__ builds a Sample without the Python-level Sample.__new__, which costs a third of bulk time."""
+"""Builds a Sample from a tuple without calling the Python-level ``Sample.__new__`` once per sample."""
 
 
 class _LineError(Exception):
@@ -92,109 +93,109 @@ def parse_exposition(text: str, names: Collection[str] | None = None, *, source:
             message names `source`, the 1-based line number and an excerpt of the line.
     """
     _reject_other_formats(text, source)
-    return _Parse(text.split("\n"), names, source).run()
+    return _Parse(text, names, source).run()
 
 
 class _Parse:
     """The state of one parse_exposition call; nothing outlives the call."""
 
-    def __init__(self, lines: list[str], names: Collection[str] | None, source: str) -> None:
-        self.lines = lines
+    def __init__(self, text: str, names: Collection[str] | None, source: str) -> None:
+        self.text = text
         self.names = names
         self.source = source
         self.decisions: dict[str, str] = {}  # line prefix -> sample name, or _SKIP
+        self.run_ends: dict[str, re.Pattern[str]] = {}  # line prefix -> finds the first line without it
         self.samples: list[Sample] = []
 
     def run(self) -> list[Sample]:
-        """Walk the lines, grouping consecutive lines of one wanted family into runs."""
-        lines = self.lines
+        """Walk the text run by run: a run is the consecutive lines that start with the same ``name{``."""
+        text = self.text
+        size = len(text)
         decisions = self.decisions
-        run_name = _SKIP  # sample name of the current run; _SKIP while not in a run
-        run_start = 0
-        for index, line in enumerate(lines):
-            brace = line.find("{")
-            plain = brace > 0 and line[0] > "#"  # a labelled sample line that starts with its name
-            if plain:
-                prefix = line[:brace]
+        run_ends = self.run_ends
+        pos = 0  # start of the current line
+        while pos < size:
+            eol = text.find("\n", pos)
+            if eol < 0:
+                eol = size
+            brace = text.find("{", pos, eol)
+            if brace > pos and text[pos] > "#":  # a labelled sample line that starts with its name
+                prefix = text[pos:brace]
                 name = decisions.get(prefix)
                 if name is None:
-                    try:
-                        name = self.classify(index, prefix)
-                    except MetricsParseError:
-                        if run_name:  # report the first malformed line: it may be in the run before
-                            self.flush(run_start, index, run_name)
-                        raise
-                if name == run_name:
-                    continue  # the run goes on, or an unwanted line while not in a run
+                    name = self.classify(prefix, pos, text[pos:eol])
+                run_end = run_ends.get(prefix)
+                if run_end is None:
+                    run_end = run_ends[prefix] = re.compile("\n(?!" + re.escape(prefix) + "\\{)")
+                found = run_end.search(text, eol)
+                end = found.start() if found else size
+                if name:
+                    self.flush(text[pos:end], pos, name)
+                pos = end + 1
             else:
-                name = _SKIP
-            if run_name:
-                self.flush(run_start, index, run_name)
-            run_name = name
-            run_start = index
-            if not plain:
-                self.odd_line(index)
-        if run_name:
-            self.flush(run_start, len(lines), run_name)
+                self.odd_line(text[pos:eol], pos)
+                pos = eol + 1
         return self.samples
 
-    def classify(self, index: int, prefix: str) -> str:
+    def classify(self, prefix: str, offset: int, line: str) -> str:
         """Decide (once per distinct prefix) what the lines starting with `prefix` are."""
         try:
             name = _classify(prefix, self.names)
         except _LineError as exc:
-            raise self.error(index, str(exc)) from None
+            raise self.error(offset, line, str(exc)) from None
         self.decisions[prefix] = name
         return name
 
-    def odd_line(self, index: int) -> None:
+    def odd_line(self, line: str, offset: int) -> None:
         """Handle a comment, a blank line, a line without labels or one that starts with blanks."""
-        line = self.lines[index].strip()
-        if not line or line[0] == "#":
+        stripped = line.strip()
+        if not stripped or stripped[0] == "#":
             return
-        brace = line.find("{")
-        prefix = line[:brace] if brace >= 0 else line.split(None, 1)[0]
+        brace = stripped.find("{")
+        prefix = stripped[:brace] if brace >= 0 else stripped.split(None, 1)[0]
         name = self.decisions.get(prefix)
         if name is None:
-            name = self.classify(index, prefix)
+            name = self.classify(prefix, offset, line)
         if name:
-            self.samples.append(self.careful(index, line, name, brace))
+            self.samples.append(self.careful(stripped, offset, name))
 
-    def flush(self, start: int, stop: int, name: str) -> None:
-        """Parse the run of lines [start, stop) of the family `name`; split it around escaped lines."""
-        lines = self.lines
-        chunk = "\n".join(lines[start:stop])
-        if "\\" not in chunk:
-            self.flush_plain(start, stop, name, chunk)
-            return
-        for index in range(start, stop):
-            if "\\" in lines[index]:
-                self.flush_plain(start, index, name, "\n".join(lines[start:index]))
-                self.samples.append(self.careful(index, lines[index], name, lines[index].find("{")))
-                start = index + 1
-        self.flush_plain(start, stop, name, "\n".join(lines[start:stop]))
+    def flush(self, chunk: str, offset: int, name: str) -> None:
+        """Parse a run (`chunk`, found at `offset` in the text); lines with a backslash go one by one."""
+        start = 0  # start in chunk of the lines not parsed yet
+        while (backslash := chunk.find("\\", start)) >= 0:
+            newline = chunk.rfind("\n", start, backslash)
+            line_start = start if newline < 0 else newline + 1
+            line_end = chunk.find("\n", backslash)
+            if line_end < 0:
+                line_end = len(chunk)
+            if line_start > start:
+                self.flush_plain(chunk[start : line_start - 1], offset + start, name)
+            self.samples.append(self.careful(chunk[line_start:line_end], offset + line_start, name))
+            start = line_end + 1
+        if start < len(chunk):
+            self.flush_plain(chunk[start:], offset + start, name)
 
-    def flush_plain(self, start: int, stop: int, name: str, chunk: str) -> None:
-        """Parse a run without backslashes: in bulk if its lines share one shape, else line by line."""
-        if stop - start > 1:
-            bulk = self.bulk(start, stop, name, chunk)
+    def flush_plain(self, chunk: str, offset: int, name: str) -> None:
+        """Parse lines without backslashes: in bulk if they share one shape, else one by one."""
+        if "\n" in chunk:
+            bulk = self.bulk(chunk, offset, name)
             if bulk is not None:
                 self.samples.extend(bulk)
                 return
-        lines = self.lines
-        self.samples.extend(self.careful(i, lines[i], name, lines[i].find("{")) for i in range(start, stop))
+        for line in chunk.split("\n"):
+            self.samples.append(self.careful(line, offset, name))
+            offset += len(line) + 1
 
-    def bulk(self, start: int, stop: int, name: str, chunk: str) -> list[Sample] | None:
-        """Parse the lines [start, stop) at once, or return None if they do not all have the same shape.
+    def bulk(self, chunk: str, offset: int, name: str) -> list[Sample] | None:
+        """Parse the lines of `chunk` at once, or return None if they do not all have the same shape.
 
         Same shape: every line is ``<head><v1><sep2><v2>...<vk>} <value>`` where the head (``name{label1=``)
         and the separators (``,label2=`` ...) are identical on every line, the values hold no ``"`` (so no
         escapes, which the caller has excluded) and the value is a single float token.
         """
-        lines = self.lines
-        first = lines[start]
+        first = chunk[: chunk.find("\n")]
         quotes = first.count('"')
-        count = stop - start
+        count = chunk.count("\n") + 1
         pieces = chunk.split('"')
         if not quotes or quotes & 1 or len(pieces) != count * quotes + 1:
             return None
@@ -219,26 +220,26 @@ class _Parse:
             values = list(map(float, ends))
         except ValueError:
             return None  # a timestamp or a bad value: the careful path tells which
-        keys = tuple(self.careful(start, first, name, first.find("{")).labels)  # validates the shared skeleton
+        keys = tuple(self.careful(first, offset, name).labels)  # validates the skeleton all lines share
         if len(keys) * 2 != quotes:
             return None  # pragma: no cover - a valid escape-free line has one label per pair of quotes
         rows: Iterable[tuple[str, ...]] = zip(*(pieces[j::quotes] for j in range(1, quotes, 2)), strict=True)
         labels = map(dict, map(zip, repeat(keys), rows))
         return list(map(_new_sample, repeat(Sample), zip(repeat(name), labels, values)))
 
-    def careful(self, index: int, line: str, name: str, brace: int) -> Sample:
-        """Parse and check one sample line of a wanted family; `brace` is -1 when it has no labels."""
+    def careful(self, line: str, offset: int, name: str) -> Sample:
+        """Parse and check one sample line (no leading blanks) of the wanted family `name`."""
         try:
-            return _parse_line(line, name, brace)
+            return _parse_line(line, name, line.find("{"))
         except _LineError as exc:
-            raise self.error(index, str(exc)) from None
+            raise self.error(offset, line, str(exc)) from None
 
-    def error(self, index: int, reason: str) -> MetricsParseError:
-        """The error for line `index` (0-based), naming the source, the line number and an excerpt."""
-        line = self.lines[index]
+    def error(self, offset: int, line: str, reason: str) -> MetricsParseError:
+        """The error for the malformed `line` found at `offset`: names the source, line number and an excerpt."""
+        lineno = self.text.count("\n", 0, offset) + 1  # counted only now: errors are rare, lines are many
         excerpt = line if len(line) <= _EXCERPT_CHARS else line[:_EXCERPT_CHARS] + "…"
         return MetricsParseError(
-            f"{self.source}, line {index + 1}: {reason} in {excerpt!r}; "
+            f"{self.source}, line {lineno}: {reason} in {excerpt!r}; "
             "the body does not look like Prometheus text exposition (format 0.0.4)"
         )
 
