@@ -25,6 +25,8 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 POD_LABELS = {"pod_id", "pod_name", "pod_namespace", "state", "zone", "node_name"}
 NODE_ZONE_LABELS = {"zone", "path", "node_name"}
 PROCESS_LABELS = {"pid", "comm", "exe", "type", "container_id", "vm_id", "state", "zone", "node_name"}
+CONTAINER_LABELS = {"container_id", "container_name", "pod_id", "runtime", "state", "zone", "node_name"}
+DETAIL_FAMILIES = {schema.CONTAINER_JOULES, schema.CONTAINER_WATTS, PROCESS_JOULES, PROCESS_WATTS}
 EXPECTED_LABELS: dict[str, set[str]] = {
     schema.POD_JOULES: POD_LABELS,
     schema.POD_WATTS: POD_LABELS,
@@ -39,6 +41,8 @@ EXPECTED_LABELS: dict[str, set[str]] = {
     schema.NODE_CPU_INFO: {"processor", "vendor_id", "model_name", "physical_id", "core_id", "node_name"},
     PROCESS_JOULES: PROCESS_LABELS,
     PROCESS_WATTS: PROCESS_LABELS,
+    schema.CONTAINER_JOULES: CONTAINER_LABELS,
+    schema.CONTAINER_WATTS: CONTAINER_LABELS,
 }
 
 _S = f"[{K8S_SUFFIX_ALPHABET}]"  # Kubernetes' random-suffix alphabet
@@ -96,7 +100,7 @@ def test_rendered_text_parses_and_uses_exactly_keplers_names_and_labels() -> Non
     text = default_cluster(EPOCH).render(NOW)
     families = list(text_string_to_metric_families(text))
     sample_names = {sample.name for family in families for sample in family.samples}
-    assert sample_names == set(schema.CURRENT_FAMILIES) | {schema.NODE_CPU_INFO}
+    assert sample_names == set(schema.CURRENT_FAMILIES) | {schema.NODE_CPU_INFO} | DETAIL_FAMILIES
     for family in families:
         expected_type = "counter" if family.name.endswith("_joules") else "gauge"
         assert family.type == expected_type, family.name
@@ -113,7 +117,12 @@ def test_every_family_has_one_help_and_one_type_line() -> None:
     helps = [line.split()[2] for line in text.splitlines() if line.startswith("# HELP ")]
     types = [line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")]
     assert helps == types
-    assert len(helps) == len(set(helps)) == len(EXPECTED_LABELS)
+    assert len(helps) == len(set(helps))
+    # the benchmark cluster has process series but no container series
+    assert set(helps) == set(EXPECTED_LABELS) - {schema.CONTAINER_JOULES, schema.CONTAINER_WATTS}
+    default_text = default_cluster(EPOCH).render(NOW)
+    default_helps = [line.split()[2] for line in default_text.splitlines() if line.startswith("# HELP ")]
+    assert len(default_helps) == len(set(default_helps)) == len(EXPECTED_LABELS)
     assert text.endswith("\n")
 
 
@@ -276,6 +285,94 @@ def test_every_large_cluster_pod_name_follows_the_kubernetes_rule_of_its_workloa
     cluster = large_cluster(EPOCH, 1000, seed=11)
     _check_pod_names(cluster)
     assert len({(pod.namespace, pod.name) for pod in cluster.pods}) == 1000
+
+
+# --- container and process detail ---------------------------------------------------------------------------
+
+
+def _by_family(text: str, name: str) -> list[tuple[dict[str, str], float]]:
+    return [(dict(labels), value) for (sample, labels), value in _samples(text).items() if sample == name]
+
+
+def test_containers_add_up_to_their_pod_in_every_zone_for_watts_and_joules() -> None:
+    cluster = default_cluster(EPOCH)
+    text = cluster.render(NOW)
+    for family, pod_family in (
+        (schema.CONTAINER_WATTS, schema.POD_WATTS),
+        (schema.CONTAINER_JOULES, schema.POD_JOULES),
+    ):
+        containers: dict[tuple[str, str], float] = defaultdict(float)
+        for labels, value in _by_family(text, family):
+            containers[(labels["pod_id"], labels["zone"])] += value
+        pods = {(labels["pod_id"], labels["zone"]): value for labels, value in _by_family(text, pod_family)}
+        assert containers.keys() == pods.keys()
+        for key, value in pods.items():
+            assert containers[key] == pytest.approx(value), (family, key)
+    web = next(p for p in cluster.pods if p.name == "web-app-7d9f8b6c5-kx2vq")
+    shares = {
+        labels["container_name"]: value
+        for labels, value in _by_family(text, schema.CONTAINER_WATTS)
+        if labels["pod_id"] == web.uid and labels["zone"] == "package"
+    }
+    assert shares == {"web": pytest.approx(0.75 * 11), "envoy": pytest.approx(0.25 * 11)}
+
+
+def test_processes_add_up_to_their_container_and_carry_keplers_process_labels() -> None:
+    text = default_cluster(EPOCH).render(NOW)
+    for family, container_family in (
+        (PROCESS_WATTS, schema.CONTAINER_WATTS),
+        (PROCESS_JOULES, schema.CONTAINER_JOULES),
+    ):
+        processes: dict[tuple[str, str], float] = defaultdict(float)
+        for labels, value in _by_family(text, family):
+            assert labels["type"] == "container" and labels["vm_id"] == ""
+            processes[(labels["container_id"], labels["zone"])] += value
+        containers = {
+            (labels["container_id"], labels["zone"]): value for labels, value in _by_family(text, container_family)
+        }
+        assert processes.keys() == containers.keys()
+        for key, value in containers.items():
+            assert processes[key] == pytest.approx(value), (family, key)
+
+
+def test_pids_are_unique_on_each_node_and_container_ids_are_unique() -> None:
+    text = default_cluster(EPOCH).render(NOW)
+    per_node: dict[str, set[str]] = defaultdict(set)
+    owners: dict[tuple[str, str], str] = {}
+    for labels, _ in _by_family(text, PROCESS_WATTS):
+        key = (labels["node_name"], labels["pid"])
+        assert owners.setdefault(key, labels["container_id"]) == labels["container_id"], key
+        per_node[labels["node_name"]].add(labels["pid"])
+    assert sum(len(pids) for pids in per_node.values()) == len(owners)
+    ids = {(labels["container_id"], labels["pod_id"]) for labels, _ in _by_family(text, schema.CONTAINER_WATTS)}
+    assert len({container_id for container_id, _ in ids}) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", container_id) for container_id, _ in ids)
+
+
+def test_containers_of_a_terminated_pod_draw_nothing_and_keep_their_energy() -> None:
+    cluster = default_cluster(EPOCH)
+    finished = next(p for p in cluster.pods if p.state == "terminated")
+    text = cluster.render(NOW)
+    watts = [
+        (labels, value)
+        for labels, value in _by_family(text, schema.CONTAINER_WATTS)
+        if labels["pod_id"] == finished.uid
+    ]
+    joules = [
+        (labels, value)
+        for labels, value in _by_family(text, schema.CONTAINER_JOULES)
+        if labels["pod_id"] == finished.uid
+    ]
+    assert watts and all(labels["state"] == "terminated" and value == 0 for labels, value in watts)
+    package = sum(value for labels, value in joules if labels["zone"] == "package")
+    assert package == pytest.approx(38.0 * 30)  # 38 W package for the 30 s it ran after Kepler booted
+    assert text == cluster.render(NOW)
+
+
+def test_the_benchmark_cluster_still_renders_no_container_series() -> None:
+    text = large_cluster(EPOCH, 20, process_lines_per_pod=1).render(NOW)
+    assert schema.CONTAINER_WATTS not in text and schema.CONTAINER_JOULES not in text
+    assert sum(1 for line in text.splitlines() if line.startswith(PROCESS_WATTS + "{")) == 20
 
 
 # --- benchmark cluster -----------------------------------------------------------------------------------

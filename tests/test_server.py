@@ -21,6 +21,12 @@ TOOLS = {
     "list_workloads_by_compliance",
     "get_regional_comparison",
     "calculate_optimal_schedule",
+    "identify_power_hotspots",
+    "list_top_power_consumers",
+    "get_power_consumption_summary",
+    "get_resource_power",
+    "search_resources",
+    "get_migration_recommendations",
 }
 
 
@@ -45,7 +51,7 @@ async def _read(client: Client, uri: str) -> Any:
     return json.loads(content.text)
 
 
-async def test_the_five_tools_are_listed_read_only_with_input_and_output_schemas(client: Client) -> None:
+async def test_every_tool_is_listed_read_only_with_input_and_output_schemas(client: Client) -> None:
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     assert set(tools) == TOOLS
     for tool in tools.values():

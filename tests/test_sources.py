@@ -306,3 +306,18 @@ async def test_the_same_node_scraped_through_two_urls_is_counted_once() -> None:
     assert len(web) == 1
     assert any("more than one endpoint" in w for w in snapshot.warnings)
     await source.aclose()
+
+
+async def test_detail_families_are_scraped_with_the_sources_own_credentials() -> None:
+    seen: list[str | None] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.headers.get("authorization"))
+        return httpx2.Response(200, text=CURRENT)
+
+    source = _source(httpx2.MockTransport(handler), bearer_token="t0ken")
+    ((endpoint, samples),) = await source.scrape_families({"kepler_process_cpu_watts"})
+    assert endpoint == "http://kepler.test:28282/metrics"
+    assert [s.labels["comm"] for s in samples] == ["nginx"]
+    assert seen == ["Bearer t0ken"]
+    await source.aclose()

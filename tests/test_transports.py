@@ -98,7 +98,7 @@ def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 async def test_streamable_http_serves_tools_and_resources(http_server: str, mode: str) -> None:
     async with Client(http_server, mode=mode) as client:  # type: ignore[arg-type]
         tools = await client.list_tools()
-        assert len(tools.tools) == 5
+        assert {"assess_workload_compliance", "get_resource_power"} <= {t.name for t in tools.tools}
         result = await client.call_tool(
             "calculate_optimal_schedule", {"workload_name": "nightly-report", "namespace": "batch", "duration_hours": 3}
         )

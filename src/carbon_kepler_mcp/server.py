@@ -46,6 +46,9 @@ workloads, and ranks what would reduce them. Start with list_workloads_by_compli
 assess_workload_compliance for one workload; compare_optimization_impact, get_regional_comparison and
 calculate_optimal_schedule quantify the options. Every answer carries provenance (value, unit, year, basis,
 publisher) and says when it comes from the built-in demo cluster. Korean users: pass language="ko".
+To explore power: get_power_consumption_summary, identify_power_hotspots and list_top_power_consumers for a
+namespace or the cluster, search_resources to filter, get_resource_power for one node, pod, container or
+process by zone, get_migration_recommendations for regions. Lists are paginated: pass next_cursor back.
 """
 
 WorkloadName = Annotated[
@@ -293,4 +296,7 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
         """A pod's CPU, DRAM and total watts, joules, node CPU usage ratio, timestamp and collection method."""
         return await _read(service.pod_metrics(namespace, pod))
 
+    from carbon_kepler_mcp.server_explore import register_exploring  # late: server_explore needs this module loaded
+
+    register_exploring(mcp, service, _call)
     return mcp

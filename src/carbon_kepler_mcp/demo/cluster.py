@@ -32,6 +32,13 @@ Power model (simple on purpose, and exactly consistent between counters and gaug
 * Optional per-process series (``process_lines_per_pod`` > 0, used by :func:`large_cluster` for
   benchmarks): each pod gets that many processes, each exported once in ``kepler_process_cpu_joules_total``
   and once in ``kepler_process_cpu_watts`` (zone ``package``), sharing the pod's package watts equally.
+* Container and process detail (``container_series=True``, the default demo): each pod has one or two
+  containers (``kepler_container_cpu_joules_total``/``_watts``, labels ``container_id``, ``container_name``,
+  ``pod_id``, ``runtime``, ``state``, ``zone``, ``node_name``) that each draw a fixed share of the pod's zone
+  watts and joules (shares sum to 1, so containers add up to their pod), and each container one or two
+  processes (``kepler_process_cpu_joules_total``/``_watts``, ``type="container"``, ``vm_id=""``, every zone)
+  that split the container's share the same way. Container ids are SHA-256 of ``<pod uid>/<container>``;
+  pids are derived from a hash and unique per node.
 
 The PUE of a node is an *illustrative* facility PUE for the demo, not a measured figure of any real site.
 
@@ -287,6 +294,12 @@ _HEADERS: Final = {
     ),
     schema.POD_JOULES: _header(schema.POD_JOULES, "Total energy consumption of CPU at pod level in joules", "counter"),
     schema.POD_WATTS: _header(schema.POD_WATTS, "Current power consumption of CPU at pod level in watts", "gauge"),
+    schema.CONTAINER_JOULES: _header(
+        schema.CONTAINER_JOULES, "Total energy consumption of CPU at container level in joules", "counter"
+    ),
+    schema.CONTAINER_WATTS: _header(
+        schema.CONTAINER_WATTS, "Current power consumption of CPU at container level in watts", "gauge"
+    ),
     PROCESS_JOULES: _header(PROCESS_JOULES, "Total energy consumption of CPU at process level in joules", "counter"),
     PROCESS_WATTS: _header(PROCESS_WATTS, "Current power consumption of CPU at process level in watts", "gauge"),
 }
@@ -296,6 +309,38 @@ _BUILD_INFO_LINE: Final = (
 )
 
 _PROCESS_COMMS: Final = ("python3", "java", "node", "nginx", "postgres", "envoy", "redis-server", "gunicorn")
+
+_ContainerSpec = tuple[str, float, tuple[tuple[str, float], ...]]
+"""(container name, share of the pod's watts, ((process comm, share of the container's watts), ...))."""
+
+_DEMO_CONTAINERS: Final[dict[str, tuple[_ContainerSpec, ...]]] = {
+    "ml-training-job": (("trainer", 1.0, (("python3", 0.75), ("torchrun", 0.25))),),
+    "jupyter-lab": (("notebook", 1.0, (("jupyter-lab", 0.5), ("python3", 0.5))),),
+    "web-app": (("web", 0.75, (("gunicorn", 1.0),)), ("envoy", 0.25, (("envoy", 1.0),))),
+    "api-gateway": (("gateway", 0.75, (("nginx", 0.5), ("nginx", 0.5))), ("envoy", 0.25, (("envoy", 1.0),))),
+    "postgres": (
+        ("postgres", 0.875, (("postgres", 0.75), ("postgres", 0.25))),
+        ("metrics-exporter", 0.125, (("postgres_export", 1.0),)),
+    ),
+    "nightly-report": (("report", 1.0, (("java", 1.0),)),),
+    "prometheus": (
+        ("prometheus", 0.875, (("prometheus", 1.0),)),
+        ("config-reloader", 0.125, (("config-reloader", 1.0),)),
+    ),
+    "node-exporter": (("node-exporter", 1.0, (("node_exporter", 1.0),)),),
+    "kepler": (("kepler", 1.0, (("kepler", 1.0),)),),
+}
+"""Containers and processes of the default demo's workloads (other workloads get one container, one process)."""
+
+_CONTAINER_RUNTIME: Final = "containerd"
+
+
+class _ContainerPrep(NamedTuple):
+    """A container's share of its pod and its label heads, pre-formatted for render."""
+
+    share: float  # of the pod's zone watts and joules
+    head: str  # 'container_id="..",container_name="..",node_name="..",pod_id="..",runtime="..",state="'
+    processes: tuple[tuple[str, float], ...]  # ('comm="..",...,pid="..",state="', share of the pod) per process
 
 
 class _PodPrep(NamedTuple):
@@ -310,6 +355,7 @@ class _PodPrep(NamedTuple):
     usage_cores: float
     process_heads: tuple[str, ...]  # 'comm="..",...,pid="..",state="' per process
     process_watts: float  # package watts of each process while running
+    containers: tuple[_ContainerPrep, ...] = ()  # container and process detail (container_series only)
 
 
 class _NodePrep(NamedTuple):
@@ -339,6 +385,30 @@ def _process_heads(pod: DemoPod, node_esc: str, count: int) -> tuple[str, ...]:
     return tuple(heads)
 
 
+def _container_preps(pod: DemoPod, node_esc: str) -> tuple[_ContainerPrep, ...]:
+    specs = _DEMO_CONTAINERS.get(pod.workload) or ((pod.workload[:63], 1.0, ((pod.workload[:15], 1.0),)),)
+    preps: list[_ContainerPrep] = []
+    for name, share, processes in specs:
+        container_id = hashlib.sha256(f"{pod.uid}/{name}".encode()).hexdigest()
+        heads: list[tuple[str, float]] = []
+        for index, (comm, process_share) in enumerate(processes):
+            digest = hashlib.sha256(f"{pod.uid}/{name}/{index}".encode()).hexdigest()
+            pid = 1000 + int(digest[:8], 16) % 4_000_000
+            heads.append(
+                (
+                    f'comm="{_esc(comm)}",container_id="{container_id}",exe="/usr/bin/{_esc(comm)}",'
+                    f'node_name="{node_esc}",pid="{pid}",state="',
+                    share * process_share,
+                )
+            )
+        head = (
+            f'container_id="{container_id}",container_name="{_esc(name)}",node_name="{node_esc}",'
+            f'pod_id="{_esc(pod.uid)}",runtime="{_CONTAINER_RUNTIME}",state="'
+        )
+        preps.append(_ContainerPrep(share, head, tuple(heads)))
+    return tuple(preps)
+
+
 # --- the cluster ----------------------------------------------------------------------------------------
 
 
@@ -348,12 +418,14 @@ class DemoCluster:
 
     ``epoch`` is the unix time the demo Kepler booted (all counters are 0 then). ``process_lines_per_pod``
     adds that many per-process series per pod (benchmarks only; 0 for the default demo).
+    ``container_series`` adds container and per-container process series (the default demo has them).
     """
 
     nodes: tuple[DemoNode, ...]
     pods: tuple[DemoPod, ...]
     epoch: float
     process_lines_per_pod: int = 0
+    container_series: bool = False
     _prepared: _Prepared = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -426,6 +498,7 @@ class DemoCluster:
                     usage_cores=pod.cpu_usage_cores,
                     process_heads=_process_heads(pod, n, procs),
                     process_watts=pod.package_watts / procs if procs else 0.0,
+                    containers=_container_preps(pod, n) if self.container_series else (),
                 )
             )
         return _Prepared(tuple(nodes), tuple(pods))
@@ -466,6 +539,8 @@ class DemoCluster:
         pod_w: list[str] = [_HEADERS[schema.POD_WATTS]]
         proc_j: list[str] = [_HEADERS[PROCESS_JOULES]]
         proc_w: list[str] = [_HEADERS[PROCESS_WATTS]]
+        ctr_j: list[str] = [_HEADERS[schema.CONTAINER_JOULES]]
+        ctr_w: list[str] = [_HEADERS[schema.CONTAINER_WATTS]]
         zones = POD_ZONES
         pj_name = schema.POD_JOULES
         pw_name = schema.POD_WATTS
@@ -499,6 +574,8 @@ class DemoCluster:
                     tail = f'{proc_head}{state}",type="container",vm_id="",zone="package"}} '
                     proc_j.append(f"{PROCESS_JOULES}{{{tail}{proc_joules}")
                     proc_w.append(f"{PROCESS_WATTS}{{{tail}{proc_watts_text}")
+            for c in p.containers:
+                self._render_container(c, p.watts, seconds, running, state, ctr_j, ctr_w, proc_j, proc_w)
 
         idle_seconds = max(0.0, now - self.epoch)
         out: list[str] = [_HEADERS[schema.BUILD_INFO], _BUILD_INFO_LINE, _HEADERS[schema.NODE_CPU_INFO]]
@@ -525,11 +602,37 @@ class DemoCluster:
                 out.extend(f"{name}{{{n.zone_labels[i]}}} {row[i]!r}" for i in range(4))
         out.extend(pod_j)
         out.extend(pod_w)
-        if self.process_lines_per_pod:
+        if self.container_series:
+            out.extend(ctr_j)
+            out.extend(ctr_w)
+        if self.process_lines_per_pod or self.container_series:
             out.extend(proc_j)
             out.extend(proc_w)
         out.append("")
         return "\n".join(out)
+
+    @staticmethod
+    def _render_container(
+        c: _ContainerPrep,
+        pod_watts: tuple[float, float, float, float],
+        seconds: float,
+        running: bool,
+        state: str,
+        ctr_j: list[str],
+        ctr_w: list[str],
+        proc_j: list[str],
+        proc_w: list[str],
+    ) -> None:
+        """Append one container's series and its processes' (shares of the pod's zone figures)."""
+        for i, zone in enumerate(POD_ZONES):
+            watts = pod_watts[i] * c.share if running else 0.0
+            tail = f'{c.head}{state}",zone="{zone}"}} '
+            ctr_j.append(f"{schema.CONTAINER_JOULES}{{{tail}{pod_watts[i] * c.share * seconds!r}")
+            ctr_w.append(f"{schema.CONTAINER_WATTS}{{{tail}{watts!r}")
+            for head, share in c.processes:
+                proc_tail = f'{head}{state}",type="container",vm_id="",zone="{zone}"}} '
+                proc_j.append(f"{PROCESS_JOULES}{{{proc_tail}{pod_watts[i] * share * seconds!r}")
+                proc_w.append(f"{PROCESS_WATTS}{{{proc_tail}{(pod_watts[i] * share if running else 0.0)!r}")
 
 
 # --- the default demo ----------------------------------------------------------------------------------
@@ -626,7 +729,7 @@ def default_cluster(epoch: float) -> DemoCluster:
         _pod(kep, "kepler-8jsdh", _CPU_2, 2.5, 0.5, request=0.1, usage=0.05, workload="kepler", kind="DaemonSet"),
         _pod(kep, "kepler-v5gzq", _GPU_1, 2.5, 0.5, request=0.1, usage=0.05, workload="kepler", kind="DaemonSet"),
     )  # fmt: skip
-    return DemoCluster(nodes=nodes, pods=pods, epoch=epoch)
+    return DemoCluster(nodes=nodes, pods=pods, epoch=epoch, container_series=True)
 
 
 # --- benchmark cluster ----------------------------------------------------------------------------------

@@ -116,3 +116,34 @@ L_LEGACY_INSTANCE: Final = "instance"
 
 ALL_FAMILIES: Final = CURRENT_FAMILIES | LEGACY_FAMILIES
 """Every sample name the server reads, whatever the generation."""
+
+# --- detail families (current generation), read on demand only ----------------------------------------
+# The snapshot deliberately skips them (per-process series can be tens of thousands of lines); the
+# exploring tools scrape them when a question needs container or process detail.
+
+PROCESS_JOULES: Final = "kepler_process_cpu_joules_total"
+PROCESS_WATTS: Final = "kepler_process_cpu_watts"
+PROCESS_CPU_SECONDS: Final = "kepler_process_cpu_seconds_total"
+
+CONTAINER_FAMILIES: Final = frozenset({CONTAINER_JOULES, CONTAINER_WATTS})
+"""Per-container energy counter and power gauge (labels container_id, container_name, pod_id, runtime, ...)."""
+PROCESS_FAMILIES: Final = frozenset({PROCESS_JOULES, PROCESS_WATTS})
+"""Per-process energy counter and power gauge (labels pid, comm, exe, type, container_id, vm_id, ...)."""
+NODE_ZONE_FAMILIES: Final = frozenset(
+    {NODE_JOULES, NODE_WATTS, NODE_ACTIVE_WATTS, NODE_IDLE_WATTS, NODE_ACTIVE_JOULES, NODE_IDLE_JOULES}
+)
+"""Node series with a zone label (the snapshot keeps only their IT totals, not the zones)."""
+
+# labels (container and process series)
+L_CONTAINER_ID: Final = "container_id"
+L_CONTAINER_NAME: Final = "container_name"
+L_RUNTIME: Final = "runtime"
+L_PID: Final = "pid"
+L_COMM: Final = "comm"
+L_EXE: Final = "exe"
+L_TYPE: Final = "type"
+L_VM_ID: Final = "vm_id"
+
+PROCESS_TYPE_CONTAINER: Final = "container"
+PROCESS_TYPE_VM: Final = "vm"
+PROCESS_TYPE_REGULAR: Final = "regular"

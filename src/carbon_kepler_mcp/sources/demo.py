@@ -8,9 +8,10 @@ node's (illustrative) facility PUE, which a real cluster's operator supplies thr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from carbon_kepler_mcp.demo import DemoCluster, DemoExporter, default_cluster
+from carbon_kepler_mcp.kepler.parser import Sample
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 
@@ -58,6 +59,10 @@ class DemoSource:
     def url(self) -> str:
         """The demo exporter's /metrics URL."""
         return self._exporter.url
+
+    async def scrape_families(self, names: Collection[str]) -> list[tuple[str, list[Sample]]]:
+        """Samples of the named families from the demo exporter (see :meth:`KeplerSource.scrape_families`)."""
+        return await self._inner.scrape_families(names)
 
     async def snapshot(self) -> Snapshot:
         """A scrape of the demo exporter (cached like any Kepler scrape)."""

@@ -14,7 +14,7 @@ import gc
 import logging
 import ssl
 import time
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -152,6 +152,31 @@ class KeplerSource:
             snapshot = await self._scrape_all()
             self._cached, self._cached_at = snapshot, self._clock()
             return snapshot
+
+    async def scrape_families(self, names: Collection[str]) -> list[tuple[str, list[Sample]]]:
+        """Samples of the named families from every endpoint that answers, uncached (detail on demand).
+
+        Uses the same credentials, TLS settings, timeout and size cap as the snapshot scrape. Endpoints that
+        fail are left out; when every endpoint fails, the first failure is raised.
+        """
+        wanted = frozenset(names)
+        answered: dict[str, list[Sample]] = {}
+        failures: list[SourceError] = []
+
+        async def one(url: str) -> None:
+            try:
+                text = await self._fetch(url)
+                with _gc_paused():
+                    answered[url] = parse_exposition(text, wanted, source=redact_url(url))
+            except SourceError as exc:
+                failures.append(exc)
+
+        async with anyio.create_task_group() as group:
+            for url in self._endpoints:
+                group.start_soon(one, url)
+        if not answered and failures:
+            raise failures[0]
+        return [(redact_url(url), answered[url]) for url in self._endpoints if url in answered]
 
     def invalidate(self) -> None:
         """Drop the cached snapshot (the next call scrapes)."""

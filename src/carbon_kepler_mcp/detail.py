@@ -1,0 +1,414 @@
+"""Container, process and node-zone detail, scraped on demand.
+
+The snapshot (:class:`~carbon_kepler_mcp.sources.base.Snapshot`) parses only the pod and node families: a
+busy node exports tens of thousands of per-process lines, and most questions never need them. The exploring
+tools ask for container or process detail only when a question needs it, and then read just those families
+from the endpoints that matter.
+
+How a source is read, in order of preference:
+
+1. a source with a public ``scrape_families(names)`` method (see :class:`FamilyScraper`) does it itself, with
+   its own credentials, TLS settings and size cap;
+2. otherwise the source's public endpoint list (``KeplerSource.endpoints``, ``DemoSource.url``) is fetched
+   here, plain HTTP(S) with the OS trust store, no credentials, the same 10 s timeout and 64 MiB cap as the
+   default scrape settings. An endpoint that needs a bearer token or a private CA answers 401/403 or fails
+   TLS, and the error says which setting the on-demand scrape could not reuse.
+
+Readings follow the same Kepler semantics as pods (:mod:`carbon_kepler_mcp.kepler.readings`): IT power is
+``package + dram`` (never all zones added), only ``state="running"`` series draw power, NaN counts as absent.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import anyio
+import anyio.to_thread
+import httpx2
+
+from carbon_kepler_mcp.errors import (
+    CarbonKeplerError,
+    InsufficientDataError,
+    ResponseTooLargeError,
+    SourceTimeoutError,
+    SourceTLSError,
+    SourceUnavailableError,
+)
+from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.kepler.parser import Sample, parse_exposition
+from carbon_kepler_mcp.kepler.readings import it_total
+from carbon_kepler_mcp.sources.kepler import redact_url
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "ContainerReading",
+    "DetailScrape",
+    "FamilyScraper",
+    "NodeZoneReading",
+    "ProcessReading",
+    "container_readings",
+    "node_zone_readings",
+    "process_readings",
+    "scrape_detail",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_SECONDS = 10.0
+"""Per-endpoint timeout of an on-demand scrape (the default ``scrape_timeout_seconds``)."""
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest body an on-demand scrape accepts (the default ``scrape_max_bytes``)."""
+
+_ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
+
+
+@runtime_checkable
+class FamilyScraper(Protocol):
+    """A source that can scrape chosen families itself (with its own credentials and limits)."""
+
+    async def scrape_families(self, names: Collection[str]) -> Sequence[tuple[str, Sequence[Sample]]]:
+        """``(endpoint shown without credentials, samples of the named families)`` per endpoint answered."""
+        ...
+
+
+@runtime_checkable
+class _HasEndpoints(Protocol):
+    @property
+    def endpoints(self) -> tuple[str, ...]: ...
+
+
+@runtime_checkable
+class _HasUrl(Protocol):
+    @property
+    def url(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DetailScrape:
+    """Samples of the requested families, per endpoint (shown without credentials)."""
+
+    samples: Mapping[str, Sequence[Sample]]
+    warnings: tuple[str, ...]
+
+
+def _urls(source: object) -> list[str]:
+    if isinstance(source, _HasEndpoints):
+        return list(source.endpoints)
+    if isinstance(source, _HasUrl):
+        return [source.url]
+    kind = getattr(source, "kind", type(source).__name__)
+    raise InsufficientDataError(
+        f"the metrics source ({kind}) cannot be asked for Kepler container or process series; "
+        "container and process detail needs direct Kepler endpoints (KEPLER_ENDPOINT) or the demo cluster"
+    )
+
+
+async def _fetch(client: httpx2.AsyncClient, url: str, max_bytes: int, timeout: float) -> str:
+    shown = redact_url(url)
+    try:
+        async with client.stream("GET", url, headers={"Accept": _ACCEPT, "User-Agent": "carbon-kepler-mcp"}) as resp:
+            if resp.status_code != 200:
+                hint = (
+                    "the on-demand detail scrape sends no bearer token; detail needs an endpoint readable without one"
+                    if resp.status_code in (401, 403)
+                    else "is this a Kepler exporter?"
+                )
+                raise SourceUnavailableError(
+                    f"Kepler endpoint {shown} answered HTTP {resp.status_code} to the detail scrape; {hint}"
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ResponseTooLargeError(
+                        f"Kepler endpoint {shown} sent more than {max_bytes:,} bytes to the detail scrape"
+                    )
+                chunks.append(chunk)
+    except httpx2.TimeoutException as exc:
+        raise SourceTimeoutError(
+            f"Kepler endpoint {shown} did not answer the detail scrape within {timeout:g} s"
+        ) from exc
+    except httpx2.ConnectError as exc:
+        if "SSL" in str(exc).upper() or "CERTIFICATE" in str(exc).upper():
+            raise SourceTLSError(
+                f"TLS handshake with {shown} failed for the detail scrape, which uses the OS trust store only"
+            ) from exc
+        raise SourceUnavailableError(f"cannot connect to Kepler endpoint {shown} for the detail scrape") from exc
+    except httpx2.HTTPError as exc:
+        raise SourceUnavailableError(f"detail scrape of Kepler endpoint {shown} failed: {exc}") from exc
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceUnavailableError(f"Kepler endpoint {shown} sent a body that is not UTF-8 text") from exc
+
+
+async def scrape_detail(
+    source: object,
+    families: Collection[str],
+    *,
+    endpoints: Collection[str] | None = None,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> DetailScrape:
+    """Scrape only ``families`` from the source's endpoints (those shown in ``endpoints``, when given).
+
+    Endpoints are scraped concurrently. When some fail and others answer, the failures become warnings;
+    when all fail, the first failure is raised.
+
+    Raises:
+        InsufficientDataError: the source has no Kepler endpoints to scrape.
+        SourceError: every endpoint failed.
+    """
+    wanted = frozenset(families)
+    if isinstance(source, FamilyScraper):
+        answered = await source.scrape_families(wanted)
+        chosen = {shown: list(samples) for shown, samples in answered if endpoints is None or shown in endpoints}
+        return DetailScrape(chosen, ())
+    urls = _urls(source)
+    if endpoints is not None:
+        urls = [url for url in urls if redact_url(url) in endpoints]
+    if not urls:
+        return DetailScrape({}, ())
+    results: dict[str, list[Sample] | CarbonKeplerError] = {}
+
+    async with httpx2.AsyncClient(
+        timeout=httpx2.Timeout(timeout_seconds), follow_redirects=False, trust_env=False, transport=transport
+    ) as client:
+
+        async def one(url: str) -> None:
+            shown = redact_url(url)
+            try:
+                text = await _fetch(client, url, max_bytes, timeout_seconds)
+                parse = functools.partial(parse_exposition, text, wanted, source=shown)
+                results[shown] = await anyio.to_thread.run_sync(parse)
+            except CarbonKeplerError as exc:
+                results[shown] = exc
+
+        async with anyio.create_task_group() as group:
+            for url in urls:
+                group.start_soon(one, url)
+
+    samples = {shown: r for shown, r in results.items() if not isinstance(r, CarbonKeplerError)}
+    failures = [r for r in results.values() if isinstance(r, CarbonKeplerError)]
+    if not samples and failures:
+        raise failures[0]
+    warnings = tuple(f"{failure} — detail from that endpoint is missing" for failure in failures)
+    for warning in warnings:
+        logger.info("detail scrape: %s", warning)
+    return DetailScrape(samples, warnings)
+
+
+# --- readings ------------------------------------------------------------------------------------------
+
+
+def _finite(value: float) -> float:
+    return value if value == value and value not in (float("inf"), float("-inf")) else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerReading:
+    """One container series set (one container id, one state) as Kepler reports it."""
+
+    container_id: str
+    name: str
+    pod_uid: str
+    runtime: str
+    node: str
+    state: str
+    power_watts: float
+    energy_joules: float
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    endpoint: str
+
+    @property
+    def running(self) -> bool:
+        """Whether the series is a running container's."""
+        return self.state == schema.STATE_RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessReading:
+    """One process series set (one pid on one node, one state) as Kepler reports it."""
+
+    pid: str
+    comm: str
+    exe: str
+    type: str
+    container_id: str
+    vm_id: str
+    node: str
+    state: str
+    power_watts: float
+    energy_joules: float
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    endpoint: str
+
+    @property
+    def running(self) -> bool:
+        """Whether the series is a running process's."""
+        return self.state == schema.STATE_RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class NodeZoneReading:
+    """A node's power and energy by RAPL zone (several sockets of one zone added)."""
+
+    node: str
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    zone_active_watts: Mapping[str, float]
+    zone_idle_watts: Mapping[str, float]
+    endpoint: str
+
+
+_Zones = dict[str, float]
+
+
+def _add(target: dict[tuple[str, ...], _Zones], key: tuple[str, ...], labels: Mapping[str, str], value: float) -> None:
+    zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+    zones = target[key]
+    zones[zone] = zones.get(zone, 0.0) + _finite(value)
+
+
+def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ContainerReading]:
+    """Containers from current-generation container series, per endpoint; unknown states are skipped."""
+    out: list[ContainerReading] = []
+    for endpoint, endpoint_samples in samples.items():
+        watts: dict[tuple[str, ...], _Zones] = defaultdict(dict)
+        joules: dict[tuple[str, ...], _Zones] = defaultdict(dict)
+        for sample in endpoint_samples:
+            if sample.name not in schema.CONTAINER_FAMILIES:
+                continue
+            labels = sample.labels
+            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+                continue
+            key = (
+                labels.get(schema.L_CONTAINER_ID, ""),
+                labels.get(schema.L_CONTAINER_NAME, ""),
+                labels.get(schema.L_POD_ID, ""),
+                labels.get(schema.L_RUNTIME, ""),
+                labels.get(schema.L_NODE_NAME, ""),
+                state,
+            )
+            _add(watts if sample.name == schema.CONTAINER_WATTS else joules, key, labels, sample.value)
+        for key in sorted(watts.keys() | joules.keys()):
+            container_id, name, pod_uid, runtime, node, state = key
+            if not container_id:
+                continue
+            running = state == schema.STATE_RUNNING
+            zones_w = watts.get(key, {})
+            zones_j = joules.get(key, {})
+            out.append(
+                ContainerReading(
+                    container_id=container_id,
+                    name=name,
+                    pod_uid=pod_uid,
+                    runtime=runtime,
+                    node=node,
+                    state=state,
+                    power_watts=it_total(zones_w) if running else 0.0,
+                    energy_joules=it_total(zones_j),
+                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=dict(zones_j),
+                    endpoint=endpoint,
+                )
+            )
+    return out
+
+
+def process_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ProcessReading]:
+    """Processes from current-generation process series, per endpoint; unknown states are skipped."""
+    out: list[ProcessReading] = []
+    for endpoint, endpoint_samples in samples.items():
+        watts: dict[tuple[str, ...], _Zones] = defaultdict(dict)
+        joules: dict[tuple[str, ...], _Zones] = defaultdict(dict)
+        for sample in endpoint_samples:
+            if sample.name not in schema.PROCESS_FAMILIES:
+                continue
+            labels = sample.labels
+            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+                continue
+            key = (
+                labels.get(schema.L_PID, ""),
+                labels.get(schema.L_COMM, ""),
+                labels.get(schema.L_EXE, ""),
+                labels.get(schema.L_TYPE, ""),
+                labels.get(schema.L_CONTAINER_ID, ""),
+                labels.get(schema.L_VM_ID, ""),
+                labels.get(schema.L_NODE_NAME, ""),
+                state,
+            )
+            _add(watts if sample.name == schema.PROCESS_WATTS else joules, key, labels, sample.value)
+        for key in sorted(watts.keys() | joules.keys()):
+            pid, comm, exe, kind, container_id, vm_id, node, state = key
+            if not pid:
+                continue
+            running = state == schema.STATE_RUNNING
+            zones_w = watts.get(key, {})
+            zones_j = joules.get(key, {})
+            out.append(
+                ProcessReading(
+                    pid=pid,
+                    comm=comm,
+                    exe=exe,
+                    type=kind,
+                    container_id=container_id,
+                    vm_id=vm_id,
+                    node=node,
+                    state=state,
+                    power_watts=it_total(zones_w) if running else 0.0,
+                    energy_joules=it_total(zones_j),
+                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=dict(zones_j),
+                    endpoint=endpoint,
+                )
+            )
+    return out
+
+
+def node_zone_readings(samples: Mapping[str, Sequence[Sample]]) -> list[NodeZoneReading]:
+    """Per-zone node power, energy, active and idle watts from current-generation node series."""
+    by_node: dict[str, dict[str, _Zones]] = defaultdict(lambda: defaultdict(dict))
+    endpoints: dict[str, str] = {}
+    families = {
+        schema.NODE_WATTS: "watts",
+        schema.NODE_JOULES: "joules",
+        schema.NODE_ACTIVE_WATTS: "active",
+        schema.NODE_IDLE_WATTS: "idle",
+    }
+    for endpoint, endpoint_samples in samples.items():
+        for sample in endpoint_samples:
+            family = families.get(sample.name)
+            if family is None:
+                continue
+            node = sample.labels.get(schema.L_NODE_NAME, "")
+            if not node:
+                continue
+            endpoints.setdefault(node, endpoint)
+            zones = by_node[node][family]
+            zone = sample.labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+            zones[zone] = zones.get(zone, 0.0) + _finite(sample.value)
+    return [
+        NodeZoneReading(
+            node=node,
+            zone_power_watts=dict(parts.get("watts", {})),
+            zone_energy_joules=dict(parts.get("joules", {})),
+            zone_active_watts=dict(parts.get("active", {})),
+            zone_idle_watts=dict(parts.get("idle", {})),
+            endpoint=endpoints[node],
+        )
+        for node, parts in sorted(by_node.items())
+    ]
