@@ -30,6 +30,7 @@ from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.service import ALL_OPTIMIZATIONS, CarbonService, ServiceConfig
 from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources import build_source
+from carbon_kepler_mcp.window import parse_window
 
 logger = logging.getLogger("carbon_kepler_mcp")
 T = TypeVar("T", bound=BaseModel)
@@ -47,6 +48,7 @@ def service_config(settings: Settings) -> ServiceConfig:
         korea_intensity_override_g_per_kwh=settings.korea_carbon_intensity_g_per_kwh,
         korea_pue_target_override=settings.korea_pue_target,
         electricity_price_usd_per_kwh=settings.electricity_price_usd_per_kwh,
+        default_window_seconds=parse_window(settings.default_window),
     )
 
 
@@ -68,6 +70,16 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
         "--kepler-endpoint",
         metavar="URL[,URL...]",
         help="Kepler /metrics URL(s), comma-separated (env KEPLER_ENDPOINT)",
+    )
+    group.add_argument(
+        "--prometheus-url",
+        metavar="URL",
+        help="Prometheus (or Thanos/Mimir) API base URL that scrapes Kepler (env PROMETHEUS_URL)",
+    )
+    group.add_argument(
+        "--window",
+        metavar="DURATION",
+        help="energy window for the Prometheus source, 5m-7d (default 1h; env CARBON_KEPLER_DEFAULT_WINDOW)",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging on stderr (-vv: debug)")
 
@@ -94,6 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--transport", choices=("stdio", "http"), help="default: stdio (env MCP_TRANSPORT)")
     serve.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="HTTP port (default 8000)")
+    serve.add_argument(
+        "--api-token-file",
+        metavar="PATH",
+        help="file of accepted bearer tokens, one per line (env CARBON_KEPLER_API_TOKEN_FILE; or set "
+        "CARBON_KEPLER_API_TOKEN; never on the command line)",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST[:PORT|:*]",
+        help="accept this Host header too (repeatable; env CARBON_KEPLER_ALLOWED_HOSTS); loopback is always accepted",
+    )
+    serve.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve HTTP on a non-loopback address without an API token (refused otherwise)",
+    )
     _source_options(serve)
 
     assess = sub.add_parser("assess", help="assess one workload against a standard")
@@ -138,6 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-cluster", help="run the demo cluster's Kepler-compatible exporter")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=28282)
+    demo.add_argument(
+        "--endpoints",
+        action="store_true",
+        help="serve it like a cluster: one Kepler endpoint per node, kube-state-metrics and cAdvisor on "
+        "consecutive ports from --port, and print a prometheus.yml that scrapes them",
+    )
+    demo.add_argument(
+        "--history-file",
+        metavar="PATH",
+        help="with --endpoints: write days of history in OpenMetrics for promtool tsdb create-blocks-from "
+        "openmetrics, then exit",
+    )
+    demo.add_argument("--history-days", type=int, default=3, help="days of history (1-31, default 3)")
     demo.add_argument("-v", "--verbose", action="count", default=0)
     return parser
 
@@ -154,6 +196,11 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     if getattr(args, "kepler_endpoint", None):
         overrides["kepler_endpoints"] = args.kepler_endpoint
         overrides.setdefault("source", "kepler")
+    if getattr(args, "prometheus_url", None):
+        overrides["prometheus_url"] = args.prometheus_url
+        overrides.setdefault("source", "prometheus")
+    if getattr(args, "window", None):
+        overrides["default_window"] = args.window
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -182,23 +229,53 @@ def _run_question(args: argparse.Namespace, question: Callable[[CarbonService], 
 
 
 def _serve(args: argparse.Namespace) -> int:
-    settings = _settings(args, transport=args.transport, host=args.host, port=args.port)
+    settings = _settings(
+        args,
+        transport=args.transport,
+        host=args.host,
+        port=args.port,
+        api_token_file=args.api_token_file,
+        allowed_hosts=",".join(args.allowed_host) if args.allowed_host else None,
+        allow_unauthenticated=True if args.allow_unauthenticated else None,
+    )
     _setup_logging(args.verbose, default=settings.log_level)
-    from carbon_kepler_mcp.server import build_server
-
-    service = build_service(settings)
-    server = build_server(service)
     if settings.transport == "stdio":
+        from carbon_kepler_mcp.server import build_server
+
+        service = build_service(settings)
         logger.info("serving MCP over stdio (metrics: %s)", service.source.description)
-        server.run("stdio")
-    else:
+        build_server(service).run("stdio")
+        return EXIT_OK
+
+    import uvicorn
+
+    from carbon_kepler_mcp.web import build_app, is_loopback, web_config
+
+    config = web_config(settings)  # refuses a public bind without a token before anything starts
+    service = build_service(settings)
+    app = build_app(service, config, close_service=True)
+    base = f"http://{'[' + settings.host + ']' if ':' in settings.host else settings.host}:{settings.port}"
+    logger.warning(
+        "serving on %s: dashboard /, REST /tools and /docs, MCP Streamable HTTP /mcp, /metrics; auth %s (metrics: %s)",
+        base,
+        "on (bearer token)" if config.auth_enabled else "off",
+        service.source.description,
+    )
+    if not config.auth_enabled and not is_loopback(settings.host):
+        logger.warning("no API token: anyone who can reach %s can use this server (--allow-unauthenticated)", base)
+    if not is_loopback(settings.host) and not settings.allowed_hosts:
         logger.warning(
-            "serving MCP Streamable HTTP at http://%s:%d/mcp (metrics: %s)",
-            settings.host,
-            settings.port,
-            service.source.description,
+            "only loopback names and the bound address are accepted as Host; set CARBON_KEPLER_ALLOWED_HOSTS to the "
+            "names clients use (e.g. the Service name), or their requests get 421"
         )
-        server.run("streamable-http", host=settings.host, port=settings.port, streamable_http_path="/mcp")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # our stderr logging, not uvicorn's (which prints access lines to stdout)
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
     return EXIT_OK
 
 
@@ -209,10 +286,44 @@ def _demo_cluster(args: argparse.Namespace) -> int:
     from carbon_kepler_mcp.sources.demo import DEMO_UPTIME_SECONDS
 
     _setup_logging(args.verbose, default="INFO")
+    if args.endpoints:
+        return _demo_endpoints(args)
     cluster = default_cluster(epoch=time.time() - DEMO_UPTIME_SECONDS)
     print(f"demo Kepler exporter on http://{args.host}:{args.port}/metrics (Ctrl-C to stop)", file=sys.stderr)
     serve_forever(cluster, args.host, args.port)
     return EXIT_OK
+
+
+def _demo_endpoints(args: argparse.Namespace) -> int:
+    """``demo-cluster --endpoints``: every endpoint of the history cluster, or its history as OpenMetrics."""
+    import time
+    from pathlib import Path
+
+    from carbon_kepler_mcp.demo.history import history_cluster, history_instants, write_openmetrics
+    from carbon_kepler_mcp.demo.multi import DemoEndpoints, renderers
+
+    # The history cluster's Kepler booted `history_days` before the start of the current hour, so the live
+    # endpoints and a history file written in the same hour describe the same counters.
+    anchor = float(int(time.time()) // 3600 * 3600)
+    cluster = history_cluster(anchor, args.history_days)
+    ports = {key: args.port + index for index, key in enumerate(renderers(cluster))}
+    if args.history_file:
+        instances = {key: f"{args.host}:{port}" for key, port in ports.items()}
+        end = time.time()
+        count = write_openmetrics(
+            Path(args.history_file), cluster, instances, history_instants(end - args.history_days * 86_400, end)
+        )
+        print(f"wrote {count:,} samples to {args.history_file}", file=sys.stderr)
+        return EXIT_OK
+    with DemoEndpoints(cluster, args.host, ports=ports) as endpoints:
+        print(endpoints.prometheus_config("15s"))
+        for endpoint in endpoints.endpoints:
+            print(f"{endpoint.job:<20} {endpoint.name:<20} {endpoint.url}", file=sys.stderr)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -33,6 +33,16 @@ class DataSourceInfo(_Model):
     power_method: str = Field(description="How power was obtained from Kepler's series")
     scraped_at: str = Field(description="When the metrics were read (ISO 8601, UTC)")
     warnings: list[str] = Field(description="Partial data, endpoints down, counter resets, ...")
+    window_seconds: int | None = Field(
+        default=None, description="Energy window of a windowed source (Prometheus); null for instant power"
+    )
+    queries: list[str] = Field(
+        default_factory=list[str], description="The PromQL the source ran (paste into your Prometheus UI to check)"
+    )
+    missing_series: list[str] = Field(
+        default_factory=list[str],
+        description="Series the source looked for and did not find (owners, CPU requests/usage, ...)",
+    )
 
 
 class StandardInfo(_Model):
@@ -71,7 +81,58 @@ class PodFigures(_Model):
     power_watts: float
     pue: float
     emissions_gCO2eq_hour: float
-    energy_joules: float = Field(description="IT energy Kepler counted for this pod so far")
+    energy_joules: float = Field(
+        description="IT energy Kepler counted for this pod so far (direct scrape) or over the window (Prometheus)"
+    )
+    cpu_request_cores: float | None = Field(default=None, description="CPU request (kube-state-metrics), cores")
+    cpu_usage_avg_cores: float | None = Field(default=None, description="Average CPU use over the window (cAdvisor)")
+    cpu_usage_p95_cores: float | None = Field(
+        default=None, description="95th percentile of 5-minute CPU use over the window (cAdvisor)"
+    )
+
+
+class Coverage(_Model):
+    """What a windowed answer covers (Prometheus source)."""
+
+    window_seconds: int | None = Field(description="Energy window; null for a direct scrape's instant power")
+    window_start: str | None = Field(description="ISO 8601, UTC")
+    window_end: str | None = Field(description="ISO 8601, UTC: the instant every query was evaluated at")
+    nodes: int = Field(description="Nodes the counted pods ran on")
+    pods: int = Field(description="Pods (pod series sets) counted")
+    running_pods: int
+    energy_joules: float | None = Field(description="IT energy over the window (Σ increase of Kepler counters)")
+    promql: str | None = Field(
+        default=None, description="One query giving the same average watts, pinned to window_end with @"
+    )
+
+
+class RightsizingPod(_Model):
+    """One pod's CPU request against its use."""
+
+    pod: str
+    node: str
+    request_cores: float
+    usage_p95_cores: float
+    recommended_cores: float
+    freed_cores: float
+    idle_watts_per_core: float | None
+
+
+class RightsizingDetail(_Model):
+    """Right-sizing from real CPU requests and usage (Prometheus source with kube-state-metrics and cAdvisor)."""
+
+    quantified: bool
+    method: str
+    headroom: float = Field(description="Recommended request = p95 usage × (1 + headroom)")
+    request_cores: float | None
+    usage_p95_cores: float | None
+    recommended_cores: float | None
+    freed_cores: float | None
+    released_idle_watts: float | None = Field(
+        description="Node idle power held by the freed requests (idle W per core × freed cores)"
+    )
+    pods: list[RightsizingPod]
+    missing_series: list[str] = Field(description="Series needed for a figure that Prometheus does not have")
 
 
 class Optimization(_Model):
@@ -122,6 +183,13 @@ class AssessmentResult(_Model):
     data_source: DataSourceInfo
     is_demo: bool
     notes: list[str]
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
+    rightsizing: RightsizingDetail | None = Field(
+        default=None, description="CPU requests vs usage and what right-sizing would release"
+    )
 
 
 class OptimizationImpact(_Model):
@@ -162,6 +230,10 @@ class ComparisonResult(_Model):
     data_source: DataSourceInfo
     is_demo: bool
     notes: list[str]
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class WorkloadSummary(_Model):
@@ -204,6 +276,10 @@ class WorkloadListResult(_Model):
     data_source: DataSourceInfo
     is_demo: bool
     notes: list[str]
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class RegionFigures(_Model):
@@ -242,6 +318,10 @@ class RegionalComparisonResult(_Model):
     data_source: DataSourceInfo
     is_demo: bool
     notes: list[str]
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class ScheduleWindow(_Model):
@@ -258,6 +338,21 @@ class HourlyIntensity(_Model):
 
     start: str
     intensity_gCO2eq_kWh: float
+
+
+class ObservedSchedule(_Model):
+    """When a workload actually drew energy, from a range query over past days."""
+
+    history_days: int
+    runs_observed: int = Field(description="Starts seen: an active hour after an inactive one")
+    typical_start_local: str | None = Field(description="Most frequent start hour, local time (HH:00)")
+    last_run_start: str | None = Field(description="ISO 8601, local offset")
+    average_run_hours: float | None
+    power_while_running_watts: float | None = Field(description="Mean IT power over the active hours")
+    active_hours_local: list[str] = Field(description="Local hours of day with activity on at least one day")
+    hourly_energy_share: list[float] = Field(description="Share of the energy per local hour of day, 0-23")
+    threshold_watts: float = Field(description="An hour counts as active above this average power")
+    query: str = Field(description="The query_range PromQL (step 1h)")
 
 
 class ScheduleResult(_Model):
@@ -291,6 +386,16 @@ class ScheduleResult(_Model):
     data_source: DataSourceInfo
     is_demo: bool
     notes: list[str]
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
+    current_window_basis: Literal["observed", "now"] = Field(
+        default="now", description="'observed': the workload's usual start seen in Prometheus; 'now': no history"
+    )
+    observed_schedule: ObservedSchedule | None = Field(
+        default=None, description="When the workload actually drew energy over the past days (Prometheus)"
+    )
 
 
 class PodMetrics(_Model):

@@ -80,6 +80,15 @@ RegionCode = Annotated[
     ),
 ]
 LanguageArg = Annotated[Literal["en", "ko"], Field(description="Language of the human-readable text: en or ko")]
+WindowArg = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=16,
+        description="Energy window for the Prometheus source, 5m to 7d (e.g. '30m', '1h', '1d'; default 1h): power "
+        "is the average over it. A direct Kepler scrape reports instant power and ignores it",
+    ),
+]
 
 
 def _lifespan_factory(service: CarbonService) -> Callable[[MCPServer[Any]], Any]:
@@ -129,13 +138,14 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
         standard: StandardCode = "KR_CARBON_2050",
         region: RegionCode = None,
         language: LanguageArg = "en",
+        window: WindowArg = None,
     ) -> AssessmentResult:
         """Assess one workload's carbon intensity (grid × PUE) and PUE against a standard.
 
         Returns status, power, emissions per hour, the PUE used and its source, ranked and quantified
         optimisations, and the provenance of every figure.
         """
-        return await _call(service.assess(workload_name, namespace, standard, region, language))
+        return await _call(service.assess(workload_name, namespace, standard, region, language, window=window))
 
     @mcp.tool(title="Compare optimization impact", annotations=READ_ONLY, structured_output=True)
     async def compare_optimization_impact(
@@ -170,6 +180,7 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
             float, Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, description="Run length for temporal shift")
         ] = 4.0,
         language: LanguageArg = "en",
+        window: WindowArg = None,
     ) -> ComparisonResult:
         """Current vs optimised emissions and status when optimisations are combined (multiplicatively)."""
         return await _call(
@@ -184,6 +195,7 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
                 target_pue=target_pue,
                 rightsizing_reduction_percent=rightsizing_reduction_percent,
                 batch_duration_hours=batch_duration_hours,
+                window=window,
             )
         )
 
@@ -200,10 +212,13 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
             str | None, Field(default=None, max_length=16, description="next_cursor of the previous page")
         ] = None,
         language: LanguageArg = "en",
+        window: WindowArg = None,
     ) -> WorkloadListResult:
         """Workloads of a namespace with compliance status and emissions, highest emissions first."""
         return await _call(
-            service.list_workloads(namespace, standard, status_filter, region, language, limit=limit, cursor=cursor)
+            service.list_workloads(
+                namespace, standard, status_filter, region, language, limit=limit, cursor=cursor, window=window
+            )
         )
 
     @mcp.tool(title="Regional comparison", annotations=READ_ONLY, structured_output=True)
@@ -216,10 +231,13 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
             Field(default=None, max_length=50, description="Regions to compare (default: every known region)"),
         ] = None,
         language: LanguageArg = "en",
+        window: WindowArg = None,
     ) -> RegionalComparisonResult:
         """The workload's emissions in other regions on one intensity basis, best region and residency caveats."""
         return await _call(
-            service.regional_comparison(workload_name, namespace, current_region, comparison_regions, language)
+            service.regional_comparison(
+                workload_name, namespace, current_region, comparison_regions, language, window=window
+            )
         )
 
     @mcp.tool(title="Optimal schedule", annotations=READ_ONLY, structured_output=True)
@@ -231,9 +249,10 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
         ] = 4.0,
         region: RegionCode = None,
         language: LanguageArg = "en",
+        window: WindowArg = None,
     ) -> ScheduleResult:
         """When in the next 24 h to start a run for the lowest average grid intensity (Carbon Aware SDK rules)."""
-        return await _call(service.schedule(workload_name, namespace, duration_hours, region, language))
+        return await _call(service.schedule(workload_name, namespace, duration_hours, region, language, window=window))
 
     # --- resources ------------------------------------------------------------------------------------
 

@@ -12,18 +12,22 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from carbon_kepler_mcp import calculations as calc
 from carbon_kepler_mcp import recommendations as recs
-from carbon_kepler_mcp.errors import InvalidArgumentError, UnknownNamespaceError
+from carbon_kepler_mcp.errors import InvalidArgumentError, SourceError, UnknownNamespaceError
 from carbon_kepler_mcp.i18n import Language, fmt, status_text, tr
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.models import (
     AssessmentResult,
     ComparisonResult,
+    Coverage,
     DataSourceInfo,
     HourlyIntensity,
+    ObservedSchedule,
+    Optimization,
     OptimizationImpact,
     OptimizationType,
     PodFigures,
@@ -45,9 +49,13 @@ from carbon_kepler_mcp.names import (
     validate_region_code,
     validate_standard_code,
 )
+from carbon_kepler_mcp.observed import next_start, observe
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, ReferenceData, Region, Standard
+from carbon_kepler_mcp.rightsizing import Rightsizing, rightsize
 from carbon_kepler_mcp.scheduling import average_over_period, hourly_points, optimal_windows, rolling_average
-from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import History, MetricsSource, Snapshot, WindowedSource
+from carbon_kepler_mcp.window import DEFAULT_WINDOW_SECONDS, format_window, parse_window
 from carbon_kepler_mcp.workloads import ResolvedWorkload, group_by_workload, resolve_workload
 
 KOREA = "KR"
@@ -76,6 +84,19 @@ class ServiceConfig:
     korea_intensity_override_g_per_kwh: float | None = None
     korea_pue_target_override: float | None = None
     electricity_price_usd_per_kwh: float = 0.10
+    default_window_seconds: int = DEFAULT_WINDOW_SECONDS
+    """Energy window of a windowed source (Prometheus) when a call names none."""
+    history_days: int = 7
+    """Days of history the observed schedule looks at (Prometheus source)."""
+
+
+class CoverageFields(TypedDict):
+    """The coverage fields every result model carries."""
+
+    window_seconds: int | None
+    node_count: int
+    pod_count: int
+    coverage: Coverage
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +220,96 @@ class CarbonService:
             power_method=snapshot.power_method,
             scraped_at=_iso(snapshot.taken_at.astimezone(UTC)),
             warnings=list(snapshot.warnings),
+            window_seconds=snapshot.window_seconds,
+            queries=list(snapshot.queries),
+            missing_series=list(snapshot.missing_series),
         )
+
+    async def read(self, namespace: str | None, window: str | int | None = None) -> Snapshot:
+        """The snapshot for a question: one namespace over the window (Prometheus), or the direct scrape.
+
+        ``window`` is validated here (5 minutes to 7 days) whatever the source, so a bad value is an error
+        everywhere; a source without windows (direct Kepler scrape) then reports instant power.
+        """
+        seconds = parse_window(window) if window is not None else self.config.default_window_seconds
+        if namespace is not None:
+            namespace = validate_namespace(namespace)
+        if isinstance(self.source, WindowedSource):
+            return await self.source.window_snapshot(namespace, seconds)
+        return await self.source.snapshot()
+
+    def window_notes(self, snapshot: Snapshot, window: str | int | None, language: Language) -> list[str]:
+        """Sentences about the window: what power means, and a window the source could not apply."""
+        if snapshot.window_seconds is not None:
+            shown = format_window(snapshot.window_seconds)
+            return [
+                tr(
+                    language,
+                    f"Power is the average over the last {shown}: energy from Prometheus (Σ increase of Kepler's "
+                    f"counters, all nodes) divided by {snapshot.window_seconds} s.",
+                    f"전력은 최근 {shown} 평균입니다: Prometheus의 에너지(Kepler 카운터 increase 합, 전체 노드)를 "
+                    f"{snapshot.window_seconds}초로 나눈 값.",
+                )
+            ]
+        if window is not None:
+            return [
+                tr(
+                    language,
+                    "The window was not applied: a direct Kepler scrape gives instant power. Set PROMETHEUS_URL for "
+                    "windowed energy.",
+                    "윈도가 적용되지 않았습니다: Kepler 직접 수집은 순간 전력입니다. 윈도 에너지는 PROMETHEUS_URL을 설정하세요.",
+                )
+            ]
+        return []
+
+    @staticmethod
+    def energy_zones(pods: Sequence[PodReading]) -> list[str]:
+        """The zones the IT total of these pods adds (the rule of ``readings.it_total``)."""
+        seen = {zone for pod in pods for zone in pod.zone_energy_joules}
+        if "package" in seen:
+            return ["package", "dram"]
+        if seen & {"core", "uncore", "dram"}:
+            return ["core", "uncore", "dram"]
+        for zone in ("psys", "platform"):
+            if zone in seen:
+                return [zone]
+        return ["package", "dram"]
+
+    def coverage(self, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None) -> Coverage:
+        """What an answer covers: window, nodes, pods, energy, and a query that reproduces its watts."""
+        window = snapshot.window_seconds
+        end = snapshot.taken_at.astimezone(UTC)
+        query: str | None = None
+        if window is not None and namespace is not None and pods:
+            generation = "legacy" if snapshot.generation == "legacy" else "current"
+            query = promql.workload_check_query(
+                generation,
+                namespace,
+                [p.name for p in pods],
+                self.energy_zones(pods),
+                window,
+                end.timestamp(),
+            )
+        return Coverage(
+            window_seconds=window,
+            window_start=None if window is None else _iso(end - timedelta(seconds=window)),
+            window_end=None if window is None else _iso(end),
+            nodes=len({p.node for p in pods}),
+            pods=len(pods),
+            running_pods=sum(1 for p in pods if p.running),
+            energy_joules=None if window is None else _r(sum(p.energy_joules for p in pods)),
+            promql=query,
+        )
+
+    @staticmethod
+    def coverage_fields(coverage: Coverage) -> CoverageFields:
+        """The flat fields every result carries beside ``coverage``."""
+        return {
+            "window_seconds": coverage.window_seconds,
+            "node_count": coverage.nodes,
+            "pod_count": coverage.pods,
+            "coverage": coverage,
+        }
 
     def power_provenance(self, snapshot: Snapshot, power_watts: float) -> Provenance:
         return Provenance(
@@ -207,9 +317,12 @@ class CarbonService:
             unit="W",
             year=snapshot.taken_at.year,
             basis=snapshot.power_method,
-            publisher="carbon-kepler-mcp demo cluster (Kepler-compatible exporter)"
-            if snapshot.is_demo
-            else "Kepler (CNCF) exporter",
+            publisher=(
+                "carbon-kepler-mcp demo cluster (Kepler-compatible exporter)"
+                if snapshot.is_demo
+                else "Kepler (CNCF) exporter"
+            )
+            + (" via Prometheus" if snapshot.windowed else ""),
             source=self.source.description,
             published=snapshot.taken_at.astimezone(UTC).date().isoformat(),
             synthetic=snapshot.is_demo,
@@ -242,8 +355,10 @@ class CarbonService:
             details.add(detail)
             pod_emissions = calc.emissions_g_per_hour(pod.power_watts, pue, grid)
             emissions += pod_emissions
-            if pod.running:
+            if pod.running or snapshot.windowed:
+                # A window's average power includes pods that ended inside the window.
                 loads.append((pod.power_watts, pue))
+            cpu = snapshot.pod_cpu.get((pod.namespace, pod.name))
             per_pod.append(
                 PodFigures(
                     pod=pod.name,
@@ -253,6 +368,13 @@ class CarbonService:
                     pue=pue,
                     emissions_gCO2eq_hour=_r(pod_emissions),
                     energy_joules=_r(pod.energy_joules),
+                    cpu_request_cores=None if cpu is None else cpu.request_cores,
+                    cpu_usage_avg_cores=None
+                    if cpu is None or cpu.usage_avg_cores is None
+                    else _r(cpu.usage_avg_cores, 4),
+                    cpu_usage_p95_cores=None
+                    if cpu is None or cpu.usage_p95_cores is None
+                    else _r(cpu.usage_p95_cores, 4),
                 )
             )
         if not loads:
@@ -291,7 +413,7 @@ class CarbonService:
                 synthetic=weakest == "source_facility",
                 not_for_reporting=weakest == "source_facility",
             )
-        power = sum(p.power_watts for p in pods if p.running)
+        power = sum(p.power_watts for p in pods if p.running or snapshot.windowed)
         return Figures(
             power_watts=power,
             pue=pue,
@@ -326,7 +448,7 @@ class CarbonService:
         namespace = validate_namespace(namespace)
         name = validate_object_name(name)
         pods = self.namespace_pods(snapshot, namespace)
-        resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}))
+        resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}), snapshot.owners_in(namespace))
         members = set(resolved.pods)
         return WorkloadPods(resolved, tuple(p for p in pods if p.name in members))
 
@@ -368,12 +490,14 @@ class CarbonService:
         standard: str | None = None,
         region: str | None = None,
         language: Language = "en",
+        *,
+        window: str | int | None = None,
     ) -> AssessmentResult:
         """Compliance of one workload with a standard, with ranked recommendations."""
         std = self.standard(standard)
         reg = self.region(region)
         pue_std = self.standard(self.config.pue_standard)
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace, window)
         wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
         figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
@@ -417,8 +541,11 @@ class CarbonService:
             )
             if candidate:
                 candidates.append(candidate)
-        candidates.append(recs.rightsizing_candidate(language))
-        optimizations = recs.rank(candidates, figures.emissions_g_per_hour)
+        sizing = self.rightsizing_for(snapshot, wl.pods, figures)
+        candidates.append(self.rightsizing_candidate(language, sizing))
+        optimizations = self.with_rightsizing_savings(
+            recs.rank(candidates, figures.emissions_g_per_hour), sizing, figures, grid.value
+        )
 
         gap = None if limit is None else calc.gap_percent(intensity, limit)
         recommendation = self._assessment_text(language, std, status, intensity, limit, figures, optimizations)
@@ -431,7 +558,7 @@ class CarbonService:
             provenance["standard_limit"] = std.limit
         if pue_std.limit is not None:
             provenance["pue_target"] = pue_std.limit
-        notes = self.standard_notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language) + self.window_notes(snapshot, window, language)
         if not wl.running:
             notes.append(
                 tr(
@@ -471,7 +598,100 @@ class CarbonService:
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
             notes=notes,
+            rightsizing=None if sizing is None else sizing.detail,
+            **self.coverage_fields(self.coverage(snapshot, wl.pods, namespace)),
         )
+
+    # --- right-sizing --------------------------------------------------------------------------------
+
+    @staticmethod
+    def rightsizing_for(snapshot: Snapshot, pods: Sequence[PodReading], figures: Figures) -> Rightsizing | None:
+        """Right-sizing from the snapshot's CPU requests and usage; None for a source without them."""
+        if not snapshot.windowed:
+            return None
+        return rightsize(
+            pods,
+            snapshot.pod_cpu,
+            snapshot.node_idle_watts,
+            snapshot.node_cpu_capacity,
+            snapshot.missing_series,
+            figures.power_watts,
+        )
+
+    @staticmethod
+    def rightsizing_candidate(language: Language, sizing: Rightsizing | None) -> recs.Candidate:
+        """The right-sizing recommendation: from data when the source has it, else saying what is missing."""
+        if sizing is None:
+            return recs.rightsizing_candidate(language)
+        detail = sizing.detail
+        title = tr(language, "Right-size CPU requests and replicas", "CPU 요청량과 레플리카 적정화")
+        if sizing.reduction_fraction is None:
+            missing = ", ".join(detail.missing_series) or "kube_pod_container_resource_requests"
+            if detail.freed_cores is not None:
+                text_en = (
+                    f"Requests {fmt(detail.request_cores or 0, 3)} cores against a p95 use of "
+                    f"{fmt(detail.usage_p95_cores or 0, 3)}: {fmt(detail.freed_cores, 3)} cores could be freed, but "
+                    f"the idle power they hold is unknown (missing: {missing})."
+                )
+                text_ko = (
+                    f"요청 {fmt(detail.request_cores or 0, 3)}코어, p95 사용 {fmt(detail.usage_p95_cores or 0, 3)}코어: "
+                    f"{fmt(detail.freed_cores, 3)}코어를 줄일 수 있으나 유휴 전력을 알 수 없습니다 (누락: {missing})."
+                )
+            else:
+                text_en = f"Not quantified: Prometheus has no {missing} for this workload's pods."
+                text_ko = f"정량화하지 않음: Prometheus에 이 워크로드 파드의 {missing} 시리즈가 없습니다."
+            return recs.Candidate(
+                type="resource_rightsizing",
+                title=title,
+                description=tr(language, text_en, text_ko),
+                reduction_fraction=None,
+                data_basis=tr(language, f"missing: {missing}", f"누락: {missing}"),
+                changes_compliance_status=False,
+            )
+        return recs.Candidate(
+            type="resource_rightsizing",
+            title=title,
+            description=tr(
+                language,
+                f"Requests {fmt(detail.request_cores or 0, 3)} cores, p95 use {fmt(detail.usage_p95_cores or 0, 3)}: "
+                f"requesting {fmt(detail.recommended_cores or 0, 3)} frees {fmt(detail.freed_cores or 0, 3)} cores "
+                f"that hold {fmt(sizing.released_idle_watts or 0, 2)} W of node idle power. The saving is realised "
+                "when the freed capacity is consolidated (fewer or smaller nodes).",
+                f"요청 {fmt(detail.request_cores or 0, 3)}코어, p95 사용 {fmt(detail.usage_p95_cores or 0, 3)}코어: "
+                f"{fmt(detail.recommended_cores or 0, 3)}코어로 요청하면 {fmt(detail.freed_cores or 0, 3)}코어가 풀리고, "
+                f"그만큼의 노드 유휴 전력 {fmt(sizing.released_idle_watts or 0, 2)} W를 줄일 수 있습니다 "
+                "(여유 용량을 통합해 노드를 줄일 때 실현).",
+            ),
+            reduction_fraction=sizing.reduction_fraction,
+            data_basis=tr(
+                language,
+                "kube_pod_container_resource_requests vs cAdvisor container_cpu_usage_seconds_total (p95 of 5-minute "
+                "rates) and Kepler node idle power per core; share of the footprint incl. the idle power requests hold",
+                "kube_pod_container_resource_requests 대비 cAdvisor 사용량(5분 rate의 p95)과 코어당 Kepler 노드 유휴 전력; "
+                "요청이 점유한 유휴 전력을 포함한 총량 대비 비율",
+            ),
+            changes_compliance_status=False,
+        )
+
+    @staticmethod
+    def with_rightsizing_savings(
+        optimizations: list[Optimization], sizing: Rightsizing | None, figures: Figures, grid: float
+    ) -> list[Optimization]:
+        """Right-sizing saves node idle power: its savings are that power × PUE × grid, not a share of E."""
+        if sizing is None or sizing.released_idle_watts is None:
+            return optimizations
+        saved = calc.emissions_g_per_hour(sizing.released_idle_watts, figures.pue, grid)
+        return [
+            o.model_copy(
+                update={
+                    "estimated_savings_gCO2eq_hour": round(saved, 3),
+                    "estimated_savings_kgCO2eq_month": round(calc.monthly_kg(saved), 3),
+                }
+            )
+            if o.type == "resource_rightsizing" and o.quantified
+            else o
+            for o in optimizations
+        ]
 
     def _assessment_text(
         self,
@@ -481,7 +701,7 @@ class CarbonService:
         intensity: float,
         limit: float | None,
         figures: Figures,
-        optimizations: Sequence[recs.Optimization],
+        optimizations: Sequence[Optimization],
     ) -> str:
         if status == "NOT_ASSESSABLE":
             head = tr(
@@ -531,9 +751,18 @@ class CarbonService:
         return values, profile is not None
 
     def search_windows(
-        self, region: Region, grid: float, duration_hours: float, now: datetime
+        self,
+        region: Region,
+        grid: float,
+        duration_hours: float,
+        now: datetime,
+        current_start: datetime | None = None,
     ) -> tuple[float, list[tuple[datetime, float]], list[tuple[datetime, float]], bool]:
-        """(current window average, tied optimal windows, hourly series, synthetic?)."""
+        """(current window average, tied optimal windows, hourly series, synthetic?).
+
+        The current window starts ``now``, or at ``current_start`` (the workload's observed usual start,
+        within the next 24 h); candidates are now and every full hour of the next 24 h either way.
+        """
         tz = ZoneInfo(region.timezone)
         local_now = now.astimezone(tz)
         first_hour = local_now.replace(minute=0, second=0, microsecond=0)
@@ -542,12 +771,16 @@ class CarbonService:
         points = hourly_points(first_hour, [0.0] * 24, span)
         points = [p.__class__(p.start, p.duration, value) for p, value in zip(points, values, strict=True)]
         window = timedelta(hours=duration_hours)
-        current = average_over_period(points, local_now, local_now + window)
+        now_average = average_over_period(points, local_now, local_now + window)
+        current = now_average
+        if current_start is not None:
+            start = current_start.astimezone(tz)
+            current = average_over_period(points, start, start + window)
         next_hour = first_hour + timedelta(hours=1)
         windows = rolling_average(
             points, window, data_start=next_hour, data_end=next_hour + timedelta(hours=SCHEDULE_HORIZON_HOURS) + window
         )
-        candidates = [(local_now, current)] + [(w.start, w.average_intensity_g_per_kwh) for w in windows]
+        candidates = [(local_now, now_average)] + [(w.start, w.average_intensity_g_per_kwh) for w in windows]
         best_value = min(round(value, 9) for _, value in candidates)
         ties = [(start, value) for start, value in candidates if round(value, 9) == best_value]
         if windows:
@@ -573,6 +806,7 @@ class CarbonService:
         target_pue: float | None = None,
         rightsizing_reduction_percent: float | None = None,
         batch_duration_hours: float = DEFAULT_BATCH_HOURS,
+        window: str | int | None = None,
     ) -> ComparisonResult:
         """Current vs optimised emissions when the chosen optimisations are applied together."""
         if not optimizations:
@@ -586,12 +820,13 @@ class CarbonService:
         reg = self.region(region)
         pue_std = self.standard(self.config.pue_standard)
         target_reg = self.region(target_region) if target_region else None
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace, window)
         wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
         figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
         intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
         now = self._clock()
+        sizing = self.rightsizing_for(snapshot, wl.pods, figures) if rightsizing_reduction_percent is None else None
 
         impacts: list[OptimizationImpact] = []
         steps: list[str] = []
@@ -710,7 +945,40 @@ class CarbonService:
                     )
                 )
             else:  # resource_rightsizing
-                if rightsizing_reduction_percent is None:
+                if sizing is not None and sizing.reduction_fraction is not None:
+                    fraction = min(0.9, sizing.reduction_fraction)
+                    power_factor *= 1.0 - fraction
+                    fractions.append(fraction)
+                    impacts.append(
+                        OptimizationImpact(
+                            type=kind,
+                            quantified=True,
+                            reduction_percent=_r(calc.percent(fraction), 2),
+                            affects_intensity=False,
+                            parameters={
+                                "request_cores": sizing.detail.request_cores,
+                                "recommended_cores": sizing.detail.recommended_cores,
+                                "released_idle_watts": sizing.released_idle_watts,
+                            },
+                            data_basis=tr(
+                                language,
+                                "CPU requests (kube-state-metrics) vs p95 use (cAdvisor), node idle W per core (Kepler)",
+                                "CPU 요청량(kube-state-metrics) 대비 p95 사용량(cAdvisor), 코어당 노드 유휴 전력(Kepler)",
+                            ),
+                            note=tr(
+                                language,
+                                "Released node idle power as a share of the footprint; realised when the freed "
+                                "capacity is consolidated.",
+                                "풀린 노드 유휴 전력의 총량 대비 비율; 여유 용량을 통합할 때 실현됩니다.",
+                            ),
+                        )
+                    )
+                elif rightsizing_reduction_percent is None:
+                    missing = (
+                        ", ".join(sizing.detail.missing_series)
+                        if sizing is not None and sizing.detail.missing_series
+                        else None
+                    )
                     impacts.append(
                         OptimizationImpact(
                             type=kind,
@@ -719,7 +987,9 @@ class CarbonService:
                             affects_intensity=False,
                             parameters={"rightsizing_reduction_percent": None},
                             data_basis=tr(
-                                language, "missing: CPU requests and usage per pod", "누락: 파드별 CPU 요청량과 사용량"
+                                language,
+                                f"missing: {missing or 'CPU requests and usage per pod'}",
+                                f"누락: {missing or '파드별 CPU 요청량과 사용량'}",
                             ),
                             note=tr(
                                 language,
@@ -805,7 +1075,8 @@ class CarbonService:
             provenance=provenance,
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
-            notes=self.standard_notes(snapshot, figures, language),
+            notes=self.standard_notes(snapshot, figures, language) + self.window_notes(snapshot, window, language),
+            **self.coverage_fields(self.coverage(snapshot, wl.pods, wl.pods[0].namespace)),
         )
 
     async def list_workloads(
@@ -818,6 +1089,7 @@ class CarbonService:
         *,
         limit: int = 100,
         cursor: str | None = None,
+        window: str | int | None = None,
     ) -> WorkloadListResult:
         """Workloads of a namespace with their status, highest emissions first, paginated."""
         if not 1 <= limit <= 1000:
@@ -830,14 +1102,15 @@ class CarbonService:
         namespace = validate_namespace(namespace)
         std = self.standard(standard)
         reg = self.region(region)
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace, window)
         pods = self.namespace_pods(snapshot, namespace)
         grid = self.grid(reg)
         by_name: dict[str, list[PodReading]] = {}
         for pod in pods:
             by_name.setdefault(pod.name, []).append(pod)
         summaries: list[WorkloadSummary] = []
-        for ref, names in group_by_workload(by_name).items():
+        owners = snapshot.owners_in(namespace)
+        for ref, names in group_by_workload(by_name, owners).items():
             members = [pod for name in names for pod in by_name[name]]
             figures = self.figures_for(snapshot, members, reg, grid.value)
             intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
@@ -872,13 +1145,26 @@ class CarbonService:
             f"{namespace}의 워크로드 {len(summaries)}개: {std.code} 준수 {counts['COMPLIANT']}개, "
             f"미준수 {counts['NON_COMPLIANT']}개; 합계 {fmt(total_power)} W, {fmt(total_emissions)} gCO2eq/h.",
         )
-        notes: list[str] = [
-            tr(
-                language,
-                "Workloads are inferred from pod names by Kubernetes naming rules (Kepler exports no owners).",
-                "워크로드는 쿠버네티스 이름 규칙으로 파드 이름에서 추론했습니다 (Kepler는 소유자를 내보내지 않음).",
-            )
-        ]
+        covered = sum(1 for name in by_name if owners is not None and name in owners)
+        if owners is not None and covered:
+            notes: list[str] = [
+                tr(
+                    language,
+                    f"Workloads come from kube-state-metrics owner references ({covered} of {len(by_name)} pods); "
+                    "the other pods are grouped by Kubernetes naming rules.",
+                    f"워크로드는 kube-state-metrics 소유자 참조로 구했습니다 (파드 {len(by_name)}개 중 {covered}개); "
+                    "나머지 파드는 쿠버네티스 이름 규칙으로 묶었습니다.",
+                )
+            ]
+        else:
+            notes = [
+                tr(
+                    language,
+                    "Workloads are inferred from pod names by Kubernetes naming rules (Kepler exports no owners).",
+                    "워크로드는 쿠버네티스 이름 규칙으로 파드 이름에서 추론했습니다 (Kepler는 소유자를 내보내지 않음).",
+                )
+            ]
+        notes += self.window_notes(snapshot, window, language)
         if snapshot.is_demo:
             notes.append(
                 tr(language, "Figures come from the built-in demo cluster.", "내장 데모 클러스터의 수치입니다.")
@@ -909,6 +1195,7 @@ class CarbonService:
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
             notes=notes,
+            **self.coverage_fields(self.coverage(snapshot, pods, None)),
         )
 
     async def regional_comparison(
@@ -918,6 +1205,8 @@ class CarbonService:
         current_region: str | None = None,
         comparison_regions: Sequence[str] | None = None,
         language: Language = "en",
+        *,
+        window: str | int | None = None,
     ) -> RegionalComparisonResult:
         """The workload's emissions in other regions, on one intensity basis and at the same PUE."""
         current = self.region(current_region)
@@ -927,7 +1216,7 @@ class CarbonService:
         regions = [self.region(code) for code in codes]
         if current.code not in {r.code for r in regions}:
             regions.insert(0, current)
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace, window)
         wl = self.workload_pods(snapshot, workload, namespace)
         figures = self.figures_for(snapshot, wl.pods, current, current.comparison_intensity.value)
         base = calc.emissions_g_per_hour(figures.power_watts, figures.pue, current.comparison_intensity.value)
@@ -976,7 +1265,7 @@ class CarbonService:
             )
             if residency:
                 text += " " + residency[0]
-        notes = self.standard_notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language) + self.window_notes(snapshot, window, language)
         notes.append(
             tr(
                 language,
@@ -1008,6 +1297,7 @@ class CarbonService:
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
             notes=notes,
+            **self.coverage_fields(self.coverage(snapshot, wl.pods, wl.pods[0].namespace)),
         )
 
     @staticmethod
@@ -1025,21 +1315,36 @@ class CarbonService:
         duration_hours: float = 4.0,
         region: str | None = None,
         language: Language = "en",
+        *,
+        window: str | int | None = None,
     ) -> ScheduleResult:
-        """The start time in the next 24 h with the lowest average grid intensity over the run."""
+        """The start time in the next 24 h with the lowest average grid intensity over the run.
+
+        With a windowed source (Prometheus) the current window is the workload's *observed* usual start (from
+        a range query over the past days), not "now"; without history it is now.
+        """
         self.check_duration(duration_hours)
         reg = self.region(region)
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace, window)
         wl = self.workload_pods(snapshot, workload, namespace)
         grid = self.grid(reg)
         figures = self.figures_for(snapshot, wl.pods, reg, grid.value)
         now = self._clock()
-        current, ties, series, synthetic = self.search_windows(reg, grid.value, duration_hours, now)
+        tz = ZoneInfo(reg.timezone)
+        observed, history_note = await self.observed_schedule(snapshot, wl, tz, now, language)
+        observed_start: datetime | None = None
+        if observed is not None and observed.typical_start_local is not None:
+            observed_start = next_start(int(observed.typical_start_local[:2]), now, tz)
+        power = figures.power_watts
+        if observed is not None and observed.power_while_running_watts:
+            power = observed.power_while_running_watts
+        current, ties, series, synthetic = self.search_windows(reg, grid.value, duration_hours, now, observed_start)
         span = timedelta(hours=duration_hours)
-        local_now = now.astimezone(ZoneInfo(reg.timezone))
+        local_now = now.astimezone(tz)
+        current_start = observed_start or local_now
 
-        def window(start: datetime, average: float) -> ScheduleWindow:
-            energy_kwh = figures.power_watts / 1000.0 * figures.pue * duration_hours
+        def window_of(start: datetime, average: float) -> ScheduleWindow:
+            energy_kwh = power / 1000.0 * figures.pue * duration_hours
             return ScheduleWindow(
                 start=_iso(start),
                 end=_iso(start + span),
@@ -1047,14 +1352,16 @@ class CarbonService:
                 emissions_gCO2eq=_r(energy_kwh * average),
             )
 
-        current_w = window(local_now, current)
-        best_w = window(*ties[0])
+        current_w = window_of(current_start, current)
+        best_w = window_of(*ties[0])
         fraction = calc.reduction_fraction(current, ties[0][1])
         by_value = sorted(series[:24], key=lambda item: item[1])
         cleanest = [start.strftime("%H:00") for start, _ in by_value[:3]]
         dirtiest = [start.strftime("%H:00") for start, _ in reversed(by_value[-3:])]
         profile = self.reference.profile(reg.code)
-        notes = self.standard_notes(snapshot, figures, language)
+        notes = self.standard_notes(snapshot, figures, language) + self.window_notes(snapshot, window, language)
+        if history_note:
+            notes.append(history_note)
         if profile is None:
             notes.append(
                 tr(
@@ -1064,7 +1371,26 @@ class CarbonService:
                     f"{reg.code}의 시간대별 배출계수 데이터가 없어 모든 시간이 연평균과 같으므로 지금보다 나은 시간대가 없습니다.",
                 )
             )
-        if ties[0][0] == local_now:
+        if observed_start is not None:
+            usual = observed_start.strftime("%H:%M %Z")
+            if round(ties[0][1], 9) >= round(current, 9):
+                text = tr(
+                    language,
+                    f"Keep its usual start ({usual}, observed on {observed.runs_observed if observed else 0} runs): no "
+                    f"window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
+                    f"{duration_hours:g} h run.",
+                    f"관측된 평소 시작 시각({usual}, {observed.runs_observed if observed else 0}회)을 유지하세요: 향후 "
+                    f"{SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 배출계수가 더 낮은 시간대가 없습니다.",
+                )
+            else:
+                text = tr(
+                    language,
+                    f"Start at {best_w.start} instead of its usual {usual} (observed): the average intensity drops "
+                    f"from {fmt(current)} to {fmt(ties[0][1])} gCO2eq/kWh (−{fmt(calc.percent(fraction))}%).",
+                    f"관측된 평소 시작 {usual} 대신 {best_w.start}에 시작하세요: 평균 배출계수가 {fmt(current)}에서 "
+                    f"{fmt(ties[0][1])} gCO2eq/kWh로 낮아집니다 (−{fmt(calc.percent(fraction))}%).",
+                )
+        elif ties[0][0] == local_now:
             text = tr(
                 language,
                 f"Run now: no window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
@@ -1108,10 +1434,10 @@ class CarbonService:
             recommendation=text,
             current_window=current_w,
             optimal_window=best_w,
-            tied_optimal_windows=[window(start, value) for start, value in ties],
+            tied_optimal_windows=[window_of(start, value) for start, value in ties],
             cleanest_hours=cleanest,
             dirtiest_hours=dirtiest,
-            power_watts=_r(figures.power_watts),
+            power_watts=_r(power),
             pue=_r(figures.pue, 4),
             intensity_series=[HourlyIntensity(start=_iso(s), intensity_gCO2eq_kWh=_r(v)) for s, v in series],
             method=tr(
@@ -1127,13 +1453,55 @@ class CarbonService:
             data_source=self.data_source_info(snapshot, self.source.description),
             is_demo=snapshot.is_demo,
             notes=notes,
+            current_window_basis="observed" if observed_start is not None else "now",
+            observed_schedule=observed,
+            **self.coverage_fields(self.coverage(snapshot, wl.pods, wl.pods[0].namespace)),
         )
+
+    async def observed_schedule(
+        self, snapshot: Snapshot, wl: WorkloadPods, tz: ZoneInfo, now: datetime, language: Language
+    ) -> tuple[ObservedSchedule | None, str | None]:
+        """When the workload drew energy over the past days (windowed sources), and a note when unknown."""
+        source = self.source
+        if not snapshot.windowed or not isinstance(source, WindowedSource) or not wl.pods:
+            return None, None
+        namespace = wl.pods[0].namespace
+        if wl.resolved.kind == "Pod":
+            pattern = promql.pod_name_regex([wl.resolved.name])
+        else:
+            pattern = promql.workload_pods_regex(wl.resolved.name, wl.resolved.kind)
+        generation = "legacy" if snapshot.generation == "legacy" else "current"
+        days = self.config.history_days
+        try:
+            history: History = await source.history(
+                namespace, pattern, self.energy_zones(wl.pods), generation, days, snapshot.taken_at
+            )
+        except SourceError as exc:
+            return None, tr(
+                language,
+                f"The observed schedule is unknown: the history query failed ({exc}); the current window is now.",
+                f"관측 일정을 알 수 없습니다: 이력 조회 실패 ({exc}); 현재 창은 지금입니다.",
+            )
+        observed = observe(history.points, tz, days, history.query)
+        if observed is None:
+            return None, tr(
+                language,
+                f"Prometheus shows no energy for this workload in the past {days} days, so the current window is now.",
+                f"Prometheus에 최근 {days}일간 이 워크로드의 에너지가 없어 현재 창은 지금입니다.",
+            )
+        if observed.typical_start_local is None:
+            return observed, tr(
+                language,
+                f"The workload ran without a break over the past {days} days: there is no start time to move.",
+                f"최근 {days}일 동안 쉬지 않고 실행되어 옮길 시작 시각이 없습니다.",
+            )
+        return observed, None
 
     async def pod_metrics(self, namespace: str, pod: str) -> PodMetrics:
         """A pod's power by zone, energy and node usage ratio."""
         namespace = validate_namespace(namespace)
         pod = validate_object_name(pod, what="pod name")
-        snapshot = await self.source.snapshot()
+        snapshot = await self.read(namespace)
         pods = self.namespace_pods(snapshot, namespace)
         matches = [p for p in pods if p.name == pod]
         if not matches:

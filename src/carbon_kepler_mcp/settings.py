@@ -14,7 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SourceKind = Literal["auto", "kepler", "demo"]
+from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.window import parse_window
+
+SourceKind = Literal["auto", "kepler", "demo", "prometheus"]
 Transport = Literal["stdio", "http"]
 
 
@@ -34,8 +37,9 @@ class Settings(BaseSettings):
 
     # --- where the metrics come from ---------------------------------------------------------------
     source: SourceKind = Field(default="auto", validation_alias=_env("source"))
-    """``kepler`` scrapes ``kepler_endpoints``; ``demo`` starts the built-in demo cluster; ``auto`` picks
-    ``kepler`` when endpoints are set and otherwise refuses (it never falls back to the demo silently)."""
+    """``kepler`` scrapes ``kepler_endpoints``; ``prometheus`` queries ``prometheus_url``; ``demo`` starts the
+    built-in demo cluster; ``auto`` picks ``prometheus`` when its URL is set, else ``kepler`` when endpoints are
+    set, and otherwise refuses (it never falls back to the demo silently)."""
 
     kepler_endpoints: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), validation_alias=_env("kepler_endpoints", "KEPLER_ENDPOINT")
@@ -71,6 +75,46 @@ class Settings(BaseSettings):
     )
     """Kepler 0.7 exports no watts gauges, so power is the counters' rate between two scrapes this far apart
     (when no earlier scrape is cached). Kepler 0.7 updates its counters every 3 s by default."""
+
+    # --- Prometheus (cluster-wide, windowed energy) -----------------------------------------------------
+    prometheus_url: str | None = Field(default=None, validation_alias=_env("prometheus_url", "PROMETHEUS_URL"))
+    """Base URL of a Prometheus-compatible HTTP API that scrapes Kepler (the part before ``/api/v1``; for
+    Mimir usually ``…/prometheus``, for Thanos the Query endpoint)."""
+
+    prometheus_bearer_token: SecretStr | None = Field(default=None, validation_alias=_env("prometheus_bearer_token"))
+    """Bearer token sent to Prometheus. Never logged."""
+
+    prometheus_bearer_token_file: Path | None = Field(
+        default=None, validation_alias=_env("prometheus_bearer_token_file")
+    )
+    """File holding the Prometheus bearer token (re-read on every query)."""
+
+    prometheus_username: str | None = Field(default=None, validation_alias=_env("prometheus_username"))
+    """User for HTTP basic auth (with ``prometheus_password``)."""
+
+    prometheus_password: SecretStr | None = Field(default=None, validation_alias=_env("prometheus_password"))
+    """Password for HTTP basic auth. Never logged."""
+
+    prometheus_ca_bundle: Path | None = Field(default=None, validation_alias=_env("prometheus_ca_bundle"))
+    """PEM file of CA certificates to verify an HTTPS Prometheus (default: the OS trust store)."""
+
+    prometheus_insecure_skip_verify: bool = Field(
+        default=False, validation_alias=_env("prometheus_insecure_skip_verify")
+    )
+    """Skip TLS verification of Prometheus. Opt-in only, for lab clusters."""
+
+    prometheus_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, validation_alias=_env("prometheus_timeout_seconds")
+    )
+    """Seconds to wait for one query (also sent to Prometheus as the query's ``timeout``)."""
+
+    prometheus_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, validation_alias=_env("prometheus_max_bytes")
+    )
+    """Largest answer accepted for one query. Per-pod aggregates of 5,000 pods are about 3 MB."""
+
+    default_window: str = Field(default="1h", validation_alias=_env("default_window"))
+    """Energy window when a tool call names none (Prometheus source only): 5m to 7d, e.g. ``30m``, ``1h``, ``1d``."""
 
     # --- the numbers ---------------------------------------------------------------------------------
     korea_carbon_intensity_g_per_kwh: float | None = Field(
@@ -115,10 +159,32 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535, validation_alias=_env("port"))
     """Port of the HTTP transport."""
 
+    api_token: SecretStr | None = Field(default=None, validation_alias=_env("api_token"))
+    """Bearer token HTTP clients must send (every route but ``/healthz`` and ``/readyz``). Never logged."""
+
+    api_token_file: Path | None = Field(default=None, validation_alias=_env("api_token_file"))
+    """File of accepted bearer tokens, one per line (``#`` comments and blank lines ignored). Re-read when it
+    changes, so tokens rotate without a restart; a missing or empty file accepts no token at all."""
+
+    allow_unauthenticated: bool = Field(default=False, validation_alias=_env("allow_unauthenticated"))
+    """Serve HTTP on a non-loopback address without a token. Off, so exposure without auth is a decision."""
+
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("allowed_hosts"))
+    """Accepted ``Host`` headers, comma-separated (``name:*`` = any port); loopback names are always accepted.
+    Guards against DNS rebinding; add the Service name (``carbon.ns.svc:*``) when serving in a cluster."""
+
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("allowed_origins"))
+    """Accepted ``Origin`` headers, comma-separated; default: ``http://`` and ``https://`` of every allowed host."""
+
+    max_request_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, validation_alias=_env("max_request_body_bytes")
+    )
+    """Largest HTTP request body accepted (413 above). Tool arguments are well under 1 KiB; 1 MiB leaves room."""
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("log_level"))
     """Log level. Logs always go to stderr."""
 
-    @field_validator("kepler_endpoints", mode="before")
+    @field_validator("kepler_endpoints", "allowed_hosts", "allowed_origins", mode="before")
     @classmethod
     def _split_endpoints(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -149,6 +215,33 @@ class Settings(BaseSettings):
             if not 1.0 <= pue <= 5.0:
                 raise ValueError(f"PUE of node {node!r} is {pue}; a PUE is between 1.0 and 5.0")
         return value
+
+    @field_validator("prometheus_url")
+    @classmethod
+    def _check_prometheus_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"Prometheus URL {value!r} must start with http:// or https://")
+        return value.rstrip("/") if value else None
+
+    @field_validator("default_window")
+    @classmethod
+    def _check_default_window(cls, value: str) -> str:
+        try:
+            parse_window(value)
+        except InvalidArgumentError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _check_prometheus_auth(self) -> Settings:
+        token = self.prometheus_bearer_token is not None or self.prometheus_bearer_token_file is not None
+        if self.prometheus_bearer_token is not None and self.prometheus_bearer_token_file is not None:
+            raise ValueError("set prometheus_bearer_token or prometheus_bearer_token_file, not both")
+        if token and self.prometheus_username is not None:
+            raise ValueError("set a Prometheus bearer token or basic auth (prometheus_username/password), not both")
+        if (self.prometheus_username is None) != (self.prometheus_password is None):
+            raise ValueError("prometheus_username and prometheus_password go together")
+        return self
 
     @model_validator(mode="after")
     def _check_token(self) -> Settings:

@@ -1,0 +1,798 @@
+"""Cluster-wide, windowed energy from a Prometheus (or Thanos/Mimir) that scrapes Kepler.
+
+Real clusters run Kepler as a DaemonSet and keep its series in Prometheus. This source asks Prometheus's
+HTTP API (``POST /api/v1/query`` and ``/api/v1/query_range``) for aggregates, never for raw series: every
+query is built by :mod:`carbon_kepler_mcp.sources.promql` and returns one value per pod and zone, per pod,
+or per node. A snapshot is one namespace (or the whole cluster) over one window, all queries evaluated at
+the same instant, and it carries the PromQL it ran so an answer can show it.
+
+What it reads, and what happens when something is missing:
+
+* **Kepler** (both generations; current and legacy together give ``mixed``): energy per pod over the
+  window with ``increase()``, which counts across counter resets. Power = energy / window.
+* **kube-state-metrics**: owner references (pod → ReplicaSet → Deployment, pod → Job → CronJob), CPU
+  requests, node CPU capacity. Without them the answer names the missing series, workloads fall back to
+  naming rules and right-sizing is not quantified.
+* **cAdvisor**: CPU usage per pod (average and 95th percentile of 5-minute rates).
+* **Node health**: per Kepler endpoint, when its data starts and ends in the window, whether it reports
+  now, and how often its counters reset. A node that stopped reporting, a window only partly covered and
+  Kepler restarts become warnings naming the node.
+
+Failures map onto the source errors the other adapters already handle: connection refused →
+:class:`SourceUnavailableError`, slow → :class:`SourceTimeoutError`, TLS → :class:`SourceTLSError`,
+oversized body → :class:`ResponseTooLargeError`, ``"status":"error"`` → :class:`PrometheusQueryError`.
+Prometheus ``warnings`` (and Thanos partial responses) travel in the snapshot's warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import ssl
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, cast
+
+import anyio
+import httpx2
+
+from carbon_kepler_mcp.errors import (
+    CarbonKeplerError,
+    ConfigError,
+    EmptyScrapeError,
+    ResponseTooLargeError,
+    SourceError,
+    SourceTimeoutError,
+    SourceTLSError,
+    SourceUnavailableError,
+)
+from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
+from carbon_kepler_mcp.names import safe_repr
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
+from carbon_kepler_mcp.sources.kepler import redact_url
+from carbon_kepler_mcp.window import DEFAULT_WINDOW_SECONDS, format_window
+from carbon_kepler_mcp.workloads import WorkloadKind, WorkloadRef
+
+__all__ = ["PrometheusClient", "PrometheusQueryError", "PrometheusSource", "VectorSample"]
+
+logger = logging.getLogger(__name__)
+
+_KINDS: Final[frozenset[str]] = frozenset(
+    {"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"}
+)
+_NONE: Final = "<none>"
+_QUERY_SHOWN: Final = 300
+"""Characters of a failing query quoted in an error message."""
+
+
+class PrometheusQueryError(SourceError):
+    """Prometheus answered ``"status":"error"`` (a bad query, a query that failed or was cancelled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VectorSample:
+    """One element of an instant-vector result."""
+
+    labels: Mapping[str, str]
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """An instant query's samples and the warnings Prometheus attached."""
+
+    samples: tuple[VectorSample, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RangeResult:
+    """A range query's series (labels, [(unix time, value)]) and warnings."""
+
+    series: tuple[tuple[Mapping[str, str], tuple[tuple[float, float], ...]], ...]
+    warnings: tuple[str, ...]
+
+
+def _shown_query(query: str) -> str:
+    return query if len(query) <= _QUERY_SHOWN else query[:_QUERY_SHOWN] + " ..."
+
+
+def _float(raw: object) -> float:
+    if not isinstance(raw, str | int | float):
+        raise ValueError(f"not a number: {raw!r}")
+    return float(raw)
+
+
+class PrometheusClient:
+    """A small client for the Prometheus HTTP API (also Thanos Query and Mimir's Prometheus API).
+
+    ``base_url`` is what comes before ``/api/v1`` (``http://prometheus:9090``, or with a path prefix such
+    as ``https://mimir.example/prometheus``). Queries are sent as form-encoded POSTs, so long PromQL never
+    meets a URL length limit.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_seconds: float = 30.0,
+        max_bytes: int = 64 * 1024 * 1024,
+        verify: ssl.SSLContext | bool = True,
+        bearer_token: str | None = None,
+        bearer_token_file: Path | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"Prometheus URL {safe_repr(base_url)} must start with http:// or https://")
+        if (bearer_token or bearer_token_file) and basic_auth:
+            raise ConfigError("set a Prometheus bearer token or basic auth, not both")
+        self._base = base_url.rstrip("/")
+        self._shown = redact_url(self._base)
+        self._timeout = timeout_seconds
+        self._max_bytes = max_bytes
+        self._token = bearer_token
+        self._token_file = bearer_token_file
+        if not self._base.startswith("https://"):
+            verify = False  # no TLS: skip building an SSL context
+        self._client = httpx2.AsyncClient(
+            verify=verify,
+            timeout=httpx2.Timeout(timeout_seconds),
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            auth=basic_auth,
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL without credentials."""
+        return self._shown
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    async def instant(self, query: str, at: float) -> QueryResult:
+        """Evaluate ``query`` at unix time ``at``; the result must be an instant vector."""
+        body = await self._post("/api/v1/query", {"query": query, "time": f"{at:.3f}"}, query)
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise self._malformed(query, "no data object")
+        data = cast(dict[str, Any], data)
+        if data.get("resultType") != "vector":
+            raise self._malformed(query, f"resultType {data.get('resultType')!r}, expected 'vector'")
+        samples: list[VectorSample] = []
+        raw_result = data.get("result")
+        if not isinstance(raw_result, list):
+            raise self._malformed(query, "no result list")
+        try:
+            for item in cast(list[dict[str, Any]], raw_result):
+                labels = cast(dict[str, str], item.get("metric") or {})
+                value = _float(cast(list[object], item["value"])[1])
+                samples.append(VectorSample(labels, value))
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise self._malformed(query, f"unreadable sample ({exc})") from exc
+        return QueryResult(tuple(samples), self._warnings(body))
+
+    async def range(self, query: str, start: float, end: float, step: int) -> RangeResult:
+        """Evaluate ``query`` from ``start`` to ``end`` every ``step`` seconds; the result must be a matrix."""
+        body = await self._post(
+            "/api/v1/query_range",
+            {"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": str(step)},
+            query,
+        )
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise self._malformed(query, "no data object")
+        data = cast(dict[str, Any], data)
+        if data.get("resultType") != "matrix":
+            raise self._malformed(query, f"resultType {data.get('resultType')!r}, expected 'matrix'")
+        series: list[tuple[Mapping[str, str], tuple[tuple[float, float], ...]]] = []
+        try:
+            for item in cast(list[dict[str, Any]], data.get("result") or []):
+                labels = cast(dict[str, str], item.get("metric") or {})
+                values = tuple(
+                    (_float(point[0]), _float(point[1])) for point in cast(list[list[object]], item["values"])
+                )
+                series.append((labels, values))
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise self._malformed(query, f"unreadable series ({exc})") from exc
+        return RangeResult(tuple(series), self._warnings(body))
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": "carbon-kepler-mcp"}
+        token = self._token
+        if self._token_file is not None:
+            try:
+                token = self._token_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the Prometheus bearer token file {str(self._token_file)!r}: {exc.strerror}"
+                ) from exc
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return headers
+
+    def _malformed(self, query: str, what: str) -> SourceUnavailableError:
+        return SourceUnavailableError(
+            f"Prometheus at {self._shown} sent an answer this server cannot read ({what}) for the query "
+            f"{_shown_query(query)}; is the URL a Prometheus-compatible API?"
+        )
+
+    @staticmethod
+    def _warnings(body: Mapping[str, Any]) -> tuple[str, ...]:
+        found: list[str] = []
+        for key in ("warnings", "infos"):
+            raw = body.get(key)
+            if isinstance(raw, list):
+                found.extend(str(w) for w in cast(list[object], raw))
+        if body.get("partial") is True or body.get("isPartial") is True:
+            found.append("the answer is partial: some stores or shards did not respond")
+        return tuple(found)
+
+    async def _post(self, path: str, form: Mapping[str, str], query: str) -> dict[str, Any]:
+        url = self._base + path
+        shown = self._shown
+        params = dict(form)
+        params["timeout"] = f"{self._timeout:g}s"
+        try:
+            async with self._client.stream("POST", url, data=params, headers=self._headers()) as response:
+                declared = response.headers.get("content-length")
+                if declared is not None and declared.isdigit() and int(declared) > self._max_bytes:
+                    raise ResponseTooLargeError(self._too_large())
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self._max_bytes:
+                        raise ResponseTooLargeError(self._too_large())
+                    chunks.append(chunk)
+                status = response.status_code
+        except httpx2.TimeoutException as exc:
+            raise SourceTimeoutError(
+                f"Prometheus at {shown} did not answer within {self._timeout:g} s; is it overloaded? Raise "
+                "prometheus_timeout_seconds, or use a shorter window"
+            ) from exc
+        except httpx2.ConnectError as exc:
+            if _is_tls_error(exc):
+                raise SourceTLSError(
+                    f"TLS handshake with Prometheus at {shown} failed ({_root_message(exc)}); set "
+                    "prometheus_ca_bundle to the CA that signed its certificate"
+                ) from exc
+            raise SourceUnavailableError(
+                f"cannot connect to Prometheus at {shown} ({_root_message(exc)}); is it running and the URL "
+                "right? In a cluster: kubectl -n monitoring get svc"
+            ) from exc
+        except httpx2.HTTPError as exc:
+            raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {_root_message(exc)}") from exc
+        raw = b"".join(chunks)
+        body: dict[str, Any] | None = None
+        try:
+            parsed: object = json.loads(raw.decode("utf-8"))
+            if isinstance(parsed, dict):
+                body = cast(dict[str, Any], parsed)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            body = None
+        if body is not None and body.get("status") == "error":
+            error_type = str(body.get("errorType") or "error")
+            error = str(body.get("error") or "no message")
+            if error_type == "timeout":
+                raise SourceTimeoutError(
+                    f"Prometheus at {shown} gave up on a query ({error}); use a shorter window or raise its "
+                    f"--query.timeout. Query: {_shown_query(query)}"
+                )
+            raise PrometheusQueryError(
+                f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}). "
+                f"Query: {_shown_query(query)}"
+            )
+        if status != 200:
+            hint = {
+                401: "it wants credentials: set prometheus_bearer_token(_file) or prometheus_username/password",
+                403: "the credentials were refused: check the token's permissions",
+                404: "wrong path? Give the URL before /api/v1 (for Mimir usually .../prometheus)",
+                429: "it is rate-limiting this server: try again later",
+                503: "it is not ready or overloaded",
+            }.get(status, "is this a Prometheus-compatible API?")
+            raise SourceUnavailableError(f"Prometheus at {shown} answered HTTP {status}; {hint}")
+        if body is None:
+            raise SourceUnavailableError(
+                f"Prometheus at {shown} sent a body that is not JSON; is the URL the Prometheus API (not a web "
+                "page or a /metrics endpoint)?"
+            )
+        if body.get("status") != "success":
+            raise self._malformed(query, f"status {body.get('status')!r}")
+        return body
+
+    def _too_large(self) -> str:
+        return (
+            f"Prometheus at {self._shown} sent more than {self._max_bytes:,} bytes for one query; use a "
+            "namespace or a shorter window, or raise prometheus_max_bytes"
+        )
+
+
+# --- the source ------------------------------------------------------------------------------------------
+
+_ESSENTIAL: Final = ("energy_current", "energy_legacy")
+
+
+@dataclass(frozen=True, slots=True)
+class _NodeHealth:
+    first: float | None = None
+    last: float | None = None
+    now: bool = False
+    resets: int = 0
+
+
+class PrometheusSource:
+    """Kepler energy, owners and CPU figures from a Prometheus HTTP API, aggregated in PromQL."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: float = 30.0,
+        max_bytes: int = 64 * 1024 * 1024,
+        cache_ttl_seconds: float = 60.0,
+        default_window_seconds: int = DEFAULT_WINDOW_SECONDS,
+        verify: ssl.SSLContext | bool = True,
+        bearer_token: str | None = None,
+        bearer_token_file: Path | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        is_demo: bool = False,
+        facilities: Mapping[str, FacilityInfo] | None = None,
+    ) -> None:
+        self._client = PrometheusClient(
+            url,
+            timeout_seconds=timeout_seconds,
+            max_bytes=max_bytes,
+            verify=verify,
+            bearer_token=bearer_token,
+            bearer_token_file=bearer_token_file,
+            basic_auth=basic_auth,
+            transport=transport,
+        )
+        self._ttl = cache_ttl_seconds
+        self._default_window = default_window_seconds
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._is_demo = is_demo
+        self._facilities = dict(facilities or {})
+        self._lock = anyio.Lock()
+        self._cache: dict[tuple[str | None, int], tuple[Snapshot, float]] = {}
+
+    @property
+    def kind(self) -> str:
+        """Always ``prometheus``."""
+        return "prometheus"
+
+    @property
+    def description(self) -> str:
+        """The Prometheus URL (credentials removed)."""
+        return f"Prometheus at {self._client.url}" + (" (demo cluster)" if self._is_demo else "")
+
+    @property
+    def client(self) -> PrometheusClient:
+        """The HTTP API client (for benchmarks and checks)."""
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool."""
+        await self._client.aclose()
+
+    async def snapshot(self) -> Snapshot:
+        """The whole cluster over the default window."""
+        return await self.window_snapshot(None, self._default_window)
+
+    async def window_snapshot(self, namespace: str | None, window_seconds: int) -> Snapshot:
+        """Pods of ``namespace`` (every namespace when None) over the window, cached for the TTL."""
+        key = (namespace, window_seconds)
+        async with self._lock:
+            cached = self._cache.get(key)
+            now = self._clock()
+            if cached is not None and now - cached[1] < self._ttl:
+                return cached[0]
+            snapshot = await self._read(namespace, window_seconds)
+            self._cache = {k: v for k, v in self._cache.items() if now - v[1] < self._ttl}
+            self._cache[key] = (snapshot, self._clock())
+            return snapshot
+
+    async def history(
+        self, namespace: str, pods_regex: str, zones: Sequence[str], generation: str, days: int, end: datetime
+    ) -> History:
+        """Hourly IT energy of the matching pods over ``days`` days, ending on the hour at or before ``end``."""
+        if not 1 <= days <= 31:
+            raise CarbonKeplerError(f"history of {days} days is out of range (1-31)")
+        if generation not in ("current", "legacy"):
+            generation = "current"
+        query = promql.history_query(generation, namespace, pods_regex, zones)
+        end_ts = math.floor(end.timestamp() / 3600) * 3600
+        start_ts = end_ts - days * 86_400
+        result = await self._client.range(query, start_ts + 3600, end_ts, 3600)
+        totals: dict[float, float] = defaultdict(float)
+        for _, values in result.series:
+            for stamp, value in values:
+                if math.isfinite(value):
+                    totals[stamp] += value
+        points = tuple(
+            HistoryPoint(datetime.fromtimestamp(stamp, UTC), joules) for stamp, joules in sorted(totals.items())
+        )
+        return History(
+            points=points,
+            query=query,
+            start=datetime.fromtimestamp(start_ts, UTC),
+            end=datetime.fromtimestamp(end_ts, UTC),
+            step_seconds=3600,
+            warnings=tuple(f"Prometheus: {w}" for w in result.warnings),
+        )
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    async def _read(self, namespace: str | None, window_seconds: int) -> Snapshot:
+        taken = self._wall_clock()
+        at = float(math.floor(taken.timestamp()))
+        queries = {
+            "energy_current": promql.pod_energy_query("current", namespace, window_seconds),
+            "energy_legacy": promql.pod_energy_query("legacy", namespace, window_seconds),
+            "running_current": promql.running_query("current", namespace),
+            "running_legacy": promql.running_query("legacy", namespace),
+            "owners": promql.owners_query(namespace, window_seconds),
+            "cpu": promql.cpu_query(namespace, window_seconds),
+            "nodes": promql.node_query("current", window_seconds),
+            "health_current": promql.node_health_query("current", window_seconds),
+            "health_legacy": promql.node_health_query("legacy", window_seconds),
+        }
+        results = await self._run_all(queries, at)
+        warnings: list[str] = []
+        for name, outcome in results.items():
+            if isinstance(outcome, CarbonKeplerError):
+                if name in _ESSENTIAL or not isinstance(outcome, SourceError):
+                    raise outcome
+                warnings.append(f"{outcome} — the figures that need it are missing from this answer")
+        ok: dict[str, tuple[VectorSample, ...]] = {}
+        for name, outcome in results.items():
+            if isinstance(outcome, QueryResult):
+                ok[name] = outcome.samples
+                warnings.extend(f"Prometheus: {w}" for w in outcome.warnings)
+
+        w = float(window_seconds)
+        pods, generations, pod_warnings = self._pods(ok, w, at)
+        warnings.extend(pod_warnings)
+        known: list[str] | None = None
+        if not pods:
+            names = await self._client.instant(promql.namespaces_query(window_seconds), at)
+            known = sorted({s.labels.get("pod_namespace", "") for s in names.samples} - {""})
+            queries["namespaces"] = promql.namespaces_query(window_seconds)
+            if not known:
+                raise EmptyScrapeError(
+                    f"Prometheus at {self._client.url} holds no Kepler pod series in the last "
+                    f"{format_window(window_seconds)}: is it scraping Kepler (check `kepler_pod_cpu_joules_total` "
+                    "or `kepler_container_package_joules_total` in its UI), and is the window long enough?"
+                )
+        nodes, idle_watts, capacity, node_missing = self._nodes(ok.get("nodes", ()), w)
+        health_warnings = self._health(ok, pods, at, window_seconds)
+        warnings.extend(health_warnings)
+        owners, owner_warnings = self._owners(ok.get("owners"))
+        warnings.extend(owner_warnings)
+        pod_cpu, cpu_missing = self._cpu(ok.get("cpu"))
+        missing: list[str] = []
+        if owners is None:
+            missing.extend([promql.KSM_POD_OWNER, promql.KSM_REPLICASET_OWNER, promql.KSM_JOB_OWNER])
+        missing.extend(cpu_missing)
+        missing.extend(node_missing)
+        if generations == {"legacy"}:
+            missing = [m for m in missing if m != schema.NODE_IDLE_JOULES]
+        generation = "mixed" if len(generations) > 1 else (next(iter(generations)) if generations else "current")
+        method = (
+            f"Σ increase() of Kepler joule counters over {format_window(window_seconds)}, per pod across all nodes, "
+            "zones package+dram; power = energy / window"
+        )
+        if generation != "current":
+            method += " (Kepler 0.7 container counters, mode≠idle, summed per pod)"
+        return Snapshot(
+            taken_at=datetime.fromtimestamp(at, UTC),
+            source_kind=self.kind,
+            generation=generation,
+            pods=pods,
+            nodes=nodes,
+            endpoints=[self._client.url],
+            power_method=method,
+            is_demo=self._is_demo,
+            warnings=list(dict.fromkeys(warnings)),
+            facilities=self._facilities,
+            window_seconds=window_seconds,
+            owners=owners,
+            pod_cpu=pod_cpu,
+            node_cpu_capacity=capacity,
+            node_idle_watts=idle_watts,
+            missing_series=list(dict.fromkeys(missing)),
+            queries=list(queries.values()),
+            known_namespaces=known,
+        )
+
+    async def _run_all(self, queries: Mapping[str, str], at: float) -> dict[str, QueryResult | CarbonKeplerError]:
+        results: dict[str, QueryResult | CarbonKeplerError] = {}
+
+        async def one(name: str, query: str) -> None:
+            try:
+                results[name] = await self._client.instant(query, at)
+            except CarbonKeplerError as exc:
+                results[name] = exc
+
+        async with anyio.create_task_group() as group:
+            for name, query in queries.items():
+                group.start_soon(one, name, query)
+        return {name: results[name] for name in queries}
+
+    def _pods(
+        self, ok: Mapping[str, tuple[VectorSample, ...]], window: float, at: float
+    ) -> tuple[list[PodReading], set[str], list[str]]:
+        zones: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+        running: set[tuple[str, str, str]] = set()
+        generations: set[str] = set()
+        skipped = 0
+        for generation, (ns_label, node_label) in {
+            "current": (schema.L_POD_NAMESPACE, schema.L_NODE_NAME),
+            "legacy": (schema.L_LEGACY_NAMESPACE, "instance"),
+        }.items():
+            for sample in ok.get(f"energy_{generation}", ()):
+                key = (
+                    sample.labels.get(ns_label, ""),
+                    sample.labels.get("pod_name", ""),
+                    sample.labels.get(node_label, ""),
+                )
+                if not key[0] or not key[1]:
+                    continue
+                generations.add(generation)
+                if not math.isfinite(sample.value) or sample.value < 0:
+                    skipped += 1
+                    continue
+                zone = sample.labels.get("zone", schema.ZONE_PACKAGE)
+                zones[key][zone] = zones[key].get(zone, 0.0) + sample.value
+            for sample in ok.get(f"running_{generation}", ()):
+                key = (
+                    sample.labels.get(ns_label, ""),
+                    sample.labels.get("pod_name", ""),
+                    sample.labels.get(node_label, ""),
+                )
+                if key[0] and key[1]:
+                    running.add(key)
+                    generations.add(generation)
+        warnings: list[str] = []
+        if skipped:
+            warnings.append(f"{skipped} pod zone values were not finite numbers and were left out")
+        fresh = sorted(running - zones.keys())
+        if fresh:
+            shown = ", ".join(f"{ns}/{pod}" for ns, pod, _ in fresh[:5]) + (" ..." if len(fresh) > 5 else "")
+            warnings.append(
+                f"{len(fresh)} running pods have fewer than two samples in the window (just started?), so "
+                f"increase() gives no energy for them yet: {shown}"
+            )
+        pods: list[PodReading] = []
+        node_zones: dict[str, set[str]] = defaultdict(set)
+        for key in sorted(zones.keys() | running):
+            namespace, pod, node = key
+            zone_j = zones.get(key, {})
+            node_zones[node].update(zone_j)
+            energy = it_total(zone_j)
+            pods.append(
+                PodReading(
+                    namespace=namespace,
+                    name=pod,
+                    uid="",
+                    node=node,
+                    state=schema.STATE_RUNNING if key in running else schema.STATE_TERMINATED,
+                    power_watts=energy / window,
+                    energy_joules=energy,
+                    zone_power_watts={z: j / window for z, j in zone_j.items()},
+                    zone_energy_joules=dict(zone_j),
+                    endpoint=self._client.url,
+                )
+            )
+        for node, seen in sorted(node_zones.items()):
+            if not seen:
+                continue
+            if schema.ZONE_PACKAGE in seen and schema.ZONE_DRAM not in seen:
+                warnings.append(
+                    f"node {node}: Kepler reports no dram zone for its pods, so their figures are CPU package only"
+                )
+            elif not seen & {schema.ZONE_PACKAGE, schema.ZONE_CORE, schema.ZONE_UNCORE, schema.ZONE_DRAM}:
+                warnings.append(f"node {node}: Kepler reports only zones {sorted(seen)} for its pods")
+        return pods, generations, warnings
+
+    @staticmethod
+    def _nodes(
+        samples: Sequence[VectorSample], window: float
+    ) -> tuple[list[NodeReading], dict[str, float], dict[str, float], list[str]]:
+        total: dict[str, dict[str, float]] = defaultdict(dict)
+        idle: dict[str, dict[str, float]] = defaultdict(dict)
+        usage: dict[str, float] = {}
+        capacity: dict[str, float] = {}
+        for sample in samples:
+            part = sample.labels.get("part")
+            if not math.isfinite(sample.value):
+                continue
+            if part == "capacity":
+                capacity[sample.labels.get("node", "")] = sample.value
+                continue
+            node = sample.labels.get(schema.L_NODE_NAME, "")
+            zone = sample.labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+            if part == "total":
+                total[node][zone] = total[node].get(zone, 0.0) + sample.value
+            elif part == "idle":
+                idle[node][zone] = idle[node].get(zone, 0.0) + sample.value
+            elif part == "usage":
+                usage[node] = sample.value
+        nodes: list[NodeReading] = []
+        idle_watts = {node: it_total(zones) / window for node, zones in idle.items()}
+        for node, zones in sorted(total.items()):
+            power = it_total(zones) / window
+            idle_w = idle_watts.get(node)
+            nodes.append(
+                NodeReading(
+                    name=node,
+                    power_watts=power,
+                    active_power_watts=None if idle_w is None else max(0.0, power - idle_w),
+                    idle_power_watts=idle_w,
+                    usage_ratio=usage.get(node),
+                    zones=tuple(sorted(zones)),
+                    endpoint="prometheus",
+                )
+            )
+        missing: list[str] = []
+        if not idle:
+            missing.append(schema.NODE_IDLE_JOULES)
+        if not capacity:
+            missing.append(promql.KSM_NODE_CAPACITY)
+        return nodes, idle_watts, capacity, missing
+
+    def _health(
+        self, ok: Mapping[str, tuple[VectorSample, ...]], pods: Sequence[PodReading], at: float, window_seconds: int
+    ) -> list[str]:
+        health: dict[str, _NodeHealth] = {}
+        for generation, label in (("current", schema.L_NODE_NAME), ("legacy", "instance")):
+            for sample in ok.get(f"health_{generation}", ()):
+                node = sample.labels.get(label, "")
+                part = sample.labels.get("part")
+                h = health.get(node, _NodeHealth())
+                if part == "first":
+                    h = _NodeHealth(sample.value, h.last, h.now, h.resets)
+                elif part == "last":
+                    h = _NodeHealth(h.first, sample.value, h.now, h.resets)
+                elif part == "now":
+                    h = _NodeHealth(h.first, h.last, True, h.resets)
+                elif part == "resets" and math.isfinite(sample.value):
+                    h = _NodeHealth(h.first, h.last, h.now, int(sample.value))
+                health[node] = h
+        warnings: list[str] = []
+        start = at - window_seconds
+        step = max(15, window_seconds // 120)
+        pods_by_node: dict[str, list[str]] = defaultdict(list)
+        for pod in pods:
+            pods_by_node[pod.node].append(f"{pod.namespace}/{pod.name}")
+        for node, h in sorted(health.items()):
+            if pods and node not in pods_by_node:
+                continue  # a node none of the answer's pods ran on
+            if h.last is not None and not h.now:
+                affected = pods_by_node.get(node, [])
+                shown = ", ".join(affected[:5]) + (" ..." if len(affected) > 5 else "")
+                warnings.append(
+                    f"node {node}: Kepler stopped reporting at {_iso(h.last)} ({format_window(int(at - h.last))} "
+                    f"before the end of the window); energy after that is missing"
+                    + (f" for its pods ({shown}), so their figures are too low" if affected else "")
+                )
+            if h.first is not None and h.first > start + 2 * step:
+                covered = max(0.0, (at - h.first) / window_seconds)
+                warnings.append(
+                    f"node {node}: Prometheus holds Kepler data only from {_iso(h.first)} (the last "
+                    f"{covered:.0%} of the window); energy before that is not in the answer (node or Kepler added, "
+                    "or retention shorter than the window)"
+                )
+            if h.resets > 0:
+                warnings.append(
+                    f"node {node}: Kepler's counters reset {h.resets} time(s) in the window (Kepler restarted); "
+                    "increase() counted the energy across the resets, as Prometheus rate() does, but what was used "
+                    "between the last scrape before a restart and the restart is lost"
+                )
+        return warnings
+
+    @staticmethod
+    def _owners(
+        samples: Sequence[VectorSample] | None,
+    ) -> tuple[dict[str, dict[str, WorkloadRef]] | None, list[str]]:
+        if not samples:
+            return None, []
+        pod_rows = [s.labels for s in samples if "pod" in s.labels]
+        if not pod_rows:
+            return None, []
+        rs_owner: dict[tuple[str, str], tuple[str, str]] = {}
+        job_owner: dict[tuple[str, str], tuple[str, str]] = {}
+        for s in samples:
+            labels = s.labels
+            kind, name = labels.get("owner_kind", _NONE), labels.get("owner_name", _NONE)
+            ns = labels.get("namespace", "")
+            if "replicaset" in labels:
+                rs_owner[(ns, labels["replicaset"])] = (kind, name)
+            elif "job_name" in labels:
+                job_owner[(ns, labels["job_name"])] = (kind, name)
+        owners: dict[str, dict[str, WorkloadRef]] = defaultdict(dict)
+        unknown: set[str] = set()
+        for labels in pod_rows:
+            ns, pod = labels.get("namespace", ""), labels["pod"]
+            kind, name = labels.get("owner_kind", _NONE), labels.get("owner_name", _NONE)
+            if kind == "ReplicaSet":
+                parent = rs_owner.get((ns, name))
+                if parent is not None and parent[0] == "Deployment" and parent[1] != _NONE:
+                    kind, name = parent
+            elif kind == "Job":
+                parent = job_owner.get((ns, name))
+                if parent is not None and parent[0] == "CronJob" and parent[1] != _NONE:
+                    kind, name = parent
+            if kind == _NONE or name == _NONE:
+                owners[ns][pod] = WorkloadRef(pod, "Pod")
+            elif kind in _KINDS:
+                owners[ns][pod] = WorkloadRef(name, cast(WorkloadKind, kind))
+            else:
+                unknown.add(kind)
+        warnings: list[str] = []
+        if unknown:
+            warnings.append(
+                f"pods owned by {', '.join(sorted(unknown))} are grouped by naming rules (this server knows the "
+                "built-in controllers only)"
+            )
+        return dict(owners), warnings
+
+    @staticmethod
+    def _cpu(samples: Sequence[VectorSample] | None) -> tuple[dict[tuple[str, str], PodCpu], list[str]]:
+        if samples is None:
+            return {}, [promql.KSM_POD_REQUESTS, promql.CADVISOR_CPU_USAGE]
+        values: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+        for sample in samples:
+            key = (sample.labels.get("namespace", ""), sample.labels.get("pod", ""))
+            if key[0] and key[1] and math.isfinite(sample.value):
+                values[key][sample.labels.get("series", "")] = sample.value
+        seen = {series for v in values.values() for series in v}
+        missing: list[str] = []
+        if "request" not in seen:
+            missing.append(promql.KSM_POD_REQUESTS)
+        if "usage_avg" not in seen:
+            missing.append(promql.CADVISOR_CPU_USAGE)
+        cpu = {
+            key: PodCpu(v.get("request"), v.get("usage_avg"), v.get("usage_p95", v.get("usage_avg")))
+            for key, v in values.items()
+        }
+        return cpu, missing
+
+
+def _iso(unix: float) -> str:
+    return datetime.fromtimestamp(unix, UTC).isoformat(timespec="seconds")
+
+
+def _root_message(exc: BaseException) -> str:
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        nxt = exc.__cause__ or exc.__context__
+        assert nxt is not None
+        exc = nxt
+    return str(exc) or type(exc).__name__
+
+
+def _is_tls_error(exc: BaseException) -> bool:
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, ssl.SSLError):
+            return True
+        current = current.__cause__ or current.__context__
+    text = str(exc).upper()
+    return "SSL" in text or "CERTIFICATE" in text or "TLS" in text

@@ -1,0 +1,338 @@
+"""Every PromQL query the Prometheus source runs, as pure functions of validated arguments.
+
+Aggregation happens in Prometheus: the queries return one value per pod and zone (energy over the window,
+summed over RAPL domains, states and, for legacy Kepler, containers), one per pod for owners and CPU, and
+one per node for node figures, never raw series. Python only combines zones without double counting
+(:func:`~carbon_kepler_mcp.kepler.readings.it_total`) and groups pods into workloads.
+
+Every label value that reaches a query goes through two gates: a validator from :mod:`carbon_kepler_mcp.names`
+(an allow-list: a namespace is a DNS-1123 label, a pod a DNS-1123 subdomain) and then
+:func:`~carbon_kepler_mcp.names.escape_promql_string` (and :func:`~carbon_kepler_mcp.names.escape_promql_regex`
+for ``=~`` matchers). Durations are written from integers (:func:`~carbon_kepler_mcp.window.promql_duration`).
+No argument can end a string literal early or add an operator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.names import (
+    escape_promql_regex,
+    escape_promql_string,
+    validate_namespace,
+    validate_object_name,
+)
+from carbon_kepler_mcp.window import promql_duration
+from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, WorkloadKind
+
+__all__ = [
+    "CADVISOR_CPU_USAGE",
+    "KSM_JOB_OWNER",
+    "KSM_NODE_CAPACITY",
+    "KSM_POD_OWNER",
+    "KSM_POD_REQUESTS",
+    "KSM_REPLICASET_OWNER",
+    "cpu_query",
+    "energy_zone_regex",
+    "history_query",
+    "namespaces_query",
+    "node_health_query",
+    "node_query",
+    "owners_query",
+    "pod_energy_query",
+    "pod_name_regex",
+    "running_query",
+    "workload_check_query",
+    "workload_pods_regex",
+]
+
+# kube-state-metrics (v2) and cAdvisor (kubelet /metrics/cadvisor) series the source reads.
+KSM_POD_OWNER: Final = "kube_pod_owner"
+KSM_REPLICASET_OWNER: Final = "kube_replicaset_owner"
+KSM_JOB_OWNER: Final = "kube_job_owner"
+KSM_POD_REQUESTS: Final = "kube_pod_container_resource_requests"
+KSM_NODE_CAPACITY: Final = "kube_node_status_capacity"
+CADVISOR_CPU_USAGE: Final = "container_cpu_usage_seconds_total"
+
+LEGACY_ZONE_METRICS: Final = {
+    schema.ZONE_PACKAGE: schema.LEGACY_CONTAINER_PACKAGE_JOULES,
+    schema.ZONE_DRAM: schema.LEGACY_CONTAINER_DRAM_JOULES,
+    schema.ZONE_CORE: schema.LEGACY_CONTAINER_CORE_JOULES,
+    schema.ZONE_UNCORE: schema.LEGACY_CONTAINER_UNCORE_JOULES,
+}
+"""Legacy (0.7) per-zone container counters, as in :data:`schema.LEGACY_ZONE_FAMILIES`."""
+
+P95_RATE_RANGE_SECONDS: Final = 300
+"""Right-sizing looks at CPU usage as 5-minute rates (the usual ``rate(...[5m])`` of dashboards)."""
+
+_ALPHABET_CLASS: Final = f"[{GENERATED_NAME_ALPHABET}]"
+
+
+def _s(value: str) -> str:
+    return escape_promql_string(value)
+
+
+def _ns_matcher(label: str, namespace: str | None) -> str:
+    if namespace is None:
+        return ""
+    return f"{label}={_s(validate_namespace(namespace))}"
+
+
+def _selector(metric: str, *matchers: str) -> str:
+    parts = [m for m in matchers if m]
+    return f"{metric}{{{','.join(parts)}}}" if parts else metric
+
+
+def _tag(expression: str, label: str, value: str) -> str:
+    """``label_replace`` that adds a constant label, so results of one ``or`` query can be told apart."""
+    return f"label_replace({expression}, {_s(label)}, {_s(value)}, {_s('')}, {_s('')})"
+
+
+def energy_zone_regex(zones: Sequence[str]) -> str:
+    """A ``zone=~`` matcher value for known zones only (e.g. ``"package|dram"``)."""
+    unknown = [z for z in zones if z not in schema.KNOWN_ZONES]
+    if unknown or not zones:
+        raise InvalidArgumentError(f"unknown RAPL zones {unknown!r}; known: {sorted(schema.KNOWN_ZONES)}")
+    return "|".join(escape_promql_regex(z) for z in zones)
+
+
+# --- snapshot queries (instant, evaluated at the snapshot's time) --------------------------------------
+
+
+def pod_energy_query(generation: str, namespace: str | None, window_seconds: int) -> str:
+    """Energy of every pod of ``namespace`` (all namespaces when None) per node and zone over the window.
+
+    Current Kepler: ``increase()`` of ``kepler_pod_cpu_joules_total`` summed over states and RAPL domains.
+    Legacy Kepler: ``increase()`` of the per-zone container counters (``mode`` other than ``idle``) summed
+    over the pod's containers; the node is the scrape target (``instance``), as Kepler 0.7 labels no node.
+    ``increase()`` counts across counter resets (a restarted Kepler) as ``rate()`` does.
+    """
+    w = promql_duration(window_seconds)
+    if generation == "current":
+        sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
+        return f"sum by (pod_namespace, pod_name, node_name, zone) (increase({sel}[{w}]))"
+    if generation == "legacy":
+        ns = _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace)
+        parts = [
+            _tag(f"increase({_selector(metric, ns, 'mode!=' + _s('idle'))}[{w}])", "zone", zone)
+            for zone, metric in LEGACY_ZONE_METRICS.items()
+        ]
+        return f"sum by (container_namespace, pod_name, instance, zone) ({' or '.join(parts)})"
+    raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+
+
+def running_query(generation: str, namespace: str | None) -> str:
+    """Pods with a running series at the evaluation time (stale series, e.g. of a stopped node, are absent)."""
+    if generation == "current":
+        sel = _selector(
+            schema.POD_JOULES,
+            _ns_matcher(schema.L_POD_NAMESPACE, namespace),
+            f"{schema.L_STATE}={_s(schema.STATE_RUNNING)}",
+        )
+        return f"group by (pod_namespace, pod_name, node_name) ({sel})"
+    if generation == "legacy":
+        sel = _selector(schema.LEGACY_CONTAINER_PACKAGE_JOULES, _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace))
+        return f"group by (container_namespace, pod_name, instance) ({sel})"
+    raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+
+
+def namespaces_query(window_seconds: int) -> str:
+    """Namespaces with Kepler pod series in the window (both generations), for "did you mean" answers."""
+    w = promql_duration(window_seconds)
+    legacy = (
+        f"label_replace(group by (container_namespace) (last_over_time({schema.LEGACY_CONTAINER_PACKAGE_JOULES}[{w}])), "
+        f'"pod_namespace", "$1", "container_namespace", "(.*)")'
+    )
+    current = f"group by (pod_namespace) (last_over_time({schema.POD_JOULES}[{w}]))"
+    return f"group by (pod_namespace) ({current} or {legacy})"
+
+
+def owners_query(namespace: str | None, window_seconds: int) -> str:
+    """kube-state-metrics owner references seen in the window: pod → owner, ReplicaSet → owner, Job → owner."""
+    w = promql_duration(window_seconds)
+    ns = _ns_matcher("namespace", namespace)
+    pod = _selector(KSM_POD_OWNER, ns, "owner_is_controller!=" + _s("false"))
+    return " or ".join(
+        [
+            f"max by (namespace, pod, owner_kind, owner_name) (last_over_time({pod}[{w}]))",
+            f"max by (namespace, replicaset, owner_kind, owner_name) "
+            f"(last_over_time({_selector(KSM_REPLICASET_OWNER, ns)}[{w}]))",
+            f"max by (namespace, job_name, owner_kind, owner_name) (last_over_time({_selector(KSM_JOB_OWNER, ns)}[{w}]))",
+        ]
+    )
+
+
+def _p95_step(window_seconds: int) -> int:
+    return max(15, window_seconds // 120)
+
+
+def cpu_query(namespace: str | None, window_seconds: int) -> str:
+    """CPU requests (kube-state-metrics) and usage (cAdvisor) per pod over the window.
+
+    ``series="request"``: the pod's CPU request in cores (sum over containers, last value in the window);
+    ``series="usage_avg"``: average cores used over the window;
+    ``series="usage_p95"``: 95th percentile over the window of the pod's 5-minute usage rate, in cores.
+    cAdvisor's pod-level cgroup (``container=""``) and the pause container (``POD``) are left out so
+    nothing is counted twice.
+    """
+    w = promql_duration(window_seconds)
+    ns = _ns_matcher("namespace", namespace)
+    requests = _selector(KSM_POD_REQUESTS, ns, "resource=" + _s("cpu"))
+    usage = _selector(CADVISOR_CPU_USAGE, ns, "container!=" + _s(""), "container!=" + _s("POD"))
+    rate5 = promql_duration(min(P95_RATE_RANGE_SECONDS, window_seconds))
+    step = promql_duration(_p95_step(window_seconds))
+    return " or ".join(
+        [
+            _tag(f"sum by (namespace, pod) (last_over_time({requests}[{w}]))", "series", "request"),
+            _tag(f"sum by (namespace, pod) (rate({usage}[{w}]))", "series", "usage_avg"),
+            _tag(
+                f"quantile_over_time(0.95, sum by (namespace, pod) (rate({usage}[{rate5}]))[{w}:{step}])",
+                "series",
+                "usage_p95",
+            ),
+        ]
+    )
+
+
+def node_query(generation: str, window_seconds: int) -> str:
+    """Per node: IT energy and idle energy per zone over the window, average CPU usage ratio, CPU capacity.
+
+    Current Kepler only (legacy Kepler's node counters carry no idle split the server uses); the capacity
+    comes from kube-state-metrics (``kube_node_status_capacity{resource="cpu"}``, label ``node``).
+    """
+    w = promql_duration(window_seconds)
+    capacity = _tag(
+        f"max by (node) (last_over_time({_selector(KSM_NODE_CAPACITY, 'resource=' + _s('cpu'))}[{w}]))",
+        "part",
+        "capacity",
+    )
+    if generation == "legacy":
+        return capacity
+    return " or ".join(
+        [
+            _tag(f"sum by (node_name, zone) (increase({schema.NODE_JOULES}[{w}]))", "part", "total"),
+            _tag(f"sum by (node_name, zone) (increase({schema.NODE_IDLE_JOULES}[{w}]))", "part", "idle"),
+            _tag(f"avg by (node_name) (avg_over_time({schema.NODE_USAGE_RATIO}[{w}]))", "part", "usage"),
+            capacity,
+        ]
+    )
+
+
+def node_health_query(generation: str, window_seconds: int) -> str:
+    """Per Kepler endpoint: first and last sample time in the window, present now, and counter resets.
+
+    ``part="first"``/``"last"``: min/max sample timestamp (a subquery at 1/120 of the window, so the first
+    time is known to within one step); ``part="now"``: the node has a fresh sample at the evaluation time
+    (a stopped exporter's series are marked stale by Prometheus and drop out); ``part="resets"``: the most
+    resets any of the node's energy counters had in the window (Kepler restarts).
+    """
+    w = promql_duration(window_seconds)
+    step = promql_duration(_p95_step(window_seconds))
+    if generation == "current":
+        metric, by = schema.NODE_JOULES, "node_name"
+    elif generation == "legacy":
+        metric, by = schema.LEGACY_NODE_PACKAGE_JOULES, "instance"
+    else:
+        raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+    return " or ".join(
+        [
+            _tag(f"min by ({by}) (min_over_time(timestamp({metric})[{w}:{step}]))", "part", "first"),
+            _tag(f"max by ({by}) (max_over_time(timestamp({metric})[{w}:{step}]))", "part", "last"),
+            _tag(f"max by ({by}) (timestamp({metric}))", "part", "now"),
+            _tag(f"max by ({by}) (resets({metric}[{w}]))", "part", "resets"),
+        ]
+    )
+
+
+# --- workload queries ----------------------------------------------------------------------------------
+
+
+def pod_name_regex(pods: Sequence[str]) -> str:
+    """An ``=~`` value matching exactly the given pods (each validated, then escaped literally)."""
+    if not pods:
+        raise InvalidArgumentError("no pod to match")
+    return "|".join(escape_promql_regex(validate_object_name(p, what="pod name")) for p in sorted(set(pods)))
+
+
+def workload_pods_regex(name: str, kind: WorkloadKind) -> str:
+    """An ``=~`` value matching every pod a controller ``name`` of ``kind`` creates, past runs included.
+
+    The Kubernetes naming rules of :mod:`carbon_kepler_mcp.workloads` written as RE2: a CronJob's pods
+    of every scheduled run, a Deployment's pods of every ReplicaSet, a StatefulSet's ordinals. ``name`` is
+    validated and its ``.`` escaped, so it only matches itself.
+    """
+    base = escape_promql_regex(validate_object_name(name))
+    suffix = f"{_ALPHABET_CLASS}{{5}}"
+    if kind == "Pod":
+        return base
+    if kind == "Deployment":
+        return f"{base}-{_ALPHABET_CLASS}{{6,10}}-{suffix}"
+    if kind == "StatefulSet":
+        return f"{base}-(0|[1-9][0-9]{{0,9}})"
+    if kind == "CronJob":
+        return f"{base}-[1-9][0-9]{{7,11}}-{suffix}"
+    if kind == "Job":
+        return f"{base}-((0|[1-9][0-9]{{0,6}})-)?{suffix}"
+    return f"{base}-{suffix}"  # DaemonSet, ReplicaSet
+
+
+def _pods_selector(generation: str, namespace: str, pods_regex: str, zones: Sequence[str]) -> list[str]:
+    """Selectors (one per metric) for the chosen pods and zones."""
+    if generation == "current":
+        return [
+            _selector(
+                schema.POD_JOULES,
+                _ns_matcher(schema.L_POD_NAMESPACE, namespace),
+                f"{schema.L_POD_NAME}=~{_s(pods_regex)}",
+                f"{schema.L_ZONE}=~{_s(energy_zone_regex(zones))}",
+            )
+        ]
+    if generation == "legacy":
+        return [
+            _selector(
+                LEGACY_ZONE_METRICS[zone],
+                _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace),
+                f"{schema.L_LEGACY_POD}=~{_s(pods_regex)}",
+                "mode!=" + _s("idle"),
+            )
+            for zone in zones
+            if zone in LEGACY_ZONE_METRICS
+        ]
+    raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+
+
+def _energy_sum(
+    generation: str, namespace: str, pods_regex: str, zones: Sequence[str], range_: str, at: float | None = None
+) -> str:
+    selectors = _pods_selector(generation, namespace, pods_regex, zones)
+    if not selectors:
+        raise InvalidArgumentError(f"no legacy Kepler counter for zones {list(zones)!r}")
+    pin = "" if at is None else f" @ {at:.3f}"
+    if len(selectors) == 1:
+        return f"sum(increase({selectors[0]}[{range_}]{pin}))"
+    # Functions drop the metric name, so each legacy zone gets its own label before the series are joined.
+    tagged = [_tag(f"increase({sel}[{range_}]{pin})", "zone", str(i)) for i, sel in enumerate(selectors)]
+    return f"sum({' or '.join(tagged)})"
+
+
+def workload_check_query(
+    generation: str, namespace: str, pods: Sequence[str], zones: Sequence[str], window_seconds: int, at: float
+) -> str:
+    """The workload's average IT power over the window in one query, pinned to the snapshot's time (``@``).
+
+    Shown in every windowed answer so an operator can paste it into their Prometheus UI and get the same
+    watts: Σ increase(joules of the chosen zones) over the window ÷ window seconds.
+    """
+    total = _energy_sum(generation, namespace, pod_name_regex(pods), zones, promql_duration(window_seconds), at)
+    return f"{total} / {window_seconds}"
+
+
+def history_query(generation: str, namespace: str, pods_regex: str, zones: Sequence[str]) -> str:
+    """Hourly IT energy of a workload's pods (all runs): a ``query_range`` with a 1 h step gives one point per hour.
+
+    ``pods_regex`` must come from :func:`workload_pods_regex` or :func:`pod_name_regex` (already escaped).
+    """
+    return _energy_sum(generation, namespace, pods_regex, zones, "1h")

@@ -1,0 +1,271 @@
+"""The server's own Prometheus metrics, served at ``/metrics``.
+
+Each app has its own registry, so tests and several apps in one process never collide. What is measured:
+
+- tool calls, errors (by problem kind) and latency, per tool and transport (``rest`` or ``mcp``);
+- HTTP requests and latency per route template and status;
+- the metrics source: fresh fetches (scrapes or queries) with their duration and failures, and cache hits;
+- authentication failures, build info, and the process collector (CPU, memory, file descriptors).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any, cast
+
+from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
+from mcp.types import CallToolResult
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from carbon_kepler_mcp._version import __version__
+from carbon_kepler_mcp.errors import SourceError
+from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+"""Seconds. Warm tool calls take well under a millisecond to a few; a cold scrape of a big node ~0.25 s."""
+
+FETCH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+"""Seconds. A fresh scrape of one Kepler endpoint; the default timeout is 10 s."""
+
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods kept as label values; anything else a client invents is counted as ``other``."""
+
+
+class Metrics:
+    """The collectors of one app, in their own registry."""
+
+    def __init__(self, tools: Collection[str] = ()) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.known_tools = frozenset(tools)
+        r = self.registry
+        self.tool_calls = Counter(
+            "carbon_kepler_tool_calls", "Tool calls, by tool and transport", ["tool", "transport"], registry=r
+        )
+        self.tool_errors = Counter(
+            "carbon_kepler_tool_errors",
+            "Tool calls that ended in an error, by tool, transport and kind of error",
+            ["tool", "transport", "error"],
+            registry=r,
+        )
+        self.tool_duration = Histogram(
+            "carbon_kepler_tool_duration_seconds",
+            "Time to answer a tool call, by tool and transport",
+            ["tool", "transport"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.http_requests = Counter(
+            "carbon_kepler_http_requests",
+            "HTTP requests, by method, route and status",
+            ["method", "route", "status"],
+            registry=r,
+        )
+        self.http_duration = Histogram(
+            "carbon_kepler_http_request_duration_seconds",
+            "Time to answer an HTTP request (for /mcp streams: until the stream ends), by method and route",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.source_fetch_duration = Histogram(
+            "carbon_kepler_source_fetch_duration_seconds",
+            "Time to fetch fresh data from the metrics source (a scrape or a query), failures included",
+            ["source", "operation"],
+            buckets=FETCH_BUCKETS,
+            registry=r,
+        )
+        self.source_failures = Counter(
+            "carbon_kepler_source_failures",
+            "Failed fetches from the metrics source, by operation and error",
+            ["source", "operation", "error"],
+            registry=r,
+        )
+        self.source_cache_hits = Counter(
+            "carbon_kepler_source_cache_hits",
+            "Snapshots served from the cache, without a fetch",
+            ["source"],
+            registry=r,
+        )
+        self.source_cache_misses = Counter(
+            "carbon_kepler_source_cache_misses", "Snapshots that needed a fresh fetch", ["source"], registry=r
+        )
+        self.auth_failures = Counter(
+            "carbon_kepler_http_auth_failures", "Requests refused for a missing or wrong token", ["reason"], registry=r
+        )
+        Gauge("carbon_kepler_build_info", "Version of the server (value is 1)", ["version"], registry=r).labels(
+            version=__version__
+        ).set(1)
+        ProcessCollector(registry=r)
+
+    def tool_label(self, name: object) -> str:
+        """A tool name safe as a label value (unknown names collapse, so labels stay bounded)."""
+        return name if isinstance(name, str) and name in self.known_tools else "unknown"
+
+
+class InstrumentedSource:
+    """A metrics source that reports fetches, failures and cache hits, and is otherwise the source itself.
+
+    Build it with :func:`instrument_source`. ``snapshot()`` is measured (the same snapshot object as last time
+    = a cache hit); the optional windowed calls (``window_snapshot``, ``history``: Prometheus queries) are
+    timed when the wrapped source has them.
+    """
+
+    def __init__(self, inner: MetricsSource, metrics: Metrics) -> None:
+        self.inner = inner
+        self._metrics = metrics
+        self._last: Snapshot | None = None
+
+    @property
+    def kind(self) -> str:
+        """The wrapped source's kind."""
+        return self.inner.kind
+
+    @property
+    def description(self) -> str:
+        """The wrapped source's description."""
+        return self.inner.description
+
+    async def snapshot(self) -> Snapshot:
+        """The wrapped source's snapshot, measured."""
+        kind = self.inner.kind
+        start = time.perf_counter()
+        try:
+            snapshot = await self.inner.snapshot()
+        except SourceError as exc:
+            self.failed("snapshot", exc, time.perf_counter() - start)
+            raise
+        if snapshot is self._last:
+            self._metrics.source_cache_hits.labels(source=kind).inc()
+        else:
+            self._metrics.source_cache_misses.labels(source=kind).inc()
+            self.fetched("snapshot", time.perf_counter() - start)
+            self._last = snapshot
+        return snapshot
+
+    async def aclose(self) -> None:
+        """Close the wrapped source."""
+        await self.inner.aclose()
+
+    def fetched(self, operation: str, seconds: float) -> None:
+        """Record a fresh fetch."""
+        self._metrics.source_fetch_duration.labels(source=self.inner.kind, operation=operation).observe(seconds)
+
+    def failed(self, operation: str, exc: SourceError, seconds: float) -> None:
+        """Record a failed fetch."""
+        self.fetched(operation, seconds)
+        self._metrics.source_failures.labels(
+            source=self.inner.kind, operation=operation, error=type(exc).__name__
+        ).inc()
+
+
+MEASURED_OPTIONAL = frozenset({"window_snapshot", "history"})
+"""Optional source methods that query (Prometheus), timed like scrapes."""
+
+
+def _forward(name: str) -> property:
+    return property(lambda self: getattr(self.inner, name))
+
+
+def _measured(name: str) -> property:
+    def get(self: InstrumentedSource) -> Callable[..., Awaitable[Any]]:
+        method = cast(Callable[..., Awaitable[Any]], getattr(self.inner, name))
+
+        async def measured(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                result = await method(*args, **kwargs)
+            except SourceError as exc:
+                self.failed(name, exc, time.perf_counter() - start)
+                raise
+            self.fetched(name, time.perf_counter() - start)
+            return result
+
+        return measured
+
+    return property(get)
+
+
+def instrument_source(inner: MetricsSource, metrics: Metrics) -> InstrumentedSource:
+    """Wrap ``inner`` so its fetches show on ``/metrics``, keeping every public attribute it has.
+
+    The wrapper's class gets a forwarding property for each public attribute of ``inner`` (methods included),
+    so capability checks against runtime protocols (which look attributes up statically since Python 3.12)
+    see exactly what the wrapped source offers, and nothing more.
+    """
+    attrs: dict[str, Any] = {}
+    for name in dir(inner):
+        if name.startswith("_") or hasattr(InstrumentedSource, name):
+            continue
+        attrs[name] = _measured(name) if name in MEASURED_OPTIONAL else _forward(name)
+    cls = type(f"Instrumented{type(inner).__name__}", (InstrumentedSource,), attrs)
+    return cls(inner, metrics)
+
+
+class ToolMetricsMiddleware(ServerMiddleware[Any]):
+    """MCP middleware counting ``tools/call`` requests, their errors and latency (transport ``mcp``)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method != "tools/call":
+            return await call_next(ctx)
+        tool = self._metrics.tool_label(ctx.params.get("name") if ctx.params else None)
+        self._metrics.tool_calls.labels(tool=tool, transport="mcp").inc()
+        start = time.perf_counter()
+        try:
+            result = await call_next(ctx)
+        except Exception:
+            self._metrics.tool_errors.labels(tool=tool, transport="mcp", error="protocol-error").inc()
+            raise
+        finally:
+            self._metrics.tool_duration.labels(tool=tool, transport="mcp").observe(time.perf_counter() - start)
+        if (isinstance(result, CallToolResult) and result.is_error) or (
+            isinstance(result, dict) and result.get("isError") is True
+        ):
+            self._metrics.tool_errors.labels(tool=tool, transport="mcp", error="tool-error").inc()
+        return result
+
+
+class HttpMetricsMiddleware:
+    """ASGI middleware counting requests and timing them, labelled with the route template, not the path."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            route = _route_label(scope)
+            method = str(scope["method"]) if scope["method"] in HTTP_METHODS else "other"
+            self.metrics.http_requests.labels(method=method, route=route, status=str(status)).inc()
+            self.metrics.http_duration.labels(method=method, route=route).observe(time.perf_counter() - start)
+
+
+def _route_label(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path
+    if scope["path"].startswith("/static/"):
+        return "/static/{path}"
+    if scope["path"].startswith("/docs-static/"):
+        return "/docs-static/{path}"
+    return "unmatched"

@@ -1,0 +1,334 @@
+"""The Prometheus source against a real Prometheus (the Debian binary) scraping the demo cluster.
+
+The fixture serves the demo the way a cluster exposes itself (one Kepler endpoint per node, kube-state-
+metrics, cAdvisor), backfills three days of the same cluster's history with ``promtool tsdb
+create-blocks-from openmetrics``, and starts Prometheus scraping every endpoint every second. A second,
+scrape-less Prometheus holds hand-made faults (a Kepler restart, a node that stopped reporting, a legacy
+Kepler) evaluated at a pinned instant.
+
+Hand-computed inputs, from the demo cluster's table: web-app = 3 pods × (11 + 2) W on kr-seoul-cpu-1 (2) and
+kr-seoul-cpu-2 (1); ml-training-job = 2 × (165 + 28) W on kr-seoul-gpu-1; jupyter-lab requests 4 cores and
+uses 0.6, on kr-seoul-cpu-2 whose idle draw is 78 + 9 W over 64 cores; nightly-report runs daily at 01:00
+KST for 90 minutes at 38 + 6 W.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from carbon_kepler_mcp.demo.cluster import DemoCluster
+from carbon_kepler_mcp.demo.history import history_cluster, history_instants, write_openmetrics
+from carbon_kepler_mcp.demo.multi import JOB_KEPLER, DemoEndpoints, node_cluster, renderers
+from carbon_kepler_mcp.errors import InvalidNameError, UnknownNamespaceError
+from carbon_kepler_mcp.names import escape_promql_string
+from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.sources.kepler import KeplerSource
+from carbon_kepler_mcp.sources.prometheus import PrometheusSource
+from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus, wait_for
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+HISTORY_DAYS = 3
+WEB_WATTS = 3 * (11 + 2)
+TRAINING_WATTS = 2 * (165 + 28)
+CRON_WATTS = 38 + 6
+CPU2_IDLE_WATTS_PER_CORE = (78 + 9) / 64
+
+# Why 2 %: the demo's power is constant, so the direct scrape's instant watts are exact, while Prometheus
+# computes energy / window from samples. Inside a 1 h window the backfilled samples are 60 s apart and the live
+# scrapes 1 s apart; increase() extrapolates to the window's start only when the first sample is within 1.1
+# average intervals of it, and otherwise by half an interval, so up to one backfill step (60 s of 3,600 s =
+# 1.7 %) of energy can be missing at the start, plus a fraction of a second at the end. Scrape alignment (the
+# scrape happens up to 1 s before the evaluation instant) adds < 0.03 %. Nothing else differs: the same pods,
+# zones (package + dram) and counters.
+AGREEMENT_TOLERANCE = 0.02
+
+
+@dataclass
+class LiveDemo:
+    prometheus: PrometheusProcess
+    cluster: DemoCluster
+    endpoints: DemoEndpoints
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
+    prometheus_bin, promtool = binaries()
+    workdir = tmp_path_factory.mktemp("prometheus")
+    data = workdir / "data"
+    data.mkdir()
+    end = float(int(time.time()))
+    cluster = history_cluster(end, HISTORY_DAYS, cron_hour_local=1)
+    with DemoEndpoints(cluster) as endpoints:
+        instances = {(e.job, e.name): e.target for e in endpoints.endpoints}
+        history = workdir / "history.om"
+        write_openmetrics(history, cluster, instances, history_instants(end - HISTORY_DAYS * 86_400, end))
+        backfill(promtool, history, data)
+        running = start_prometheus(prometheus_bin, endpoints.prometheus_config("1s"), data, workdir)
+        try:
+            # Wait until every endpoint has been scraped live at least twice.
+            wait_for(running, "count_over_time(kepler_node_cpu_joules_total{zone='package'}[30s] ) > 2", minimum=3)
+            wait_for(running, "count_over_time(kube_pod_owner[30s]) > 2", minimum=10)
+            wait_for(running, "count_over_time(container_cpu_usage_seconds_total[30s]) > 2", minimum=10)
+            yield LiveDemo(running, cluster, endpoints)
+        finally:
+            running.stop()
+
+
+@pytest.fixture
+async def prometheus_service(live_demo: LiveDemo) -> AsyncIterator[CarbonService]:
+    source = PrometheusSource(live_demo.prometheus.url, cache_ttl_seconds=0)
+    service = CarbonService(source, load_reference_data(), ServiceConfig())
+    try:
+        yield service
+    finally:
+        await service.aclose()
+
+
+def _instant(url: str, query: str) -> list[tuple[dict[str, str], str]]:
+    """An instant query straight to Prometheus's API: (labels, value) per series."""
+    with urllib.request.urlopen(f"{url}/api/v1/query?" + urllib.parse.urlencode({"query": query}), timeout=10) as r:
+        body = json.loads(r.read())
+    assert body["status"] == "success", body
+    return [(dict(row["metric"]), str(row["value"][1])) for row in body["data"]["result"]]
+
+
+async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_two_percent(
+    live_demo: LiveDemo, prometheus_service: CarbonService
+) -> None:
+    kepler_urls = [e.url for e in live_demo.endpoints.endpoints if e.job == JOB_KEPLER]
+    direct = CarbonService(KeplerSource(kepler_urls, cache_ttl_seconds=0), load_reference_data(), ServiceConfig())
+    try:
+        for workload, namespace, watts in (
+            ("web-app", "production", WEB_WATTS),
+            ("ml-training-job", "ai-team", TRAINING_WATTS),
+        ):
+            instant = await direct.assess(workload, namespace)
+            windowed = await prometheus_service.assess(workload, namespace)
+            assert instant.current_power_watts == pytest.approx(watts)
+            assert windowed.current_power_watts == pytest.approx(instant.current_power_watts, rel=AGREEMENT_TOLERANCE)
+            assert windowed.current_power_watts <= watts * 1.001  # extrapolation can only lose energy here
+    finally:
+        await direct.aclose()
+
+
+async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_behind_it(
+    live_demo: LiveDemo, prometheus_service: CarbonService
+) -> None:
+    result = await prometheus_service.assess("web-app", "production", window="30m")
+    assert result.window_seconds == 1800
+    assert result.node_count == 2  # kr-seoul-cpu-1 and kr-seoul-cpu-2
+    assert result.pod_count == 3
+    assert result.coverage is not None and result.coverage.promql is not None
+    assert result.data_source.kind == "prometheus" and result.data_source.window_seconds == 1800
+    assert any("increase(kepler_pod_cpu_joules_total" in q for q in result.data_source.queries)
+    # The query shown in the answer, pasted into Prometheus, gives the answer's watts.
+    ((_, value),) = _instant(live_demo.prometheus.url, result.coverage.promql)
+    assert float(value) == pytest.approx(result.current_power_watts, abs=1e-3)
+    assert result.coverage.energy_joules == pytest.approx(result.current_power_watts * 1800, rel=1e-4)
+
+
+async def test_owner_references_from_kube_state_metrics_name_the_real_controllers(
+    prometheus_service: CarbonService,
+) -> None:
+    listing = await prometheus_service.list_workloads("monitoring")
+    kinds = {w.workload: w.kind for w in listing.workloads}
+    # By pod name alone node-exporter-4wz8k looks like a Job's pod; kube_pod_owner says DaemonSet.
+    assert kinds == {"node-exporter": "DaemonSet", "prometheus": "StatefulSet"}
+    assert "kube-state-metrics" in listing.notes[0]
+    web = await prometheus_service.assess("web-app", "production")
+    assert web.workload_kind == "Deployment"
+    assert "3 pods attributed to Deployment 'web-app' by owner metadata" in web.resolution
+
+
+async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_service: CarbonService) -> None:
+    result = await prometheus_service.assess("jupyter-lab", "ai-team")
+    detail = result.rightsizing
+    assert detail is not None and detail.quantified
+    (pod,) = detail.pods
+    assert pod.request_cores == 4.0
+    assert pod.usage_p95_cores == pytest.approx(0.6, rel=0.02)
+    # recommended = 0.6 × 1.15 = 0.69 cores; freed = 4 − 0.69 = 3.31 cores.
+    assert pod.recommended_cores == pytest.approx(0.69, abs=0.015)
+    assert pod.freed_cores == pytest.approx(3.31, abs=0.015)
+    assert pod.idle_watts_per_core == pytest.approx(CPU2_IDLE_WATTS_PER_CORE, rel=AGREEMENT_TOLERANCE)
+    # released = 3.31 × 1.359375 = 4.4995 W; footprint = 8 W + 4 × 1.359375 = 13.4375 W → 33.5 %.
+    assert detail.released_idle_watts == pytest.approx(4.4995, rel=0.03)
+    sizing = next(o for o in result.optimizations if o.type == "resource_rightsizing")
+    assert sizing.quantified
+    assert sizing.estimated_reduction_percent == pytest.approx(33.48, abs=1.0)
+
+
+async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: CarbonService) -> None:
+    result = await prometheus_service.schedule("nightly-report", "batch", duration_hours=1.5)
+    observed = result.observed_schedule
+    assert observed is not None
+    assert result.current_window_basis == "observed"
+    assert observed.typical_start_local == "01:00"
+    assert observed.runs_observed >= HISTORY_DAYS - 1
+    assert observed.average_run_hours == pytest.approx(1.5, abs=0.1)
+    assert observed.power_while_running_watts == pytest.approx(CRON_WATTS, rel=AGREEMENT_TOLERANCE)
+    assert datetime.fromisoformat(result.current_window_start).hour == 1
+    assert result.power_watts == pytest.approx(CRON_WATTS, rel=AGREEMENT_TOLERANCE)
+    assert "query_range" not in observed.query and "nightly-report" in observed.query
+
+
+async def test_hostile_label_values_stay_inside_their_string_literal_on_a_real_prometheus(
+    live_demo: LiveDemo, prometheus_service: CarbonService
+) -> None:
+    for hostile in ('"} or vector(1) #', 'a"}) or vector(1', "\\", 'x\\"}', "{}{", "prod\n} or vector(1)"):
+        query = f"count(kepler_pod_cpu_joules_total{{pod_namespace={escape_promql_string(hostile)}}}) or vector(0)"
+        ((_, value),) = _instant(live_demo.prometheus.url, query)
+        assert value == "0"  # matched nothing, injected nothing
+        with pytest.raises(InvalidNameError):
+            await prometheus_service.assess("web-app", hostile)
+        with pytest.raises(InvalidNameError):
+            await prometheus_service.assess(hostile, "production")
+
+
+async def test_an_unknown_namespace_lists_the_namespaces_prometheus_has(prometheus_service: CarbonService) -> None:
+    with pytest.raises(UnknownNamespaceError, match="production") as caught:
+        await prometheus_service.list_workloads("productoin")
+    assert "production" in caught.value.suggestions
+
+
+# --- faults, on a Prometheus holding hand-made history (no scraping), evaluated at a pinned instant ------------
+
+FAULT_END = 1_790_000_000  # 2026-09-21 14:13:20 UTC, a whole minute
+RESTART_AT = FAULT_END - 1_800  # kr-seoul-cpu-1's Kepler restarts 30 min before the end
+STOPPED_AT = FAULT_END - 1_200  # kr-seoul-gpu-1's Kepler stops reporting 20 min before the end
+LEGACY_INSTANCE = "10.0.0.9:9102"
+
+
+def _fault_history(path: Path) -> None:
+    """Two hours of the default demo's per-node Kepler series with a restart, a stopped node and a legacy node."""
+    from carbon_kepler_mcp.demo import default_cluster
+
+    booted = default_cluster(float(FAULT_END - 86_400))
+    restarted = default_cluster(float(RESTART_AT))
+    renders = {key: r for key, r in renderers(booted).items() if key[0] == JOB_KEPLER}
+    lines: list[str] = []
+    for stamp in range(FAULT_END - 7_200, FAULT_END + 1, 30):
+        for (job, node), render in renders.items():
+            if node == "kr-seoul-gpu-1" and stamp > STOPPED_AT:
+                continue
+            if node == "kr-seoul-cpu-1" and stamp >= RESTART_AT:
+                render = node_cluster(restarted, node).render
+            head = f'job="{job}",instance="{node}:28282"'
+            for line in render(float(stamp)).splitlines():
+                if line and not line.startswith("#"):
+                    brace, close = line.find("{"), line.rfind("}")
+                    lines.append(f"{line[:brace]}{{{head},{line[brace + 1 : close]}}}{line[close + 1 :]} {stamp}")
+        # A Kepler 0.7 node: one pod, 10 W package + 2 W dram (dynamic), plus idle-mode counters to ignore.
+        seconds = stamp - (FAULT_END - 86_400)
+        legacy = f'job="kepler-legacy",instance="{LEGACY_INSTANCE}",container_namespace="legacy-apps",pod_name="cache-0",container_name="redis"'
+        lines.append(f'kepler_container_package_joules_total{{{legacy},mode="dynamic"}} {10.0 * seconds} {stamp}')
+        lines.append(f'kepler_container_package_joules_total{{{legacy},mode="idle"}} {50.0 * seconds} {stamp}')
+        lines.append(f'kepler_container_dram_joules_total{{{legacy},mode="dynamic"}} {2.0 * seconds} {stamp}')
+        lines.append(
+            f'kepler_node_package_joules_total{{job="kepler-legacy",instance="{LEGACY_INSTANCE}"}} {60.0 * seconds} {stamp}'
+        )
+    lines.append("# EOF")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def fault_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusProcess]:
+    prometheus_bin, promtool = binaries()
+    workdir = tmp_path_factory.mktemp("prometheus-faults")
+    data = workdir / "data"
+    data.mkdir()
+    history = workdir / "faults.om"
+    _fault_history(history)
+    backfill(promtool, history, data)
+    running = start_prometheus(prometheus_bin, "global:\n  scrape_interval: 1m\nscrape_configs: []\n", data, workdir)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+async def fault_service(fault_prometheus: PrometheusProcess) -> AsyncIterator[CarbonService]:
+    source = PrometheusSource(
+        fault_prometheus.url, cache_ttl_seconds=0, wall_clock=lambda: datetime.fromtimestamp(FAULT_END, UTC)
+    )
+    service = CarbonService(source, load_reference_data(), ServiceConfig())
+    try:
+        yield service
+    finally:
+        await service.aclose()
+
+
+async def test_energy_is_counted_across_a_kepler_restart_and_the_restart_is_flagged(
+    fault_service: CarbonService,
+) -> None:
+    # postgres-0 (24 + 9 W) runs on kr-seoul-cpu-1, whose counters restart from 0 mid-window: increase()
+    # counts across the reset; only the 30 s between the last sample before it and the restart are lost.
+    result = await fault_service.assess("postgres", "production")
+    assert result.current_power_watts == pytest.approx(33.0, rel=30 / 3600 + 0.001)
+    assert any("kr-seoul-cpu-1" in w and "reset" in w for w in result.data_source.warnings)
+
+
+async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_service: CarbonService) -> None:
+    # The training pods' node stopped 20 min before the end: 40 of 60 min are counted, and the answer says so.
+    result = await fault_service.assess("ml-training-job", "ai-team")
+    assert result.current_power_watts == pytest.approx(TRAINING_WATTS * 40 / 60, rel=0.02)
+    warning = next(w for w in result.data_source.warnings if "stopped reporting" in w)
+    assert "kr-seoul-gpu-1" in warning and "ml-training-job-x7k2p" in warning
+    assert all(p.state == "terminated" for p in result.pods)  # no fresh running series at the end
+
+
+async def test_legacy_kepler_counters_work_through_prometheus(fault_service: CarbonService) -> None:
+    result = await fault_service.assess("cache", "legacy-apps")
+    assert result.data_source.kepler_generation == "legacy"
+    assert result.current_power_watts == pytest.approx(12.0, rel=1e-3)  # 10 W package + 2 W dram; idle mode ignored
+    assert result.pods[0].node == LEGACY_INSTANCE
+
+
+def test_the_cli_takes_a_prometheus_url_and_a_window(live_demo: LiveDemo, capsys: pytest.CaptureFixture[str]) -> None:
+    from carbon_kepler_mcp.cli import main
+
+    code = main(
+        [
+            "assess",
+            "web-app",
+            "-n",
+            "production",
+            "--prometheus-url",
+            live_demo.prometheus.url,
+            "--window",
+            "30m",
+            "--json",
+        ]
+    )
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["window_seconds"] == 1800 and result["data_source"]["kind"] == "prometheus"
+    assert result["current_power_watts"] == pytest.approx(WEB_WATTS, rel=AGREEMENT_TOLERANCE)
+
+
+async def test_the_mcp_tools_pass_the_window_through(prometheus_service: CarbonService) -> None:
+    from mcp import Client
+
+    from carbon_kepler_mcp.server import build_server
+
+    async with Client(build_server(prometheus_service, close_service=False)) as client:
+        result = await client.call_tool("list_workloads_by_compliance", {"namespace": "production", "window": "2h"})
+        assert not result.is_error and result.structured_content is not None
+        assert result.structured_content["window_seconds"] == 7200
+        assert result.structured_content["pod_count"] == 6  # 3 web-app, 2 api-gateway, postgres-0
+        refused = await client.call_tool(
+            "assess_workload_compliance", {"workload_name": "web-app", "namespace": "production", "window": "8d"}
+        )
+        assert refused.is_error
