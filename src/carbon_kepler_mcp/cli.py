@@ -58,7 +58,13 @@ def build_service(settings: Settings) -> CarbonService:
     source = build_source(settings)
     service = CarbonService(source, reference, service_config(settings))
     # Fail on a bad PUE standard or region at start-up, not at the first tool call.
-    service.standard(settings.pue_standard)
+    pue_standard = service.standard(settings.pue_standard)
+    if pue_standard.kind != "pue":
+        raise ConfigError(
+            f"pue_standard {pue_standard.code} is a {pue_standard.kind} standard, not a PUE standard; set "
+            "CARBON_KEPLER_PUE_STANDARD to one of: "
+            + ", ".join(s.code for s in service.reference.standards.values() if s.kind == "pue")
+        )
     service.region(settings.default_region)
     return service
 

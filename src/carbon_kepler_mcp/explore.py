@@ -80,7 +80,7 @@ from carbon_kepler_mcp.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, Region, Standard
 from carbon_kepler_mcp.service import BATCH_KINDS, DEFAULT_BATCH_HOURS, KOREA, CarbonService, Figures, Grid
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, group_by_workload, infer_owner
+from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, group_by_workload, infer_owner, looks_like_daemonset
 
 __all__ = ["MAX_LIMIT", "MAX_POWER_WATTS", "DetailFetcher", "PowerExplorer"]
 
@@ -250,16 +250,8 @@ def _efficiency(
 
 
 def _daemonset_like(group: _Group, snapshot: Snapshot) -> bool:
-    """One running pod on each of every node: a DaemonSet, though its pod names read like a Job's.
-
-    Kubernetes names DaemonSet and Job pods alike (``<name>-<5 random characters>``), so naming rules report
-    both as Job. Temporal shifting only suits batch work, so a "Job" spread one pod per node over every node
-    (two or more) is treated as the DaemonSet it almost certainly is.
-    """
-    running = [p for p in group.pods if p.running]
-    nodes = [p.node for p in running]
-    every = {n.name for n in snapshot.nodes}
-    return len(nodes) >= 2 and len(set(nodes)) == len(nodes) and set(nodes) == every
+    """One running pod on each of every node: a DaemonSet, though its pod names read like a Job's."""
+    return looks_like_daemonset([p.node for p in group.pods if p.running], {n.name for n in snapshot.nodes})
 
 
 def _pod_regex(group: _Group) -> str:
@@ -295,11 +287,11 @@ class PowerExplorer:
         self,
         service: CarbonService,
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] | None = None,
         detail_fetcher: DetailFetcher = _default_fetch,
     ) -> None:
         self.service = service
-        self._clock = clock
+        self._clock = clock or service.now  # one clock for every use case of a server
         self._fetch = detail_fetcher
 
     # --- shared steps ------------------------------------------------------------------------------------

@@ -92,6 +92,8 @@ class ResourceViews:
                 "no hourly data for this region: every hour is the annual average"
                 if profile is None
                 else "synthetic model for scheduling hints only; never use for compliance or reporting"
+                if profile.provenance.synthetic
+                else f"hourly profile from {profile.provenance.publisher}; compliance still uses the annual factor"
             ),
             "cleanest_hours": [row["start"] for row in ordered[:3]] if profile is not None else [],
             "dirtiest_hours": [row["start"] for row in reversed(ordered[-3:])] if profile is not None else [],
@@ -125,5 +127,9 @@ class ResourceViews:
             "season": None if profile is None else profile.season_for(local.month),
             "provenance": grid.provenance.model_dump(mode="json"),
             "profile_provenance": None if profile is None else profile.provenance.model_dump(mode="json"),
-            "use": "scheduling hint only (synthetic profile)" if profile is not None else "annual average",
+            "use": "annual average"
+            if profile is None
+            else "scheduling hint only (synthetic profile)"
+            if profile.provenance.synthetic
+            else "scheduling (hourly profile); compliance uses the annual factor",
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -52,13 +52,27 @@ from carbon_kepler_mcp.names import (
 from carbon_kepler_mcp.observed import next_start, observe
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.rightsizing import Rightsizing, rightsize
-from carbon_kepler_mcp.scheduling import average_over_period, hourly_points, optimal_windows, rolling_average
+from carbon_kepler_mcp.scheduling import (
+    TIE_DECIMALS,
+    IntensityPoint,
+    average_over_period,
+    optimal_windows,
+    rolling_average,
+)
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import History, MetricsSource, Snapshot, WindowedSource
 from carbon_kepler_mcp.window import DEFAULT_WINDOW_SECONDS, format_window, parse_window
-from carbon_kepler_mcp.workloads import ResolvedWorkload, group_by_workload, resolve_workload
+from carbon_kepler_mcp.workloads import (
+    ResolvedWorkload,
+    WorkloadRef,
+    group_by_workload,
+    looks_like_daemonset,
+    resolve_workload,
+)
 
 KOREA = "KR"
+KOREA_CARBON_BENCHMARK = "KR_CARBON_2050"
+KOREA_PUE_STANDARD = "KR_PUE_GREEN_DC"
 MAX_DURATION_HOURS = 24.0
 MIN_DURATION_HOURS = 0.25
 SCHEDULE_HORIZON_HOURS = 24
@@ -149,6 +163,10 @@ class CarbonService:
         self.config = config or ServiceConfig()
         self._clock = clock
 
+    def now(self) -> datetime:
+        """The service's clock (injected in tests, the wall clock otherwise)."""
+        return self._clock()
+
     async def aclose(self) -> None:
         """Release the metrics source."""
         await self.source.aclose()
@@ -160,15 +178,37 @@ class CarbonService:
         return self.reference.region(validate_region_code(code or self.config.default_region))
 
     def standard(self, code: str | None) -> Standard:
-        """A standard by code, with the operator's KR_PUE_GREEN_DC target applied."""
+        """A standard by code, with the operator's Korean overrides applied.
+
+        ``KOREA_PUE_TARGET`` replaces the KR_PUE_GREEN_DC limit. KR_CARBON_2050's limit is derived data
+        (Korean grid factor × KR_PUE_GREEN_DC limit), so either override re-derives it the same way.
+        """
         standard = self.reference.standard(validate_standard_code(code or self.config.default_standard))
-        override = self.config.korea_pue_target_override
-        if standard.code == "KR_PUE_GREEN_DC" and override is not None and standard.limit is not None:
+        pue_override = self.config.korea_pue_target_override
+        grid_override = self.config.korea_intensity_override_g_per_kwh
+        if standard.code == "KR_PUE_GREEN_DC" and pue_override is not None and standard.limit is not None:
             limit = standard.limit.model_copy(
                 update={
-                    "value": override,
+                    "value": pue_override,
                     "publisher": "operator setting KOREA_PUE_TARGET",
                     "notes": f"replaces the shipped value {standard.limit.value} ({standard.limit.notes or ''})",
+                }
+            )
+            standard = standard.model_copy(update={"limit": limit})
+        elif (
+            standard.code == KOREA_CARBON_BENCHMARK
+            and standard.limit is not None
+            and (pue_override is not None or grid_override is not None)
+        ):
+            factor = grid_override if grid_override is not None else self.reference.korea_factors.default.value
+            green_dc = self.standard(KOREA_PUE_STANDARD).limit
+            assert green_dc is not None  # shipped data: KR_PUE_GREEN_DC is a PUE standard with a limit
+            limit = standard.limit.model_copy(
+                update={
+                    "value": round(factor * green_dc.value, 6),
+                    "basis": f"derived: Korean grid factor {factor:g} gCO2eq/kWh × KR_PUE_GREEN_DC limit {green_dc.value:g}",
+                    "publisher": "derived from operator settings (KOREA_CARBON_INTENSITY / KOREA_PUE_TARGET)",
+                    "notes": f"replaces the shipped {standard.limit.value:g} (417.3 × 1.4) because an override is set",
                 }
             )
             standard = standard.model_copy(update={"limit": limit})
@@ -398,20 +438,29 @@ class CarbonService:
             per_node=dict(sorted(per_node.items())),
             operator_supplied=sources <= {"operator_setting", "operator_node_setting"} and bool(sources),
         )
-        if weakest == "region_default":
+        if sources == {"region_default"} or not sources:
             pue_prov = region.default_pue
         else:
+            publishers = {
+                "operator_node_setting": "operator settings",
+                "operator_setting": "operator settings",
+                "source_facility": "carbon-kepler-mcp demo cluster (illustrative)",
+                "region_default": region.default_pue.publisher,
+            }
             pue_prov = Provenance(
                 value=_r(pue, 4),
                 unit="ratio",
                 year=None,
-                basis="power-weighted PUE of the nodes the workload runs on",
-                publisher="carbon-kepler-mcp demo cluster (illustrative)"
-                if weakest == "source_facility"
-                else "operator settings",
+                basis="power-weighted PUE of the nodes the workload runs on"
+                + ("" if len(sources) == 1 else f" (mixed sources: {', '.join(sorted(sources))})"),
+                publisher="; ".join(sorted({publishers[s] for s in sources})),
                 source=detail.detail,
-                synthetic=weakest == "source_facility",
-                not_for_reporting=weakest == "source_facility",
+                synthetic="source_facility" in sources,
+                not_for_reporting="source_facility" in sources or "region_default" in sources,
+                notes=None
+                if "region_default" not in sources
+                else f"nodes without an operator PUE use the region default {region.default_pue.value:g} "
+                f"({region.default_pue.publisher})",
             )
         power = sum(p.power_watts for p in pods if p.running or snapshot.windowed)
         return Figures(
@@ -450,7 +499,24 @@ class CarbonService:
         pods = self.namespace_pods(snapshot, namespace)
         resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}), snapshot.owners_in(namespace))
         members = set(resolved.pods)
-        return WorkloadPods(resolved, tuple(p for p in pods if p.name in members))
+        chosen = tuple(p for p in pods if p.name in members)
+        if (
+            resolved.kind == "Job"
+            and resolved.method == "naming-rules"
+            and self.spread_like_daemonset(snapshot, chosen)
+        ):
+            resolved = replace(
+                resolved,
+                kind="DaemonSet",
+                note=resolved.note + "; one running pod on every node, so taken as a DaemonSet (pods of DaemonSets "
+                "and Jobs are named alike)",
+            )
+        return WorkloadPods(resolved, chosen)
+
+    @staticmethod
+    def spread_like_daemonset(snapshot: Snapshot, pods: Sequence[PodReading]) -> bool:
+        """Whether pods named like a Job's run one per node on every node (see workloads.looks_like_daemonset)."""
+        return looks_like_daemonset([p.node for p in pods if p.running], {n.name for n in snapshot.nodes})
 
     def standard_notes(self, snapshot: Snapshot, figures: Figures, language: Language) -> list[str]:
         notes: list[str] = []
@@ -511,7 +577,12 @@ class CarbonService:
         candidates: list[recs.Candidate] = []
         if pue_target is not None:
             candidate = recs.pue_candidate(
-                language, pue=figures.pue, target_pue=pue_target, grid_g_per_kwh=grid.value, limit_g_per_kwh=limit
+                language,
+                pue=figures.pue,
+                target_pue=pue_target,
+                grid_g_per_kwh=grid.value,
+                limit_g_per_kwh=limit,
+                pue_limit=std.limit.value if std.kind == "pue" and std.limit is not None else None,
             )
             if candidate:
                 candidates.append(candidate)
@@ -738,17 +809,23 @@ class CarbonService:
             )
         )
 
-    def _profile_series(self, region: Region, grid: float, start: datetime, hours: int) -> tuple[list[float], bool]:
-        """Hourly intensities from ``start`` (local, on the hour) for ``hours`` hours; bool = synthetic."""
+    def hourly_series(
+        self, region: Region, grid: float, first_hour: datetime, hours: int
+    ) -> tuple[list[IntensityPoint], bool]:
+        """Hourly intensities from ``first_hour`` for ``hours`` hours, and whether they are synthetic.
+
+        Hours step in absolute time (UTC) and each is looked up by its own local hour and month, so a
+        daylight-saving change in the region cannot shift the profile against the clock.
+        """
+        tz = ZoneInfo(region.timezone)
         profile = self.reference.profile(region.code)
-        values: list[float] = []
+        start_utc = first_hour.astimezone(UTC)
+        points: list[IntensityPoint] = []
         for offset in range(hours):
-            moment = start + timedelta(hours=offset)
-            if profile is None:
-                values.append(grid)
-            else:
-                values.append(grid * profile.multipliers_for(moment.month)[moment.hour])
-        return values, profile is not None
+            local = (start_utc + timedelta(hours=offset)).astimezone(tz)
+            multiplier = 1.0 if profile is None else profile.multipliers_for(local.month)[local.hour]
+            points.append(IntensityPoint(local, timedelta(hours=1), grid * multiplier))
+        return points, profile is not None and profile.provenance.synthetic
 
     def search_windows(
         self,
@@ -761,30 +838,31 @@ class CarbonService:
         """(current window average, tied optimal windows, hourly series, synthetic?).
 
         The current window starts ``now``, or at ``current_start`` (the workload's observed usual start,
-        within the next 24 h); candidates are now and every full hour of the next 24 h either way.
+        within the next 24 h). Candidates are now and each of the next 24 full hours; among them every window
+        with the minimal average is returned (Carbon Aware SDK tie semantics), now first when it ties.
         """
         tz = ZoneInfo(region.timezone)
         local_now = now.astimezone(tz)
         first_hour = local_now.replace(minute=0, second=0, microsecond=0)
         span = SCHEDULE_HORIZON_HOURS + math.ceil(duration_hours) + 1
-        values, synthetic = self._profile_series(region, grid, first_hour, span)
-        points = hourly_points(first_hour, [0.0] * 24, span)
-        points = [p.__class__(p.start, p.duration, value) for p, value in zip(points, values, strict=True)]
+        points, synthetic = self.hourly_series(region, grid, first_hour, span)
         window = timedelta(hours=duration_hours)
         now_average = average_over_period(points, local_now, local_now + window)
         current = now_average
         if current_start is not None:
             start = current_start.astimezone(tz)
             current = average_over_period(points, start, start + window)
-        next_hour = first_hour + timedelta(hours=1)
-        windows = rolling_average(
-            points, window, data_start=next_hour, data_end=next_hour + timedelta(hours=SCHEDULE_HORIZON_HOURS) + window
-        )
-        candidates = [(local_now, now_average)] + [(w.start, w.average_intensity_g_per_kwh) for w in windows]
-        best_value = min(round(value, 9) for _, value in candidates)
-        ties = [(start, value) for start, value in candidates if round(value, 9) == best_value]
-        if windows:
-            optimal_windows(windows)  # keeps the CASDK tie semantics exercised on the same series
+        next_hour = points[1].start
+        last_start = points[SCHEDULE_HORIZON_HOURS].start  # the 24th full hour after now
+        windows = rolling_average(points, window, data_start=next_hour, data_end=last_start + window)
+        best = optimal_windows(windows)
+        best_value = min(round(now_average, TIE_DECIMALS), round(best[0].average_intensity_g_per_kwh, TIE_DECIMALS))
+        ties = [(local_now, now_average)] if round(now_average, TIE_DECIMALS) == best_value else []
+        ties += [
+            (w.start, w.average_intensity_g_per_kwh)
+            for w in best
+            if round(w.average_intensity_g_per_kwh, TIE_DECIMALS) == best_value
+        ]
         series = [(p.start, p.intensity_g_per_kwh) for p in points[:SCHEDULE_HORIZON_HOURS]]
         return current, ties, series, synthetic
 
@@ -875,7 +953,6 @@ class CarbonService:
                 fraction = max(0.0, 1.0 - dest.comparison_intensity.value / reg.comparison_intensity.value)
                 intensity_factor *= 1.0 - fraction
                 fractions.append(fraction)
-                leaves = reg.country == KOREA and dest.country != KOREA
                 impacts.append(
                     OptimizationImpact(
                         type=kind,
@@ -893,7 +970,10 @@ class CarbonService:
                             "Electricity Maps 2024 yearly lifecycle averages (same basis)",
                             "Electricity Maps 2024 연평균 전과정 값 (동일 기준)",
                         ),
-                        note=(dest.data_residency_ko if language == "ko" else dest.data_residency) if leaves else "",
+                        # The duties are those of the data's current country (leaving it), not the destination's.
+                        note=(reg.data_residency_ko if language == "ko" else reg.data_residency)
+                        if reg.country != dest.country
+                        else "",
                     )
                 )
                 steps += [
@@ -908,10 +988,47 @@ class CarbonService:
                         f"{dest.code} 클러스터에 워크로드를 배포하고 트래픽을 점진적으로 옮기세요.",
                     ),
                 ]
+            elif kind == "temporal_shift" and wl.resolved.kind not in BATCH_KINDS:
+                impacts.append(
+                    OptimizationImpact(
+                        type=kind,
+                        quantified=False,
+                        reduction_percent=None,
+                        affects_intensity=False,
+                        parameters={"workload_kind": wl.resolved.kind},
+                        data_basis=tr(language, "not applicable", "해당 없음"),
+                        note=tr(
+                            language,
+                            f"A {wl.resolved.kind} runs all the time: shifting in time applies to batch work "
+                            "(Jobs, CronJobs) only.",
+                            f"{wl.resolved.kind}는 항상 실행되므로 시간 이동은 배치 작업(Job, CronJob)에만 적용됩니다.",
+                        ),
+                    )
+                )
+                continue
             elif kind == "temporal_shift":
                 fraction, start, synthetic = self.best_shift(reg, grid.value, batch_duration_hours, now)
                 fraction = max(0.0, fraction)
                 fractions.append(fraction)
+                profile = self.reference.profile(reg.code)
+                if profile is None:
+                    basis = tr(
+                        language,
+                        "no hourly data for this region: every hour equals the annual average",
+                        "이 리전의 시간대별 데이터 없음: 모든 시간이 연평균과 같음",
+                    )
+                elif synthetic:
+                    basis = tr(
+                        language,
+                        "synthetic hourly profile: a scheduling hint, not for reporting",
+                        "합성 시간대별 프로파일: 일정 참고용, 보고용 아님",
+                    )
+                else:
+                    basis = tr(
+                        language,
+                        f"hourly profile supplied by the operator ({profile.provenance.publisher})",
+                        f"운영자가 제공한 시간대별 프로파일 ({profile.provenance.publisher})",
+                    )
                 impacts.append(
                     OptimizationImpact(
                         type=kind,
@@ -919,17 +1036,7 @@ class CarbonService:
                         reduction_percent=_r(calc.percent(fraction), 2),
                         affects_intensity=False,
                         parameters={"window_start": start, "duration_hours": batch_duration_hours},
-                        data_basis=tr(
-                            language,
-                            "synthetic hourly profile: a scheduling hint, not for reporting",
-                            "합성 시간대별 프로파일: 일정 참고용, 보고용 아님",
-                        )
-                        if synthetic
-                        else tr(
-                            language,
-                            "no hourly data for this region: every hour equals the annual average",
-                            "이 리전의 시간대별 데이터 없음: 모든 시간이 연평균과 같음",
-                        ),
+                        data_basis=basis,
                         note=tr(
                             language,
                             "Compliance uses the annual factor, so shifting changes emissions, not status.",
@@ -1112,6 +1219,8 @@ class CarbonService:
         owners = snapshot.owners_in(namespace)
         for ref, names in group_by_workload(by_name, owners).items():
             members = [pod for name in names for pod in by_name[name]]
+            if ref.kind == "Job" and not owners and self.spread_like_daemonset(snapshot, members):
+                ref = WorkloadRef(ref.name, "DaemonSet")
             figures = self.figures_for(snapshot, members, reg, grid.value)
             intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
             summaries.append(

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, NoReturn
 
@@ -565,3 +565,17 @@ def _resolve_with_metadata(
             f"({_show_pods(by_rules)})"
         )
     return ResolvedWorkload(name=name, kind=kind, pods=pods, method="owner-metadata", note=note)
+
+
+def looks_like_daemonset(running_nodes: Sequence[str], all_nodes: Collection[str]) -> bool:
+    """Whether a "Job" by naming rules is really a DaemonSet: one running pod on each of every node.
+
+    Kubernetes names DaemonSet and Job pods alike (``<name>-<5 random characters>``), so naming rules alone
+    report both as Job. A group spread one running pod per node over every node (two or more) is almost
+    certainly a DaemonSet. Owner metadata (kube-state-metrics), when present, is exact and wins.
+    """
+    return (
+        len(running_nodes) >= 2
+        and len(set(running_nodes)) == len(running_nodes)
+        and set(running_nodes) == set(all_nodes)
+    )
