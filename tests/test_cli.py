@@ -143,3 +143,11 @@ def test_demo_cluster_serves_kepler_metrics_on_its_own(tmp_path: object) -> None
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_pue_standard_setting_that_is_not_a_pue_standard_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CARBON_KEPLER_PUE_STANDARD", "KR_CARBON_2050")
+    assert main(["list", "-n", "production", "--demo"]) == EXIT_USAGE
+    assert "not a PUE standard" in capsys.readouterr().err

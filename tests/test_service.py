@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from itertools import pairwise
 
+import anyio
 import pytest
 
 from carbon_kepler_mcp.errors import (
@@ -243,3 +245,85 @@ def test_ambiguous_workloads_are_an_error_type() -> None:
 async def test_timestamps_come_from_the_injected_clock(demo_service: CarbonService) -> None:
     result = await demo_service.assess("web-app", "production")
     assert datetime.fromisoformat(result.timestamp) == SPRING_EVENING_KST.astimezone(UTC)
+
+
+async def test_korean_overrides_re_derive_the_kr_carbon_2050_limit() -> None:
+    service = CarbonService(
+        DemoSource(),
+        load_reference_data(),
+        ServiceConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
+        clock=lambda: SPRING_EVENING_KST,
+    )
+    try:
+        result = await service.assess("ml-training-job", "ai-team")
+    finally:
+        await service.aclose()
+    assert result.target_intensity_gCO2eq_kWh == pytest.approx(424.0 * 1.7)
+    assert result.status == "COMPLIANT"  # 424 × 1.6 = 678.4 ≤ 720.8
+    assert "derived" in result.provenance["standard_limit"].basis
+
+
+async def test_a_deployment_gets_no_temporal_shift_in_compare(demo_service: CarbonService) -> None:
+    result = await demo_service.compare("web-app", "production", ["temporal_shift"])
+    (impact,) = result.impacts
+    assert not impact.quantified
+    assert result.reduction_percent == 0
+
+
+async def test_compare_migration_names_the_duties_of_the_country_the_data_leaves(demo_service: CarbonService) -> None:
+    result = await demo_service.compare("web-app", "production", ["regional_migration"], target_region="eu-north-1")
+    (impact,) = result.impacts
+    assert "PIPA" in impact.note or "개인정보" in impact.note
+    assert "GDPR" not in impact.note
+
+
+async def test_the_schedule_considers_now_and_exactly_the_next_24_full_hours(demo_service: CarbonService) -> None:
+    result = await demo_service.schedule("nightly-report", "batch", duration_hours=1, region="eu-west-1")
+    # No hourly profile for eu-west-1: every window ties, so the ties are the candidate set itself.
+    assert len(result.tied_optimal_windows) == 1 + 24
+    assert result.tied_optimal_windows[0].start == result.current_window_start
+
+
+def test_a_daemonset_named_like_a_job_is_recognised_by_its_placement() -> None:
+    from carbon_kepler_mcp.workloads import looks_like_daemonset
+
+    assert looks_like_daemonset(["a", "b", "c"], {"a", "b", "c"})
+    assert not looks_like_daemonset(["a", "a"], {"a", "b"})  # two pods on one node: a Job
+    assert not looks_like_daemonset(["a"], {"a"})  # one node proves nothing
+
+
+async def test_daemonsets_of_the_demo_are_reported_as_daemonsets(demo_service: CarbonService) -> None:
+    result = await demo_service.assess("node-exporter", "monitoring")
+    assert result.workload_kind == "DaemonSet"
+    assert all(o.type != "temporal_shift" for o in result.optimizations)
+    listing = await demo_service.list_workloads("monitoring")
+    assert {w.workload: w.kind for w in listing.workloads}["node-exporter"] == "DaemonSet"
+
+
+def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() -> None:
+    from zoneinfo import ZoneInfo
+
+    from carbon_kepler_mcp.reference import HourlyProfile, ProfileProvenance
+
+    reference = load_reference_data()
+    multipliers = tuple(1 + 0.01 * (hour - 11.5) for hour in range(24))  # mean exactly 1
+    measured = HourlyProfile(
+        region="eu-west-1",
+        provenance=ProfileProvenance(
+            unit="ratio", basis="test profile", publisher="operator", source="test", synthetic=False
+        ),
+        seasons={"annual": multipliers},
+    )
+    reference = reference.model_copy(update={"profiles": {**reference.profiles, "eu-west-1": measured}})
+    service = CarbonService(DemoSource(), reference, ServiceConfig())
+    dublin = ZoneInfo("Europe/Dublin")
+    # Ireland springs forward at 01:00 local on 2026-03-29: local 01:00 does not exist that day.
+    start = datetime(2026, 3, 29, 0, 0, tzinfo=dublin)
+    points, synthetic = service.hourly_series(reference.region("eu-west-1"), 100.0, start, 4)
+    assert not synthetic
+    local_hours = [p.start.astimezone(dublin).hour for p in points]
+    assert local_hours == [0, 2, 3, 4]
+    utc_starts = [p.start.astimezone(UTC) for p in points]
+    assert all((b - a).total_seconds() == 3600 for a, b in pairwise(utc_starts))
+    assert [p.intensity_g_per_kwh for p in points] == pytest.approx([100 * multipliers[h] for h in local_hours])
+    anyio.run(service.aclose)
