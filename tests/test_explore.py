@@ -628,3 +628,10 @@ async def test_container_detail_from_kepler_0_7_is_refused_and_pod_detail_says_w
     summary = await explorer.summary()
     assert summary.unattributed_power_watts == pytest.approx(60.0 - 12.0)
     assert summary.nodes[0].idle_power_watts is None  # Kepler 0.7 exports no idle split
+
+
+async def test_daemonsets_are_recognised_by_placement_in_exploring_tools(explorer: PowerExplorer) -> None:
+    result = await explorer.top_consumers(namespace="monitoring", limit=10)
+    kinds = {c.name: c.kind for c in result.consumers}
+    assert kinds["node-exporter"] == "DaemonSet"  # one pod on each of the three demo nodes
+    assert kinds["prometheus"] == "StatefulSet"

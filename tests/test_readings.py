@@ -136,3 +136,14 @@ def test_a_nan_zone_value_counts_as_absent_so_the_other_zones_are_used() -> None
     (pod,) = readings.pods
     assert pod.power_watts == 6 + 1 + 2  # no package zone read: core + uncore + dram
     assert any("NaN" in w for w in readings.warnings)
+
+
+def test_a_nan_legacy_counter_gives_no_rate_instead_of_a_false_jump() -> None:
+    line = 'kepler_container_package_joules_total{{container_namespace="ns",pod_name="p-0",container_name="{c}",mode="dynamic"}} {v}\n'
+    t0 = parse_exposition(line.format(c="a", v=100) + line.format(c="b", v="NaN"), ALL_FAMILIES)
+    t1 = parse_exposition(line.format(c="a", v=150) + line.format(c="b", v=900), ALL_FAMILIES)
+    readings = legacy_readings(t0, t1, 10.0, "x")
+    (pod,) = readings.pods
+    # Counting NaN as 0 would have given (150 + 900 - 100) / 10 = 95 W; the zone is unknown instead.
+    assert pod.running and pod.power_watts == 0
+    assert any("NaN/Inf" in w for w in readings.warnings)

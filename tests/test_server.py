@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from mcp import Client, MCPError
 from mcp.types import TextResourceContents
+from pydantic import ValidationError
 
 from carbon_kepler_mcp.server import build_server
 from carbon_kepler_mcp.service import CarbonService
+from carbon_kepler_mcp.web.rest import registered_tools
 
 pytestmark = pytest.mark.anyio
 
@@ -183,6 +185,56 @@ async def test_bad_arguments_come_back_as_readable_tool_errors(
     assert result.is_error
     text = " ".join(getattr(c, "text", "") for c in result.content)
     assert message in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "field"),
+    [
+        ("search_resources", {"min_power_watts": False}, "min_power_watts"),
+        ("identify_power_hotspots", {"power_threshold_watts": True}, "power_threshold_watts"),
+        ("list_workloads_by_compliance", {"namespace": "production", "limit": True}, "limit"),
+        (
+            "calculate_optimal_schedule",
+            {"workload_name": "nightly-report", "namespace": "batch", "duration_hours": True},
+            "duration_hours",
+        ),
+        (
+            "compare_optimization_impact",
+            {"workload_name": "ml-training-job", "namespace": "ai-team", "target_pue": False},
+            "target_pue",
+        ),
+    ],
+)
+async def test_a_boolean_for_a_numeric_argument_is_a_readable_tool_error(
+    client: Client, tool: str, arguments: dict[str, Any], field: str
+) -> None:
+    result = await client.call_tool(tool, arguments)
+    assert result.is_error
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    assert field in text and "expected a number, got" in text
+
+
+async def test_ints_are_still_accepted_for_float_arguments(client: Client) -> None:
+    result = await _call(client, "search_resources", {"min_power_watts": 0, "max_power_watts": 100000})
+    assert result["min_power_watts"] == 0.0 and result["max_power_watts"] == 100000.0
+
+
+async def test_no_numeric_argument_of_any_tool_accepts_a_boolean(demo_service: CarbonService) -> None:
+    checked = 0
+    for tool in registered_tools(build_server(demo_service, close_service=False)):
+        for name, schema in tool.parameters["properties"].items():
+            types = {schema.get("type")} | {branch.get("type") for branch in schema.get("anyOf", [])}
+            if not types & {"number", "integer"}:
+                continue
+            checked += 1
+            for value in (True, False):
+                with pytest.raises(ValidationError) as info:
+                    tool.fn_metadata.arg_model.model_validate({name: value})
+                assert any(e["loc"] == (name,) and "expected a number" in e["msg"] for e in info.value.errors()), (
+                    tool.name,
+                    name,
+                )
+    assert checked >= 14  # the five core tools have 5 numeric arguments, the exploring tools 9
 
 
 async def test_the_standards_resources_describe_real_legal_status(client: Client) -> None:

@@ -321,3 +321,12 @@ async def test_detail_families_are_scraped_with_the_sources_own_credentials() ->
     assert [s.labels["comm"] for s in samples] == ["nginx"]
     assert seen == ["Bearer t0ken"]
     await source.aclose()
+
+
+async def test_a_node_scraped_through_two_urls_is_listed_once() -> None:
+    source = KeplerSource(
+        ["http://10.0.0.5:28282/metrics", "http://kepler-node-a:28282/metrics"], transport=_serving(CURRENT)
+    )
+    snapshot = await source.snapshot()
+    assert [n.name for n in snapshot.nodes] == ["worker-1"]
+    await source.aclose()

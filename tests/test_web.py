@@ -169,12 +169,47 @@ async def test_an_out_of_range_argument_is_a_422_problem_naming_the_field(client
     assert [e["loc"] for e in body["errors"]] == [["body", "duration_hours"]]
 
 
+async def test_a_boolean_for_a_numeric_argument_is_a_422_problem(client: httpx2.AsyncClient) -> None:
+    body = _problem(await client.post("/tools/search_resources", json={"min_power_watts": False}), 422)
+    assert body["type"].endswith(":invalid-argument")
+    assert "expected a number, got false" in body["detail"]
+    assert [e["loc"] for e in body["errors"]] == [["body", "min_power_watts"]]
+    body = _problem(await client.post("/tools/list_top_power_consumers", json={"limit": True}), 422)
+    assert [e["loc"] for e in body["errors"]] == [["body", "limit"]]
+    response = await client.post("/tools/search_resources", json={"min_power_watts": 0})
+    assert response.status_code == 200, response.text
+    assert response.json()["min_power_watts"] == 0.0
+
+
 async def test_a_name_the_service_rejects_is_a_422_problem(client: httpx2.AsyncClient) -> None:
     response = await client.post(
         "/tools/assess_workload_compliance", json={"workload_name": "Bad_Name!", "namespace": "ai-team"}
     )
     body = _problem(response, 422)
     assert "Bad_Name!" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "tool",
+    [
+        "assess_workload_compliance",
+        "compare_optimization_impact",
+        "get_regional_comparison",
+        "calculate_optimal_schedule",
+    ],
+)
+async def test_the_window_argument_reaches_the_service_over_rest_as_over_mcp(
+    client: httpx2.AsyncClient, tool: str
+) -> None:
+    body = {"workload_name": "nightly-report", "namespace": "batch", "window": "bogus"}
+    problem = _problem(await client.post(f"/tools/{tool}", json=body), 422)
+    assert "bogus" in problem["detail"]
+
+
+async def test_a_window_on_the_direct_source_is_accepted_and_noted(client: httpx2.AsyncClient) -> None:
+    response = await client.post("/tools/list_workloads_by_compliance", json={"namespace": "batch", "window": "30m"})
+    assert response.status_code == 200
+    assert any("window" in note.lower() for note in response.json()["notes"])
 
 
 async def test_a_missing_required_argument_is_a_422_problem(client: httpx2.AsyncClient) -> None:

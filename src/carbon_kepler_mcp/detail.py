@@ -25,6 +25,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from math import isfinite
 from typing import Protocol, runtime_checkable
 
 import anyio
@@ -172,7 +173,11 @@ async def scrape_detail(
     if isinstance(source, FamilyScraper):
         answered = await source.scrape_families(wanted)
         chosen = {shown: list(samples) for shown, samples in answered if endpoints is None or shown in endpoints}
-        return DetailScrape(chosen, ())
+        asked = [redact_url(url) for url in _urls(source)] if isinstance(source, _HasEndpoints | _HasUrl) else []
+        missing = [shown for shown in asked if shown not in chosen and (endpoints is None or shown in endpoints)]
+        return DetailScrape(
+            chosen, tuple(f"{shown} did not answer — detail from that endpoint is missing" for shown in missing)
+        )
     urls = _urls(source)
     if endpoints is not None:
         urls = [url for url in urls if redact_url(url) in endpoints]
@@ -208,10 +213,6 @@ async def scrape_detail(
 
 
 # --- readings ------------------------------------------------------------------------------------------
-
-
-def _finite(value: float) -> float:
-    return value if value == value and value not in (float("inf"), float("-inf")) else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,36 +274,56 @@ class NodeZoneReading:
 
 
 _Zones = dict[str, float]
+_SeriesZones = dict[tuple[str, ...], _Zones]
+
+_CONTAINER_KEY = (schema.L_CONTAINER_ID, schema.L_CONTAINER_NAME, schema.L_POD_ID, schema.L_RUNTIME, schema.L_NODE_NAME)
+_PROCESS_KEY = (
+    schema.L_PID,
+    schema.L_COMM,
+    schema.L_EXE,
+    schema.L_TYPE,
+    schema.L_CONTAINER_ID,
+    schema.L_VM_ID,
+    schema.L_NODE_NAME,
+)
 
 
-def _add(target: dict[tuple[str, ...], _Zones], key: tuple[str, ...], labels: Mapping[str, str], value: float) -> None:
+def _add(zones: _Zones, labels: Mapping[str, str], value: float) -> None:
+    if not isfinite(value):
+        return  # an unreadable zone is absent (it_total falls back to the zones read), as for pods
     zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
-    zones = target[key]
-    zones[zone] = zones.get(zone, 0.0) + _finite(value)
+    zones[zone] = zones.get(zone, 0.0) + value
+
+
+def _series_zones(
+    samples: Sequence[Sample], families: Collection[str], watts_family: str, key_labels: Sequence[str]
+) -> tuple[_SeriesZones, _SeriesZones]:
+    """Watts and joules by zone per series set, keyed by the ``key_labels`` values and the state.
+
+    Only samples of ``families`` count (``watts_family`` is the watts gauge, the other the joules counter);
+    series with an unknown state are skipped.
+    """
+    watts: _SeriesZones = defaultdict(dict)
+    joules: _SeriesZones = defaultdict(dict)
+    for sample in samples:
+        if sample.name not in families:
+            continue
+        labels = sample.labels
+        state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+        if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+            continue
+        key = (*[labels.get(label, "") for label in key_labels], state)
+        _add((watts if sample.name == watts_family else joules)[key], labels, sample.value)
+    return watts, joules
 
 
 def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ContainerReading]:
     """Containers from current-generation container series, per endpoint; unknown states are skipped."""
     out: list[ContainerReading] = []
     for endpoint, endpoint_samples in samples.items():
-        watts: dict[tuple[str, ...], _Zones] = defaultdict(dict)
-        joules: dict[tuple[str, ...], _Zones] = defaultdict(dict)
-        for sample in endpoint_samples:
-            if sample.name not in schema.CONTAINER_FAMILIES:
-                continue
-            labels = sample.labels
-            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
-            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
-                continue
-            key = (
-                labels.get(schema.L_CONTAINER_ID, ""),
-                labels.get(schema.L_CONTAINER_NAME, ""),
-                labels.get(schema.L_POD_ID, ""),
-                labels.get(schema.L_RUNTIME, ""),
-                labels.get(schema.L_NODE_NAME, ""),
-                state,
-            )
-            _add(watts if sample.name == schema.CONTAINER_WATTS else joules, key, labels, sample.value)
+        watts, joules = _series_zones(
+            endpoint_samples, schema.CONTAINER_FAMILIES, schema.CONTAINER_WATTS, _CONTAINER_KEY
+        )
         for key in sorted(watts.keys() | joules.keys()):
             container_id, name, pod_uid, runtime, node, state = key
             if not container_id:
@@ -332,26 +353,7 @@ def process_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ProcessRea
     """Processes from current-generation process series, per endpoint; unknown states are skipped."""
     out: list[ProcessReading] = []
     for endpoint, endpoint_samples in samples.items():
-        watts: dict[tuple[str, ...], _Zones] = defaultdict(dict)
-        joules: dict[tuple[str, ...], _Zones] = defaultdict(dict)
-        for sample in endpoint_samples:
-            if sample.name not in schema.PROCESS_FAMILIES:
-                continue
-            labels = sample.labels
-            state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
-            if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
-                continue
-            key = (
-                labels.get(schema.L_PID, ""),
-                labels.get(schema.L_COMM, ""),
-                labels.get(schema.L_EXE, ""),
-                labels.get(schema.L_TYPE, ""),
-                labels.get(schema.L_CONTAINER_ID, ""),
-                labels.get(schema.L_VM_ID, ""),
-                labels.get(schema.L_NODE_NAME, ""),
-                state,
-            )
-            _add(watts if sample.name == schema.PROCESS_WATTS else joules, key, labels, sample.value)
+        watts, joules = _series_zones(endpoint_samples, schema.PROCESS_FAMILIES, schema.PROCESS_WATTS, _PROCESS_KEY)
         for key in sorted(watts.keys() | joules.keys()):
             pid, comm, exe, kind, container_id, vm_id, node, state = key
             if not pid:
@@ -398,9 +400,7 @@ def node_zone_readings(samples: Mapping[str, Sequence[Sample]]) -> list[NodeZone
             if not node:
                 continue
             endpoints.setdefault(node, endpoint)
-            zones = by_node[node][family]
-            zone = sample.labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
-            zones[zone] = zones.get(zone, 0.0) + _finite(sample.value)
+            _add(by_node[node][family], sample.labels, sample.value)
     return [
         NodeZoneReading(
             node=node,

@@ -200,21 +200,30 @@ def _node_table(snapshot: Snapshot) -> dict[str, _NodeFigures]:
     }
 
 
-def _groups(pods: Sequence[PodReading], level: Level) -> list[_Group]:
+def _groups(pods: Sequence[PodReading], level: Level, snapshot: Snapshot) -> list[_Group]:
+    """Pods grouped per workload (owner metadata when the source has it, naming rules otherwise) or per pod."""
     by_namespace: dict[str, dict[str, list[PodReading]]] = defaultdict(lambda: defaultdict(list))
     for pod in pods:
         by_namespace[pod.namespace][pod.name].append(pod)
     groups: list[_Group] = []
     for namespace in sorted(by_namespace):
         by_name = by_namespace[namespace]
+        owners = snapshot.owners_in(namespace)
         if level == "pod":
             for name in sorted(by_name):
-                owner = infer_owner(name)
+                owner = (owners or {}).get(name) or infer_owner(name)
                 groups.append(_Group(namespace, name, "Pod", owner.kind, tuple(by_name[name])))
             continue
-        for ref, names in group_by_workload(by_name).items():
+        for ref, names in group_by_workload(by_name, owners).items():
             members = tuple(pod for name in names for pod in by_name[name])
-            groups.append(_Group(namespace, ref.name, ref.kind, ref.kind, members))
+            kind = ref.kind
+            if (
+                kind == "Job"
+                and not owners
+                and looks_like_daemonset([p.node for p in members if p.running], {n.name for n in snapshot.nodes})
+            ):
+                kind = "DaemonSet"  # named like a Job's pods, placed like a DaemonSet's (see workloads)
+            groups.append(_Group(namespace, ref.name, kind, kind, members))
     return groups
 
 
@@ -419,7 +428,9 @@ class PowerExplorer:
                 f"sort_by {safe_repr(str(sort_by))} is invalid: use power, efficiency or emissions"
             )
         ctx = await self._context(namespace, standard, region)
-        evaluated = self._order([self._evaluate(ctx, g, language) for g in _groups(ctx.pods, level)], sort_by)
+        evaluated = self._order(
+            [self._evaluate(ctx, g, language) for g in _groups(ctx.pods, level, ctx.snapshot)], sort_by
+        )
         scope_power = sum(e.figures.power_watts for e in evaluated)
         fingerprint = query_fingerprint(
             "top_consumers",
@@ -516,7 +527,9 @@ class PowerExplorer:
         _check_power(power_threshold_watts, "power_threshold_watts")
         check_limit(limit, MAX_LIMIT)
         ctx = await self._context(namespace, standard, region)
-        evaluated = self._order([self._evaluate(ctx, g, language) for g in _groups(ctx.pods, level)], "power")
+        evaluated = self._order(
+            [self._evaluate(ctx, g, language) for g in _groups(ctx.pods, level, ctx.snapshot)], "power"
+        )
         scope_power = sum(e.figures.power_watts for e in evaluated)
         found: list[tuple[_Evaluated, list[str]]] = []
         for e in evaluated:
@@ -694,7 +707,12 @@ class PowerExplorer:
         pue_target = ctx.pue_std.limit.value if ctx.pue_std.limit is not None else None
         if pue_target is not None:
             candidate = recs.pue_candidate(
-                language, pue=figures.pue, target_pue=pue_target, grid_g_per_kwh=ctx.grid.value, limit_g_per_kwh=limit
+                language,
+                pue=figures.pue,
+                target_pue=pue_target,
+                grid_g_per_kwh=ctx.grid.value,
+                limit_g_per_kwh=limit,
+                pue_limit=ctx.std.limit.value if ctx.std.kind == "pue" and ctx.std.limit is not None else None,
             )
             if candidate:
                 candidates.append(candidate)
@@ -872,7 +890,9 @@ class PowerExplorer:
         """Totals, averages, compliance rate, top 3, node count and the unattributed node power."""
         check_limit(limit, MAX_LIMIT)
         ctx = await self._context(namespace, standard, region)
-        evaluated = self._order([self._evaluate(ctx, g, language) for g in _groups(ctx.pods, "workload")], "power")
+        evaluated = self._order(
+            [self._evaluate(ctx, g, language) for g in _groups(ctx.pods, "workload", ctx.snapshot)], "power"
+        )
         total = sum(e.figures.power_watts for e in evaluated)
         emissions = sum(e.figures.emissions_g_per_hour for e in evaluated)
         counts = {
@@ -1054,7 +1074,7 @@ class PowerExplorer:
         notes = self._notes(ctx, language, inferred=kind != "pod")
         if kind in ("workload", "pod"):
             level: Level = "workload" if kind == "workload" else "pod"
-            for group in _groups(ctx.pods, level):
+            for group in _groups(ctx.pods, level, ctx.snapshot):
                 if pattern is not None and not pattern.fullmatch(group.name):
                     continue
                 e = self._evaluate(ctx, group, language)

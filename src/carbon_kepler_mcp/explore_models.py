@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from carbon_kepler_mcp.models import DataSourceInfo, Language, Status
-from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
+from carbon_kepler_mcp.models import ResultEnvelope, Status
+from carbon_kepler_mcp.reference import Provenance
 
 Level = Literal["workload", "pod"]
 SortBy = Literal["power", "efficiency", "emissions"]
@@ -96,7 +96,7 @@ class PreventiveAction(_Model):
     implementation_steps: list[str]
 
 
-class HotspotsResult(_Model):
+class HotspotsResult(ResultEnvelope):
     """Power hotspots, highest power first, with preventive actions."""
 
     scope: Literal["cluster", "namespace"]
@@ -118,15 +118,9 @@ class HotspotsResult(_Model):
     )
     grid_carbon_intensity_gCO2eq_kWh: float
     summary: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
 
 
-class TopConsumersResult(_Model):
+class TopConsumersResult(ResultEnvelope):
     """Consumers ranked by power, emissions or efficiency."""
 
     scope: Literal["cluster", "namespace"]
@@ -144,12 +138,6 @@ class TopConsumersResult(_Model):
     order: str = Field(description="The order applied")
     efficiency_method: str
     summary: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
 
 
 class NodePowerShare(_Model):
@@ -171,7 +159,7 @@ class NodePowerShare(_Model):
     pue: float
 
 
-class PowerSummaryResult(_Model):
+class PowerSummaryResult(ResultEnvelope):
     """Totals, averages, compliance rate, top consumers and the power no pod accounts for."""
 
     scope: Literal["cluster", "namespace"]
@@ -206,12 +194,6 @@ class PowerSummaryResult(_Model):
     next_cursor: str | None = Field(description=_PAGE_CURSOR)
     grid_carbon_intensity_gCO2eq_kWh: float
     summary: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
 
 
 class ResourceRef(_Model):
@@ -237,7 +219,7 @@ class ChildPower(_Model):
     share_of_parent_percent: float | None = Field(description="power_watts / the parent's power × 100")
 
 
-class ResourcePowerResult(_Model):
+class ResourcePowerResult(ResultEnvelope):
     """Power and energy of one node, pod, container or process by zone, with its parents and children."""
 
     kind: ResourceKind
@@ -264,12 +246,6 @@ class ResourcePowerResult(_Model):
     omitted_count: int = Field(description="Children after this page (fetch them with next_cursor)")
     next_cursor: str | None = Field(description=_PAGE_CURSOR)
     node_breakdown: NodePowerShare | None = Field(description="kind=node: the power no pod accounts for")
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
 
 
 class SearchHit(_Model):
@@ -290,7 +266,7 @@ class SearchHit(_Model):
     monthly_emissions_kgCO2eq: float
 
 
-class SearchResult(_Model):
+class SearchResult(ResultEnvelope):
     """Workloads, pods or containers filtered by namespace, name pattern, power range and status."""
 
     kind: SearchKind
@@ -308,12 +284,6 @@ class SearchResult(_Model):
     matched_power_watts: float = Field(description="Power of every matching item (all pages)")
     grid_carbon_intensity_gCO2eq_kWh: float
     summary: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
 
 
 class LatencyEstimate(_Model):
@@ -351,7 +321,7 @@ class MigrationCandidate(_Model):
     intensity_provenance: Provenance
 
 
-class MigrationResult(_Model):
+class MigrationResult(ResultEnvelope):
     """Regions ranked by the emissions a move would save, with residency and latency caveats."""
 
     workload: str
@@ -369,9 +339,3 @@ class MigrationResult(_Model):
     best_region: str | None = Field(description="The region with the largest saving, null when none saves")
     recommendation: str
     latency_method: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]

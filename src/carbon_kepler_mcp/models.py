@@ -106,6 +106,26 @@ class Coverage(_Model):
     )
 
 
+class ResultEnvelope(_Model):
+    """The fields every tool result carries: language, time, provenance of each figure, source and notes."""
+
+    language: Language
+    timestamp: str
+    provenance: dict[str, Provenance | ProfileProvenance]
+    data_source: DataSourceInfo
+    is_demo: bool
+    notes: list[str]
+
+
+class CoverageEnvelope(ResultEnvelope):
+    """The envelope of the workload results (assess, compare, list, regions, schedule), with what they cover."""
+
+    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
+    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
+    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
+    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
+
+
 class RightsizingPod(_Model):
     """One pod's CPU request against its use."""
 
@@ -150,7 +170,7 @@ class Optimization(_Model):
     changes_compliance_status: bool = Field(description="Whether applying it alone would change the status")
 
 
-class AssessmentResult(_Model):
+class AssessmentResult(CoverageEnvelope):
     """Compliance assessment of one workload."""
 
     workload: str
@@ -165,9 +185,7 @@ class AssessmentResult(_Model):
     carbon_emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
     recommendation: str
     optimizations: list[Optimization]
-    timestamp: str
     region: str
-    language: Language
     workload_kind: str
     resolution: str = Field(description="How the name was resolved to pods")
     pods: list[PodFigures]
@@ -179,14 +197,6 @@ class AssessmentResult(_Model):
     pue_standard: StandardInfo
     pue_target: float | None
     pue_detail: PueDetail
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
-    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
-    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
-    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
-    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
     rightsizing: RightsizingDetail | None = Field(
         default=None, description="CPU requests vs usage and what right-sizing would release"
     )
@@ -204,7 +214,7 @@ class OptimizationImpact(_Model):
     note: str
 
 
-class ComparisonResult(_Model):
+class ComparisonResult(CoverageEnvelope):
     """Current vs optimised emissions of one workload."""
 
     workload: str
@@ -224,16 +234,6 @@ class ComparisonResult(_Model):
     optimized_intensity_gCO2eq_kWh: float
     impacts: list[OptimizationImpact]
     combination_method: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
-    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
-    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
-    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
-    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class WorkloadSummary(_Model):
@@ -251,7 +251,7 @@ class WorkloadSummary(_Model):
     status: Status
 
 
-class WorkloadListResult(_Model):
+class WorkloadListResult(CoverageEnvelope):
     """Workloads of a namespace by compliance, highest emissions first."""
 
     namespace: str
@@ -270,16 +270,6 @@ class WorkloadListResult(_Model):
     total_emissions_gCO2eq_hour: float
     grid_carbon_intensity_gCO2eq_kWh: float
     summary: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
-    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
-    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
-    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
-    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class RegionFigures(_Model):
@@ -298,7 +288,7 @@ class RegionFigures(_Model):
     intensity_provenance: Provenance
 
 
-class RegionalComparisonResult(_Model):
+class RegionalComparisonResult(CoverageEnvelope):
     """The same workload in other regions, on one consistent intensity basis."""
 
     workload: str
@@ -312,16 +302,6 @@ class RegionalComparisonResult(_Model):
     best_region_savings_percent: float
     migration_recommendation: str
     data_residency: list[str]
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
-    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
-    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
-    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
-    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
 class ScheduleWindow(_Model):
@@ -355,7 +335,7 @@ class ObservedSchedule(_Model):
     query: str = Field(description="The query_range PromQL (step 1h)")
 
 
-class ScheduleResult(_Model):
+class ScheduleResult(CoverageEnvelope):
     """When to run a workload for the lowest average grid intensity."""
 
     workload: str
@@ -380,16 +360,6 @@ class ScheduleResult(_Model):
     pue: float
     intensity_series: list[HourlyIntensity]
     method: str
-    language: Language
-    timestamp: str
-    provenance: dict[str, Provenance | ProfileProvenance]
-    data_source: DataSourceInfo
-    is_demo: bool
-    notes: list[str]
-    window_seconds: int | None = Field(default=None, description="Energy window used; null = instant power")
-    node_count: int | None = Field(default=None, description="Nodes the answer's pods ran on")
-    pod_count: int | None = Field(default=None, description="Pod series sets the answer covers")
-    coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
     current_window_basis: Literal["observed", "now"] = Field(
         default="now", description="'observed': the workload's usual start seen in Prometheus; 'now': no history"
     )

@@ -51,8 +51,9 @@ class ResourceViews:
         grid = self._service.grid(region).value
         profile = self._service.reference.profile(region.code)
         rows: list[dict[str, Any]] = []
+        start_utc = day_start.astimezone(UTC)  # step in absolute time: a DST day has 23 or 25 local hours
         for hour in range(24):
-            moment = day_start + timedelta(hours=hour)
+            moment = (start_utc + timedelta(hours=hour)).astimezone(day_start.tzinfo)
             multiplier = 1.0 if profile is None else profile.multipliers_for(moment.month)[moment.hour]
             rows.append(
                 {

@@ -12,12 +12,12 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.types import ToolAnnotations
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from carbon_kepler_mcp._version import __version__
 from carbon_kepler_mcp.errors import CarbonKeplerError, NotFoundError
@@ -89,6 +89,18 @@ WindowArg = Annotated[
         "is the average over it. A direct Kepler scrape reports instant power and ignores it",
     ),
 ]
+
+
+def _refuse_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+NotBool: Final = BeforeValidator(_refuse_bool)
+"""Metadata for every numeric argument, after its ``Field``: JSON ``true``/``false`` is refused (pydantic's lax
+mode would read it as 1 or 0); ints, floats and numeric strings pass as before. Placed after the ``Field`` it
+leaves the input schema as it was (placed before, the bounds would drop out of the schema)."""
 
 
 def _lifespan_factory(service: CarbonService) -> Callable[[MCPServer[Any]], Any]:
@@ -164,7 +176,9 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
         region: RegionCode = None,
         target_region: RegionCode = None,
         target_pue: Annotated[
-            float | None, Field(default=None, ge=1.0, le=5.0, description="PUE to reach (default: the PUE standard's)")
+            float | None,
+            Field(default=None, ge=1.0, le=5.0, description="PUE to reach (default: the PUE standard's)"),
+            NotBool,
         ] = None,
         rightsizing_reduction_percent: Annotated[
             float | None,
@@ -175,9 +189,12 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
                 description="Your estimate of the power saved by right-sizing, in %; without it right-sizing is not "
                 "quantified (a direct Kepler scrape carries no CPU requests)",
             ),
+            NotBool,
         ] = None,
         batch_duration_hours: Annotated[
-            float, Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, description="Run length for temporal shift")
+            float,
+            Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, description="Run length for temporal shift"),
+            NotBool,
         ] = 4.0,
         language: LanguageArg = "en",
         window: WindowArg = None,
@@ -207,7 +224,7 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
             Status | None, Field(default=None, description="Only workloads with this status")
         ] = None,
         region: RegionCode = None,
-        limit: Annotated[int, Field(ge=1, le=1000, description="Page size")] = 100,
+        limit: Annotated[int, Field(ge=1, le=1000, description="Page size"), NotBool] = 100,
         cursor: Annotated[
             str | None, Field(default=None, max_length=16, description="next_cursor of the previous page")
         ] = None,
@@ -245,7 +262,9 @@ def build_server(service: CarbonService, *, close_service: bool = True) -> MCPSe
         workload_name: WorkloadName,
         namespace: Namespace = "default",
         duration_hours: Annotated[
-            float, Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, description="How long one run takes, hours")
+            float,
+            Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, description="How long one run takes, hours"),
+            NotBool,
         ] = 4.0,
         region: RegionCode = None,
         language: LanguageArg = "en",

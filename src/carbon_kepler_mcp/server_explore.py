@@ -8,8 +8,8 @@ model can act on as ``ToolError`` through the server's mapping.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Final, Literal, TypeVar
+from collections.abc import Awaitable
+from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
 from mcp import MCPError
 from mcp.server import MCPServer
@@ -20,7 +20,6 @@ from mcp.types import (
     CompletionContext,
     PromptReference,
     ResourceTemplateReference,
-    ToolAnnotations,
 )
 from pydantic import Field
 
@@ -47,12 +46,19 @@ from carbon_kepler_mcp.prompts import (
     explain_emissions_prompt,
     hotspot_review_prompt,
 )
+from carbon_kepler_mcp.server import READ_ONLY, LanguageArg, Namespace, NotBool, RegionCode
 from carbon_kepler_mcp.service import CarbonService
 
 __all__ = ["EXPLORING_TOOLS", "RESOURCE_TEMPLATES", "register_exploring"]
 
 T = TypeVar("T")
-Caller = Callable[[Awaitable[Any]], Awaitable[Any]]
+
+
+class Caller(Protocol):
+    """The server's error mapping: awaits a use-case call and raises its errors as ``ToolError``."""
+
+    def __call__(self, action: Awaitable[T], /) -> Awaitable[T]: ...
+
 
 EXPLORING_TOOLS: Final = (
     "identify_power_hotspots",
@@ -73,13 +79,10 @@ RESOURCE_TEMPLATES: Final = frozenset(
 )
 """The resource templates whose parameters completion knows."""
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-
 OptionalNamespace = Annotated[
     str | None,
     Field(default=None, min_length=1, max_length=63, description="Kubernetes namespace; omit for the whole cluster"),
 ]
-Namespace = Annotated[str, Field(min_length=1, max_length=63, description="Kubernetes namespace")]
 WorkloadName = Annotated[
     str,
     Field(
@@ -90,15 +93,6 @@ WorkloadName = Annotated[
 ]
 StandardCode = Annotated[
     str, Field(min_length=2, max_length=64, description="Standard code, e.g. KR_CARBON_2050, KR_PUE_GREEN_DC")
-]
-RegionCode = Annotated[
-    str | None,
-    Field(
-        default=None,
-        min_length=2,
-        max_length=32,
-        description="Cloud region code, e.g. ap-northeast-2 (Seoul). Default: the server's default region",
-    ),
 ]
 Cursor = Annotated[
     str | None,
@@ -112,8 +106,7 @@ LevelArg = Annotated[
     Literal["workload", "pod"],
     Field(description="Rank workloads (pods grouped by Kubernetes naming rules) or single pods"),
 ]
-LanguageArg = Annotated[Literal["en", "ko"], Field(description="Language of the human-readable text: en or ko")]
-Watts = Annotated[float, Field(ge=0, le=MAX_POWER_WATTS, allow_inf_nan=False)]
+Watts = Annotated[float, Field(ge=0, le=MAX_POWER_WATTS, allow_inf_nan=False), NotBool]
 
 
 def _prompt_error(exc: CarbonKeplerError) -> MCPError:
@@ -137,7 +130,7 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
         level: LevelArg = "workload",
         standard: StandardCode = "KR_CARBON_2050",
         region: RegionCode = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = 20,
+        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20,
         cursor: Cursor = None,
         language: LanguageArg = "en",
     ) -> HotspotsResult:
@@ -145,7 +138,7 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
         monthly emissions and preventive actions (alert, right-size, temporal shift, regional migration, PUE),
         each with priority, reason, estimated W and kgCO2eq/month saved and implementation steps.
         """
-        result: HotspotsResult = await call(
+        return await call(
             explorer.hotspots(
                 namespace,
                 power_threshold_watts,
@@ -158,12 +151,11 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
                 language=language,
             )
         )
-        return result
 
     @mcp.tool(title="List top power consumers", annotations=READ_ONLY, structured_output=True)
     async def list_top_power_consumers(
         namespace: OptionalNamespace = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = 10,
+        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 10,
         sort_by: Annotated[
             Literal["power", "efficiency", "emissions"],
             Field(
@@ -180,7 +172,7 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
         """Ranked consumers with power, share, compliance status, monthly emissions and an efficiency measure
         with a physical meaning (node overhead watts per attributed watt).
         """
-        result: TopConsumersResult = await call(
+        return await call(
             explorer.top_consumers(
                 namespace,
                 limit,
@@ -192,24 +184,22 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
                 language=language,
             )
         )
-        return result
 
     @mcp.tool(title="Power consumption summary", annotations=READ_ONLY, structured_output=True)
     async def get_power_consumption_summary(
         namespace: OptionalNamespace = None,
         standard: StandardCode = "KR_CARBON_2050",
         region: RegionCode = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the per-node list")] = 20,
+        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the per-node list"), NotBool] = 20,
         cursor: Cursor = None,
         language: LanguageArg = "en",
     ) -> PowerSummaryResult:
         """Totals, averages, compliance rate, top 3 workloads, node count, and the node power Kepler attributes
         to no pod (idle and system), per node and in total.
         """
-        result: PowerSummaryResult = await call(
+        return await call(
             explorer.summary(namespace, standard=standard, region=region, limit=limit, cursor=cursor, language=language)
         )
-        return result
 
     @mcp.tool(title="Resource power by zone", annotations=READ_ONLY, structured_output=True)
     async def get_resource_power(
@@ -225,17 +215,16 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
         ],
         namespace: OptionalNamespace = None,
         region: RegionCode = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the children list")] = 20,
+        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the children list"), NotBool] = 20,
         cursor: Cursor = None,
         language: LanguageArg = "en",
     ) -> ResourcePowerResult:
         """Power and energy of a node, pod, container or process by RAPL zone (package, core, uncore, dram), its
         state, parent chain (process → container → pod → node) and children (highest power first).
         """
-        result: ResourcePowerResult = await call(
+        return await call(
             explorer.resource_power(kind, name, namespace, region=region, limit=limit, cursor=cursor, language=language)
         )
-        return result
 
     @mcp.tool(title="Search resources", annotations=READ_ONLY, structured_output=True)
     async def search_resources(
@@ -254,14 +243,14 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
         status: Annotated[Status | None, Field(default=None, description="Only items with this status")] = None,
         standard: StandardCode = "KR_CARBON_2050",
         region: RegionCode = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size")] = 20,
+        limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20,
         cursor: Cursor = None,
         language: LanguageArg = "en",
     ) -> SearchResult:
         """Workloads, pods or containers filtered by namespace, name pattern, power range and compliance status,
         highest power first.
         """
-        result: SearchResult = await call(
+        return await call(
             explorer.search(
                 kind,
                 namespace,
@@ -276,7 +265,6 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
                 language=language,
             )
         )
-        return result
 
     @mcp.tool(title="Migration recommendations", annotations=READ_ONLY, structured_output=True)
     async def get_migration_recommendations(
@@ -287,14 +275,14 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
             list[Annotated[str, Field(min_length=2, max_length=32)]] | None,
             Field(default=None, max_length=50, description="Regions to consider (default: every known region)"),
         ] = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size")] = 10,
+        limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size"), NotBool] = 10,
         cursor: Cursor = None,
         language: LanguageArg = "en",
     ) -> MigrationResult:
         """Candidate regions ranked by the emissions a move would save, each with data-residency duties and an
         indicative (not measured) latency lower bound from the distance between regions.
         """
-        result: MigrationResult = await call(
+        return await call(
             explorer.migration(
                 workload_name,
                 namespace,
@@ -305,7 +293,6 @@ def register_exploring(mcp: MCPServer[Any], service: CarbonService, call: Caller
                 language=language,
             )
         )
-        return result
 
     # --- prompts -----------------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ This is where Kepler's semantics are applied, once:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,8 +103,8 @@ def detect_generation(samples: Iterable[Sample]) -> Generation | None:
     return "legacy" if legacy else None
 
 
-def _finite(value: float) -> float:
-    # For sums of counters where one bad series must not poison the total (legacy scrapes).
+def finite_or_zero(value: float) -> float:
+    """``value``, or 0 for NaN and ±Inf: for sums where one bad series must not poison the total."""
     return value if isfinite(value) else 0.0
 
 
@@ -220,7 +221,11 @@ _LegacyKey = tuple[str, str, str]  # namespace, pod, zone
 
 
 def _legacy_pod_zones(samples: Iterable[Sample]) -> dict[_LegacyKey, float]:
-    """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc)."""
+    """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc).
+
+    A sum with any NaN/Inf term is NaN: one unreadable container makes the pod's zone unknown for this
+    scrape (counting it as 0 would turn the next good scrape into a huge false increase).
+    """
     totals: dict[_LegacyKey, float] = defaultdict(float)
     for sample in samples:
         zone = schema.LEGACY_ZONE_FAMILIES.get(sample.name)
@@ -232,7 +237,7 @@ def _legacy_pod_zones(samples: Iterable[Sample]) -> dict[_LegacyKey, float]:
         namespace = labels.get(schema.L_LEGACY_NAMESPACE, "")
         pod = labels.get(schema.L_LEGACY_POD, "")
         if namespace and pod:
-            totals[(namespace, pod, zone)] += _finite(sample.value)
+            totals[(namespace, pod, zone)] += sample.value if isfinite(sample.value) else math.nan
     return totals
 
 
@@ -249,7 +254,7 @@ def _legacy_node(samples: Iterable[Sample]) -> tuple[str, dict[str, float]]:
         if zone is None:
             continue
         name = sample.labels.get(schema.L_LEGACY_INSTANCE, name)
-        zones[zone] += _finite(sample.value)
+        zones[zone] += sample.value if isfinite(sample.value) else math.nan
     return name, zones
 
 
@@ -281,9 +286,20 @@ def legacy_readings(
     per_pod_j: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     resets = 0
     unseen: set[tuple[str, str]] = set()
+    unreadable = 0
     for (namespace, pod, zone), value in after.items():
-        per_pod_j[(namespace, pod)][zone] = value
         previous = before.get((namespace, pod, zone))
+        if not isfinite(value):
+            # Unreadable now: the pod is still there, its energy is the last readable one, no rate.
+            unreadable += 1
+            per_pod_j[(namespace, pod)].setdefault(
+                zone, previous if previous is not None and isfinite(previous) else 0.0
+            )
+            continue
+        per_pod_j[(namespace, pod)][zone] = value
+        if previous is not None and not isfinite(previous):
+            unreadable += 1
+            continue
         if previous is None:
             # First seen in the later scrape: when it started counting is unknown, so, like Prometheus
             # rate() with a single sample, no rate can be given yet.
@@ -295,7 +311,7 @@ def legacy_readings(
     gone: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for (namespace, pod, zone), value in before.items():
         if (namespace, pod) not in per_pod_j:
-            gone[(namespace, pod)][zone] = value
+            gone[(namespace, pod)][zone] = finite_or_zero(value)
 
     pods = [
         PodReading(
@@ -328,7 +344,9 @@ def legacy_readings(
         for (namespace, pod), zones_j in gone.items()
     )
     node_zones_w = {
-        zone: _rate(node_before.get(zone, 0.0), value, seconds_between) for zone, value in node_after.items()
+        zone: _rate(node_before[zone], value, seconds_between)
+        for zone, value in node_after.items()
+        if zone in node_before and isfinite(value) and isfinite(node_before[zone])  # a rate needs two readable samples
     }
     nodes = (
         (
@@ -346,6 +364,11 @@ def legacy_readings(
         else ()
     )
     warnings: list[str] = []
+    if unreadable:
+        warnings.append(
+            f"{endpoint}: {unreadable} pod zone counters were NaN/Inf in one of the two scrapes; those zones have "
+            "no rate in this answer"
+        )
     if unseen:
         warnings.append(
             f"{endpoint}: {len(unseen)} pod(s) appeared between the two scrapes (e.g. {sorted(unseen)[0][1]}); "

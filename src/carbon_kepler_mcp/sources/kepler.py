@@ -27,7 +27,6 @@ from carbon_kepler_mcp.errors import (
     CarbonKeplerError,
     ConfigError,
     EmptyScrapeError,
-    ResponseTooLargeError,
     SourceError,
     SourceTimeoutError,
     SourceTLSError,
@@ -42,6 +41,7 @@ from carbon_kepler_mcp.kepler.readings import (
     detect_generation,
     legacy_readings,
 )
+from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -185,18 +185,7 @@ class KeplerSource:
     # --- internals -----------------------------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Accept": _ACCEPT, "User-Agent": "carbon-kepler-mcp"}
-        token = self._token
-        if self._token_file is not None:
-            try:
-                token = self._token_file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot read the bearer token file {str(self._token_file)!r}: {exc.strerror}"
-                ) from exc
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+        return request_headers(_ACCEPT, self._token, self._token_file, token_file_name="bearer token file")
 
     async def _fetch(self, url: str) -> str:
         shown = redact_url(url)
@@ -211,34 +200,24 @@ class KeplerSource:
                     raise SourceUnavailableError(
                         f"Kepler endpoint {shown} answered HTTP {response.status_code}; {hint}"
                     )
-                declared = response.headers.get("content-length")
-                if declared is not None and declared.isdigit() and int(declared) > self._max_bytes:
-                    raise ResponseTooLargeError(self._too_large(shown))
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self._max_bytes:
-                        raise ResponseTooLargeError(self._too_large(shown))
-                    chunks.append(chunk)
+                body = await read_capped(response, self._max_bytes, lambda: self._too_large(shown))
         except httpx2.TimeoutException as exc:
             raise SourceTimeoutError(
                 f"Kepler endpoint {shown} did not answer within {self._timeout:g} s; is the exporter overloaded? "
                 "Raise scrape_timeout_seconds if the node is busy"
             ) from exc
         except httpx2.ConnectError as exc:
-            if _is_tls_error(exc):
+            if is_tls_error(exc):
                 raise SourceTLSError(
-                    f"TLS handshake with {shown} failed ({_root_message(exc)}); set kepler_ca_bundle to the CA that "
+                    f"TLS handshake with {shown} failed ({root_message(exc)}); set kepler_ca_bundle to the CA that "
                     "signed the exporter's certificate (kepler_insecure_skip_verify=true only for lab clusters)"
                 ) from exc
             raise SourceUnavailableError(
-                f"cannot connect to Kepler endpoint {shown} ({_root_message(exc)}); is Kepler running and the "
+                f"cannot connect to Kepler endpoint {shown} ({root_message(exc)}); is Kepler running and the "
                 "address right? In a cluster: kubectl -n kepler-system get pods,svc"
             ) from exc
         except httpx2.HTTPError as exc:
-            raise SourceUnavailableError(f"request to Kepler endpoint {shown} failed: {_root_message(exc)}") from exc
-        body = b"".join(chunks)
+            raise SourceUnavailableError(f"request to Kepler endpoint {shown} failed: {root_message(exc)}") from exc
         try:
             return body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -320,7 +299,7 @@ class KeplerSource:
             source_kind=self.kind,
             generation=generation,
             pods=pods,
-            nodes=[node for r in readings for node in r.nodes],
+            nodes=list({node.name: node for r in reversed(readings) for node in r.nodes}.values()),  # once each
             endpoints=[r.endpoint for r in readings],
             power_method=method,
             is_demo=self._is_demo,
@@ -358,21 +337,3 @@ def _gc_paused() -> Generator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _root_message(exc: BaseException) -> str:
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        nxt = exc.__cause__ or exc.__context__
-        assert nxt is not None
-        exc = nxt
-    return str(exc) or type(exc).__name__
-
-
-def _is_tls_error(exc: BaseException) -> bool:
-    current: BaseException | None = exc
-    while current is not None:
-        if isinstance(current, ssl.SSLError):
-            return True
-        current = current.__cause__ or current.__context__
-    text = str(exc).upper()
-    return "SSL" in text or "CERTIFICATE" in text or "TLS" in text

@@ -45,7 +45,6 @@ from carbon_kepler_mcp.errors import (
     CarbonKeplerError,
     ConfigError,
     EmptyScrapeError,
-    ResponseTooLargeError,
     SourceError,
     SourceTimeoutError,
     SourceTLSError,
@@ -55,6 +54,7 @@ from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
 from carbon_kepler_mcp.names import safe_repr
 from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
 from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
 from carbon_kepler_mcp.sources.kepler import redact_url
 from carbon_kepler_mcp.window import DEFAULT_WINDOW_SECONDS, format_window
@@ -163,12 +163,7 @@ class PrometheusClient:
     async def instant(self, query: str, at: float) -> QueryResult:
         """Evaluate ``query`` at unix time ``at``; the result must be an instant vector."""
         body = await self._post("/api/v1/query", {"query": query, "time": f"{at:.3f}"}, query)
-        data = body.get("data")
-        if not isinstance(data, dict):
-            raise self._malformed(query, "no data object")
-        data = cast(dict[str, Any], data)
-        if data.get("resultType") != "vector":
-            raise self._malformed(query, f"resultType {data.get('resultType')!r}, expected 'vector'")
+        data = self._data(body, query, "vector")
         samples: list[VectorSample] = []
         raw_result = data.get("result")
         if not isinstance(raw_result, list):
@@ -189,12 +184,7 @@ class PrometheusClient:
             {"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}", "step": str(step)},
             query,
         )
-        data = body.get("data")
-        if not isinstance(data, dict):
-            raise self._malformed(query, "no data object")
-        data = cast(dict[str, Any], data)
-        if data.get("resultType") != "matrix":
-            raise self._malformed(query, f"resultType {data.get('resultType')!r}, expected 'matrix'")
+        data = self._data(body, query, "matrix")
         series: list[tuple[Mapping[str, str], tuple[tuple[float, float], ...]]] = []
         try:
             for item in cast(list[dict[str, Any]], data.get("result") or []):
@@ -210,18 +200,19 @@ class PrometheusClient:
     # --- internals -----------------------------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/json", "User-Agent": "carbon-kepler-mcp"}
-        token = self._token
-        if self._token_file is not None:
-            try:
-                token = self._token_file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot read the Prometheus bearer token file {str(self._token_file)!r}: {exc.strerror}"
-                ) from exc
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return headers
+        return request_headers(
+            "application/json", self._token, self._token_file, token_file_name="Prometheus bearer token file"
+        )
+
+    def _data(self, body: Mapping[str, Any], query: str, result_type: str) -> dict[str, Any]:
+        """The answer's ``data`` object, checked to hold a result of ``result_type`` (vector or matrix)."""
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise self._malformed(query, "no data object")
+        data = cast(dict[str, Any], data)
+        if data.get("resultType") != result_type:
+            raise self._malformed(query, f"resultType {data.get('resultType')!r}, expected {result_type!r}")
+        return data
 
     def _malformed(self, query: str, what: str) -> SourceUnavailableError:
         return SourceUnavailableError(
@@ -247,16 +238,7 @@ class PrometheusClient:
         params["timeout"] = f"{self._timeout:g}s"
         try:
             async with self._client.stream("POST", url, data=params, headers=self._headers()) as response:
-                declared = response.headers.get("content-length")
-                if declared is not None and declared.isdigit() and int(declared) > self._max_bytes:
-                    raise ResponseTooLargeError(self._too_large())
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self._max_bytes:
-                        raise ResponseTooLargeError(self._too_large())
-                    chunks.append(chunk)
+                raw = await read_capped(response, self._max_bytes, self._too_large)
                 status = response.status_code
         except httpx2.TimeoutException as exc:
             raise SourceTimeoutError(
@@ -264,18 +246,17 @@ class PrometheusClient:
                 "prometheus_timeout_seconds, or use a shorter window"
             ) from exc
         except httpx2.ConnectError as exc:
-            if _is_tls_error(exc):
+            if is_tls_error(exc):
                 raise SourceTLSError(
-                    f"TLS handshake with Prometheus at {shown} failed ({_root_message(exc)}); set "
+                    f"TLS handshake with Prometheus at {shown} failed ({root_message(exc)}); set "
                     "prometheus_ca_bundle to the CA that signed its certificate"
                 ) from exc
             raise SourceUnavailableError(
-                f"cannot connect to Prometheus at {shown} ({_root_message(exc)}); is it running and the URL "
+                f"cannot connect to Prometheus at {shown} ({root_message(exc)}); is it running and the URL "
                 "right? In a cluster: kubectl -n monitoring get svc"
             ) from exc
         except httpx2.HTTPError as exc:
-            raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {_root_message(exc)}") from exc
-        raw = b"".join(chunks)
+            raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {root_message(exc)}") from exc
         body: dict[str, Any] | None = None
         try:
             parsed: object = json.loads(raw.decode("utf-8"))
@@ -778,21 +759,3 @@ class PrometheusSource:
 
 def _iso(unix: float) -> str:
     return datetime.fromtimestamp(unix, UTC).isoformat(timespec="seconds")
-
-
-def _root_message(exc: BaseException) -> str:
-    while exc.__cause__ is not None or exc.__context__ is not None:
-        nxt = exc.__cause__ or exc.__context__
-        assert nxt is not None
-        exc = nxt
-    return str(exc) or type(exc).__name__
-
-
-def _is_tls_error(exc: BaseException) -> bool:
-    current: BaseException | None = exc
-    while current is not None:
-        if isinstance(current, ssl.SSLError):
-            return True
-        current = current.__cause__ or current.__context__
-    text = str(exc).upper()
-    return "SSL" in text or "CERTIFICATE" in text or "TLS" in text

@@ -50,7 +50,9 @@ RESOURCE_ERRORS = (401, 403, 404, 421, 422, 503)
 
 
 async def _assess(u: UseCases, a: dict[str, Any]) -> BaseModel:
-    return await u.service.assess(a["workload_name"], a["namespace"], a["standard"], a["region"], a["language"])
+    return await u.service.assess(
+        a["workload_name"], a["namespace"], a["standard"], a["region"], a["language"], window=a["window"]
+    )
 
 
 async def _compare(u: UseCases, a: dict[str, Any]) -> BaseModel:
@@ -65,6 +67,7 @@ async def _compare(u: UseCases, a: dict[str, Any]) -> BaseModel:
         target_pue=a["target_pue"],
         rightsizing_reduction_percent=a["rightsizing_reduction_percent"],
         batch_duration_hours=a["batch_duration_hours"],
+        window=a["window"],
     )
 
 
@@ -77,17 +80,25 @@ async def _list(u: UseCases, a: dict[str, Any]) -> BaseModel:
         a["language"],
         limit=a["limit"],
         cursor=a["cursor"],
+        window=a["window"],
     )
 
 
 async def _regions(u: UseCases, a: dict[str, Any]) -> BaseModel:
     return await u.service.regional_comparison(
-        a["workload_name"], a["namespace"], a["current_region"], a["comparison_regions"], a["language"]
+        a["workload_name"],
+        a["namespace"],
+        a["current_region"],
+        a["comparison_regions"],
+        a["language"],
+        window=a["window"],
     )
 
 
 async def _schedule(u: UseCases, a: dict[str, Any]) -> BaseModel:
-    return await u.service.schedule(a["workload_name"], a["namespace"], a["duration_hours"], a["region"], a["language"])
+    return await u.service.schedule(
+        a["workload_name"], a["namespace"], a["duration_hours"], a["region"], a["language"], window=a["window"]
+    )
 
 
 async def _hotspots(u: UseCases, a: dict[str, Any]) -> BaseModel:
