@@ -41,6 +41,8 @@ from fastapi import FastAPI
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+
 START_MARKER = "<!-- bench_http:start -->"
 END_MARKER = "<!-- bench_http:end -->"
 CONCURRENCY = (1, 16)
@@ -248,17 +250,8 @@ def render(results: list[Result], seconds: float) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Replace the bench_http section of ``path`` (creating the file or the markers if missing)."""
-    block = f"{START_MARKER}\n{section}\n{END_MARKER}"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start = current.find(START_MARKER)
-    end = current.find(END_MARKER, start)
-    if start >= 0 and end >= 0:
-        updated = current[:start] + block + current[end + len(END_MARKER) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(updated, encoding="utf-8")
+    """Replace this benchmark's marked section of ``path`` (see benchmarks/_report.py)."""
+    _report.write_section(path, START_MARKER, END_MARKER, section)
 
 
 def main(argv: list[str] | None = None) -> int:

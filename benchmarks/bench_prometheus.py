@@ -45,6 +45,7 @@ from typing import TypeVar
 import anyio
 import httpx2
 
+import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.demo.history import write_openmetrics
 from carbon_kepler_mcp.demo.multi import renderers
@@ -251,16 +252,8 @@ def report(rows: list[Row], repeat: int) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's marked section of `path` (appending it when missing)."""
-    block = f"{START_MARKER}\n{section}\n{END_MARKER}"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start = current.find(START_MARKER)
-    end = current.find(END_MARKER, start)
-    if start >= 0 and end >= 0:
-        updated = current[:start] + block + current[end + len(END_MARKER) :]
-    else:
-        updated = current.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(updated, encoding="utf-8")
+    """Replace this benchmark's marked section of ``path`` (see benchmarks/_report.py)."""
+    _report.write_section(path, START_MARKER, END_MARKER, section)
 
 
 def main(argv: list[str] | None = None) -> int:
