@@ -169,6 +169,16 @@ async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_se
     assert sizing.estimated_reduction_percent == pytest.approx(33.48, abs=1.0)
 
 
+async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheus_service: CarbonService) -> None:
+    assessed = await prometheus_service.assess("jupyter-lab", "ai-team")
+    sizing = next(o for o in assessed.optimizations if o.type == "resource_rightsizing")
+    compared = await prometheus_service.compare("jupyter-lab", "ai-team", ["resource_rightsizing"])
+    saved = compared.current_emissions_gCO2eq_hour - compared.optimized_emissions_gCO2eq_hour
+    # Both are the released node idle power × PUE × grid (4.4995 W × 1.25 × 417.3 ≈ 2.35 g/h).
+    assert sizing.estimated_savings_gCO2eq_hour is not None
+    assert saved == pytest.approx(sizing.estimated_savings_gCO2eq_hour, abs=0.01)
+
+
 async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: CarbonService) -> None:
     result = await prometheus_service.schedule("nightly-report", "batch", duration_hours=1.5)
     observed = result.observed_schedule

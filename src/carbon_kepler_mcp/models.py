@@ -25,7 +25,9 @@ class _Model(BaseModel):
 class DataSourceInfo(_Model):
     """Where the power figures come from."""
 
-    kind: str = Field(description="'kepler' (direct scrape) or 'demo' (built-in demo cluster)")
+    kind: str = Field(
+        description="'kepler' (direct scrape), 'prometheus' (Prometheus HTTP API) or 'demo' (built-in demo cluster)"
+    )
     is_demo: bool = Field(description="True when the figures come from the built-in demo cluster, not a real one")
     description: str = Field(description="Endpoints read (credentials removed)")
     kepler_generation: str = Field(description="'current' (Kepler >=0.10), 'legacy' (0.7) or 'mixed'")

@@ -256,8 +256,10 @@ class CarbonService:
                 "value": round(factor * green_dc.value, 6),
                 "basis": f"derived: Korean grid factor {factor:g} gCO2eq/kWh × KR_PUE_GREEN_DC limit {green_dc.value:g}",
                 "publisher": "derived from operator settings (KOREA_CARBON_INTENSITY / KOREA_PUE_TARGET)",
-                "notes": f"replaces the shipped {standard.limit.value:g} (417.3 × 1.4) because an override is set",
+                "notes": f"replaces the shipped {standard.limit.value:g} because an override is set",
             }
+            if grid_override is not None:  # the operator's factor has no data year or citation of ours
+                update |= {"year": None, "source": "operator settings (KOREA_CARBON_INTENSITY) and the shipped data"}
         else:
             return standard
         return standard.model_copy(update={"limit": standard.limit.model_copy(update=update)})

@@ -205,8 +205,11 @@ def _resource_rightsizing(inputs: LeverInputs) -> Lever:
             "요청량/레플리카를 관측 최대치+여유분으로 낮추세요 (VPA 추천기 활용).",
         ),
     ]
-    if sizing is not None and sizing.reduction_fraction is not None:
-        fraction = min(0.9, sizing.reduction_fraction)
+    power = inputs.figures.power_watts
+    if sizing is not None and sizing.released_idle_watts is not None and power > 0:
+        # The saving is the node idle power the requests hold (assess reports it as released W × PUE × grid);
+        # as a share of this workload's emissions that is released W / measured W, capped like an assumption.
+        fraction = min(0.9, sizing.released_idle_watts / power)
         impact = OptimizationImpact(
             type="resource_rightsizing",
             quantified=True,
@@ -224,9 +227,10 @@ def _resource_rightsizing(inputs: LeverInputs) -> Lever:
             ),
             note=tr(
                 language,
-                "Released node idle power as a share of the footprint; realised when the freed "
-                "capacity is consolidated.",
-                "풀린 노드 유휴 전력의 총량 대비 비율; 여유 용량을 통합할 때 실현됩니다.",
+                "Released node idle power as a share of the workload's measured power (the same gCO2eq/h saving "
+                "assess reports, capped at 90 %); realised when the freed capacity is consolidated.",
+                "풀린 노드 유휴 전력을 워크로드 측정 전력 대비 비율로 나타낸 값(assess와 같은 gCO2eq/h 절감, 최대 90 %); "
+                "여유 용량을 통합할 때 실현됩니다.",
             ),
         )
         return Lever(impact, steps, fraction, power_factor=1.0 - fraction)
