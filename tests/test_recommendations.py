@@ -48,7 +48,7 @@ def test_migration_to_a_dirtier_region_is_not_suggested() -> None:
         pue=1.2,
         limit_g_per_kwh=None,
         current_effective_g_per_kwh=25.2,
-        leaves_korea=False,
+        leaves_country=None,
     )
     assert candidate is None
 
@@ -62,3 +62,24 @@ def test_ranking_puts_the_largest_reduction_first_and_unquantified_last_with_sav
     assert ranked[0].estimated_savings_gCO2eq_hour == 50.0
     assert ranked[0].estimated_savings_kgCO2eq_month == pytest.approx(50.0 * 730 / 1000)
     assert [o.rank for o in ranked] == [1, 2, 3]
+
+
+def test_migration_out_of_any_country_names_its_data_protection_duties() -> None:
+    def candidate(country: str | None) -> recs.Candidate | None:
+        return recs.migration_candidate(
+            "en",
+            current_region="us-east-1",
+            current_comparison_g_per_kwh=403,
+            target_region="eu-north-1",
+            target_name="Stockholm",
+            target_comparison_g_per_kwh=21,
+            pue=1.2,
+            limit_g_per_kwh=None,
+            current_effective_g_per_kwh=483.6,
+            leaves_country=country,
+        )
+
+    leaving_us, leaving_korea, staying = candidate("US"), candidate("KR"), candidate(None)
+    assert leaving_us is not None and "out of US" in leaving_us.description
+    assert leaving_korea is not None and "PIPA" in leaving_korea.description
+    assert staying is not None and "Moving data out" not in staying.description

@@ -78,7 +78,7 @@ from carbon_kepler_mcp.names import (
 )
 from carbon_kepler_mcp.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, Region, Standard
-from carbon_kepler_mcp.service import BATCH_KINDS, DEFAULT_BATCH_HOURS, KOREA, CarbonService, Figures, Grid
+from carbon_kepler_mcp.service import BATCH_KINDS, DEFAULT_BATCH_HOURS, CarbonService, Figures, Grid
 from carbon_kepler_mcp.sources.base import Snapshot
 from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, group_by_workload, infer_owner, looks_like_daemonset
 
@@ -727,7 +727,7 @@ class PowerExplorer:
             pue=figures.pue,
             limit_g_per_kwh=limit,
             current_effective_g_per_kwh=e.intensity,
-            leaves_korea=ctx.reg.country == KOREA and best.country != KOREA,
+            leaves_country=ctx.reg.country if ctx.reg.country != best.country else None,
         )
         if candidate:
             candidates.append(candidate)

@@ -89,7 +89,7 @@ def migration_candidate(
     pue: float,
     limit_g_per_kwh: float | None,
     current_effective_g_per_kwh: float,
-    leaves_korea: bool,
+    leaves_country: str | None,
 ) -> Candidate | None:
     """Move to the region with the lowest intensity; None when it is not lower."""
     if target_region == current_region or target_comparison_g_per_kwh >= current_comparison_g_per_kwh:
@@ -101,15 +101,20 @@ def migration_candidate(
         and current_effective_g_per_kwh > limit_g_per_kwh + TOLERANCE
         and optimized_effective <= limit_g_per_kwh + TOLERANCE
     )
-    residency = (
-        tr(
+    if leaves_country is None:
+        residency = ""
+    elif leaves_country == "KR":
+        residency = tr(
             language,
             " Moving data out of Korea may trigger PIPA cross-border transfer duties: check before migrating.",
             " 데이터를 국외로 옮기면 개인정보 보호법의 국외 이전 규정이 적용될 수 있으니 이전 전에 확인하세요.",
         )
-        if leaves_korea
-        else ""
-    )
+    else:
+        residency = tr(
+            language,
+            f" Moving data out of {leaves_country}: check the data-protection duties that apply before migrating.",
+            f" 데이터를 {leaves_country} 밖으로 옮기기 전에 적용되는 개인정보 보호 의무를 확인하세요.",
+        )
     return Candidate(
         type="regional_migration",
         title=tr(language, f"Run in {target_region} ({target_name})", f"{target_region} ({target_name}) 리전에서 실행"),

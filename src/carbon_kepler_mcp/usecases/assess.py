@@ -14,7 +14,6 @@ from carbon_kepler_mcp.reference import Region, Standard
 from carbon_kepler_mcp.usecases.common import (
     BATCH_KINDS,
     DEFAULT_BATCH_HOURS,
-    KOREA,
     cleanest_region,
     figure_notes,
     figure_provenance,
@@ -161,7 +160,7 @@ def _candidates(
         pue=pue,
         limit_g_per_kwh=limit,
         current_effective_g_per_kwh=intensity,
-        leaves_korea=reg.country == KOREA and best.country != KOREA,
+        leaves_country=reg.country if reg.country != best.country else None,
     )
     if candidate:
         candidates.append(candidate)
