@@ -44,7 +44,7 @@ from prometheus_client.parser import text_string_to_metric_families
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import parse_exposition
+from carbon_kepler_mcp.kepler.parser import parse_columns
 from carbon_kepler_mcp.kepler.readings import current_readings
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.server import build_server
@@ -203,9 +203,9 @@ async def _warm(url: str, namespace: str, calls: int) -> tuple[str, list[float],
 
 
 def _components(text: str, repeat: int) -> tuple[float, float]:
-    """Best times of parse_exposition (wanted families) and current_readings on `text`, on their own."""
-    parse = _best_of(repeat, lambda: parse_exposition(text, schema.ALL_FAMILIES))
-    wanted = parse_exposition(text, schema.ALL_FAMILIES)
+    """Best times of parse_columns (wanted families) and current_readings on `text`, as the source runs them."""
+    parse = _best_of(repeat, lambda: parse_columns(text, schema.ALL_FAMILIES))
+    wanted = parse_columns(text, schema.ALL_FAMILIES)
     readings = _best_of(repeat, lambda: current_readings(wanted, "bench"))
     return parse, readings
 
@@ -317,8 +317,8 @@ def report(f: Figures, repeat: int, calls: int) -> str:
             f"{_ms(min(f.cold_snapshot))} / {_ms(statistics.median(f.cold_snapshot))} ms",
         ),
         ("exporter side, not in the tool calls: demo rendering + encoding the scrape (best)", f"{_ms(f.render)} ms"),
-        ("↳ `parse_exposition(text, schema.ALL_FAMILIES)` on the same text (best)", f"{_ms(f.parse)} ms"),
-        ("↳ `current_readings` of the parsed samples (best)", f"{_ms(f.readings)} ms"),
+        ("↳ `parse_columns(text, schema.ALL_FAMILIES)` on the same text (best)", f"{_ms(f.parse)} ms"),
+        ("↳ `current_readings` of the parsed runs (best)", f"{_ms(f.readings)} ms"),
         (
             "↳ cyclic-GC pauses inside the cold `list_workloads` calls: median",
             f"{_ms(statistics.median(f.cold_gc))} ms",

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from carbon_kepler_mcp.errors import MetricsParseError
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import Sample, parse_exposition
+from carbon_kepler_mcp.kepler.parser import Run, Sample, parse_columns, parse_exposition
 
 # --- helpers -----------------------------------------------------------------------------------------------
 
@@ -459,3 +459,19 @@ def test_any_label_value_survives_escaping_in_a_long_run(pairs: list[tuple[str, 
     expected = [Sample(schema.POD_WATTS, {"pod_name": a, "zone": b}, 1.0) for a, b in pairs]
     assert parse_exposition(text) == expected
     assert keys(expected) == keys(oracle(text))
+
+
+@PROPERTY_SETTINGS
+@given(expositions(), st.sets(metric_names, max_size=4) | st.none())
+def test_columnar_runs_hold_exactly_the_samples_parse_exposition_returns(text: str, names: set[str] | None) -> None:
+    items = parse_columns(text, names)
+    expanded = [s for item in items for s in (item.samples() if isinstance(item, Run) else [item])]
+    assert keys(expanded) == keys(parse_exposition(text, names))
+
+
+def test_a_long_run_of_same_shaped_lines_comes_back_as_columns() -> None:
+    text = "".join(f'kepler_pod_cpu_watts{{pod_name="p-{i}",zone="package"}} {i}\n' for i in range(50))
+    (run,) = parse_columns(text)
+    assert isinstance(run, Run)
+    assert run.keys == ("pod_name", "zone")
+    assert run.columns[0][7] == "p-7" and run.values[7] == 7.0

@@ -147,3 +147,16 @@ def test_a_nan_legacy_counter_gives_no_rate_instead_of_a_false_jump() -> None:
     # Counting NaN as 0 would have given (150 + 900 - 100) / 10 = 95 W; the zone is unknown instead.
     assert pod.running and pod.power_watts == 0
     assert any("NaN/Inf" in w for w in readings.warnings)
+
+
+def test_readings_from_columnar_runs_equal_readings_from_samples() -> None:
+    from carbon_kepler_mcp.demo import large_cluster
+    from carbon_kepler_mcp.kepler.parser import Run, parse_columns
+
+    now = 1_767_225_600.0
+    text = large_cluster(now - 3600, pod_count=300, process_lines_per_pod=1).render(now) + fixture_text(
+        "kepler_current.prom"
+    ).replace("worker-1", "worker-9")
+    items = parse_columns(text, ALL_FAMILIES)
+    assert any(isinstance(item, Run) for item in items)
+    assert current_readings(items, "e") == current_readings(parse_exposition(text, ALL_FAMILIES), "e")

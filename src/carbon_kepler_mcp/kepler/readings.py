@@ -22,7 +22,7 @@ from math import isfinite
 from operator import itemgetter
 
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import Sample
+from carbon_kepler_mcp.kepler.parser import Run, Sample
 from carbon_kepler_mcp.kepler.schema import Generation
 
 
@@ -92,7 +92,7 @@ def it_total(zones: Mapping[str, float]) -> float:
     return 0.0
 
 
-def detect_generation(samples: Iterable[Sample]) -> Generation | None:
+def detect_generation(samples: Iterable[Sample | Run]) -> Generation | None:
     """Which Kepler generation produced the samples, or None when there is no Kepler series at all."""
     legacy = False
     for sample in samples:
@@ -113,8 +113,29 @@ _pod_labels = itemgetter(
 )
 
 
-def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadings:
-    """Readings from one current-generation (Kepler ≥0.10) scrape."""
+def as_samples(items: Iterable[Sample | Run]) -> list[Sample]:
+    """Every item as samples (runs expanded)."""
+    samples: list[Sample] = []
+    for item in items:
+        if isinstance(item, Run):
+            samples.extend(item.samples())
+        else:
+            samples.append(item)
+    return samples
+
+
+_POD_COLUMNS = (
+    schema.L_POD_NAMESPACE,
+    schema.L_POD_NAME,
+    schema.L_POD_ID,
+    schema.L_NODE_NAME,
+    schema.L_STATE,
+    schema.L_ZONE,
+)
+
+
+def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointReadings:
+    """Readings from one current-generation (Kepler ≥0.10) scrape (samples, or runs from ``parse_columns``)."""
     pod_watts: dict[tuple[str, str, str, str, str], dict[str, float]] = defaultdict(dict)
     pod_joules: dict[tuple[str, str, str, str, str], dict[str, float]] = defaultdict(dict)
     node_watts: dict[str, dict[str, float]] = defaultdict(dict)
@@ -127,6 +148,26 @@ def current_readings(samples: Sequence[Sample], endpoint: str) -> EndpointReadin
     skipped_not_finite = 0
     pod_targets = {schema.POD_WATTS: pod_watts, schema.POD_JOULES: pod_joules}
     valid_states = (schema.STATE_RUNNING, schema.STATE_TERMINATED)
+    samples: list[Sample] = []
+    for item in items:
+        if not isinstance(item, Run):
+            samples.append(item)
+            continue
+        target = pod_targets.get(item.name)
+        if target is None or not all(label in item.keys for label in _POD_COLUMNS):
+            samples.extend(item.samples())  # the general path below, with its label defaults
+            continue
+        # Hot path: tens of thousands of pod samples read column by column, no label dict per sample.
+        columns = [item.columns[item.keys.index(label)] for label in _POD_COLUMNS]
+        for namespace, pod, uid, node, state, zone, value in zip(*columns, item.values, strict=True):
+            if state not in valid_states:
+                skipped_unknown_state += 1
+                continue
+            zones = target[(namespace, pod, uid, node, state)]
+            if not isfinite(value):
+                skipped_not_finite += 1
+                continue
+            zones[zone] = zones.get(zone, 0.0) + value
     for name, labels, value in samples:
         target = pod_targets.get(name)
         if target is not None:

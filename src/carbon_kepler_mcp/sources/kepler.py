@@ -33,10 +33,11 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import Sample, parse_exposition
+from carbon_kepler_mcp.kepler.parser import Run, Sample, parse_columns, parse_exposition
 from carbon_kepler_mcp.kepler.readings import (
     EndpointReadings,
     PodReading,
+    as_samples,
     current_readings,
     detect_generation,
     legacy_readings,
@@ -51,7 +52,7 @@ _ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
 
 @dataclass(frozen=True, slots=True)
 class _Scrape:
-    samples: list[Sample]
+    samples: list[Sample | Run]
     monotonic: float
 
 
@@ -231,12 +232,12 @@ class KeplerSource:
             "expected, or check what the exporter is exporting"
         )
 
-    async def _read_endpoint(self, url: str) -> tuple[list[Sample], float]:
+    async def _read_endpoint(self, url: str) -> tuple[list[Sample | Run], float]:
         text = await self._fetch(url)
         started = self._clock()
         with _gc_paused():
-            samples = parse_exposition(text, schema.ALL_FAMILIES, source=redact_url(url))
-        return samples, started
+            items = parse_columns(text, schema.ALL_FAMILIES, source=redact_url(url))
+        return items, started
 
     async def _endpoint_readings(self, url: str) -> EndpointReadings:
         shown = redact_url(url)
@@ -258,7 +259,7 @@ class KeplerSource:
             await anyio.sleep(self._legacy_interval)
             samples, at = await self._read_endpoint(url)
         self._last_legacy[url] = _Scrape(samples, at)
-        return legacy_readings(previous.samples, samples, at - previous.monotonic, shown)
+        return legacy_readings(as_samples(previous.samples), as_samples(samples), at - previous.monotonic, shown)
 
     async def _scrape_all(self) -> Snapshot:
         results: dict[str, EndpointReadings | CarbonKeplerError] = {}
