@@ -31,15 +31,15 @@ if TYPE_CHECKING:
 
 async def top_consumers(
     explorer: PowerExplorer,
-    namespace: str | None = None,
-    limit: int = 10,
-    sort_by: SortBy = "power",
+    namespace: str | None,
+    limit: int,
+    sort_by: SortBy,
     *,
-    level: Level = "workload",
-    standard: str | None = None,
-    region: str | None = None,
-    cursor: str | None = None,
-    language: Language = "en",
+    level: Level,
+    standard: str | None,
+    region: str | None,
+    cursor: str | None,
+    language: Language,
 ) -> TopConsumersResult:
     """Consumers ranked by power (highest first), emissions (highest first) or efficiency (least first)."""
     check_limit(limit, MAX_LIMIT)

@@ -33,16 +33,16 @@ if TYPE_CHECKING:
 
 async def hotspots(
     explorer: PowerExplorer,
-    namespace: str | None = None,
-    power_threshold_watts: float = 1.0,
-    include_compliance_check: bool = True,
+    namespace: str | None,
+    power_threshold_watts: float,
+    include_compliance_check: bool,
     *,
-    level: Level = "workload",
-    standard: str | None = None,
-    region: str | None = None,
-    limit: int = 20,
-    cursor: str | None = None,
-    language: Language = "en",
+    level: Level,
+    standard: str | None,
+    region: str | None,
+    limit: int,
+    cursor: str | None,
+    language: Language,
 ) -> HotspotsResult:
     """Consumers at or above the power threshold (or failing a compliance check), highest power first."""
     check_power(power_threshold_watts, "power_threshold_watts")

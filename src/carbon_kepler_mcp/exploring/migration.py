@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 async def migration(
     explorer: PowerExplorer,
     workload_name: str,
-    namespace: str = "default",
+    namespace: str,
     *,
-    current_region: str | None = None,
-    candidate_regions: Sequence[str] | None = None,
-    limit: int = 10,
-    cursor: str | None = None,
-    language: Language = "en",
+    current_region: str | None,
+    candidate_regions: Sequence[str] | None,
+    limit: int,
+    cursor: str | None,
+    language: Language,
 ) -> MigrationResult:
     """Regions ranked by the emissions a move would save, with data-residency and latency caveats."""
     check_limit(limit, MAX_MIGRATION_LIMIT)

@@ -42,12 +42,12 @@ async def resource_power(
     explorer: PowerExplorer,
     kind: ResourceKind,
     name: str,
-    namespace: str | None = None,
+    namespace: str | None,
     *,
-    region: str | None = None,
-    limit: int = 20,
-    cursor: str | None = None,
-    language: Language = "en",
+    region: str | None,
+    limit: int,
+    cursor: str | None,
+    language: Language,
 ) -> ResourcePowerResult:
     """A node's, pod's, container's or process's power and energy by zone, parents and children."""
     check_limit(limit, MAX_LIMIT)

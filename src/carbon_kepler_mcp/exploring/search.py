@@ -37,18 +37,18 @@ if TYPE_CHECKING:
 
 async def search(
     explorer: PowerExplorer,
-    kind: SearchKind = "workload",
-    namespace: str | None = None,
-    name_pattern: str | None = None,
-    min_power_watts: float | None = None,
-    max_power_watts: float | None = None,
-    status: Status | None = None,
+    kind: SearchKind,
+    namespace: str | None,
+    name_pattern: str | None,
+    min_power_watts: float | None,
+    max_power_watts: float | None,
+    status: Status | None,
     *,
-    standard: str | None = None,
-    region: str | None = None,
-    limit: int = 20,
-    cursor: str | None = None,
-    language: Language = "en",
+    standard: str | None,
+    region: str | None,
+    limit: int,
+    cursor: str | None,
+    language: Language,
 ) -> SearchResult:
     """Workloads, pods or containers matching every filter, highest power first."""
     check_limit(limit, MAX_LIMIT)

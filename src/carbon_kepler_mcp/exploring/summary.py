@@ -70,13 +70,13 @@ def unattributed_explanation(language: Language) -> str:
 
 async def summary(
     explorer: PowerExplorer,
-    namespace: str | None = None,
+    namespace: str | None,
     *,
-    standard: str | None = None,
-    region: str | None = None,
-    limit: int = 20,
-    cursor: str | None = None,
-    language: Language = "en",
+    standard: str | None,
+    region: str | None,
+    limit: int,
+    cursor: str | None,
+    language: Language,
 ) -> PowerSummaryResult:
     """Totals, averages, compliance rate, top 3, node count and the unattributed node power."""
     check_limit(limit, MAX_LIMIT)
