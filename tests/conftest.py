@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,9 +31,9 @@ def fixture_text(name: str) -> str:
 
 
 @pytest.fixture
-async def demo_service() -> AsyncIterator[CarbonService]:
+async def demo_service() -> AsyncIterator[AppContext]:
     """The service over the built-in demo cluster, its clock fixed at a spring evening in Seoul."""
-    service = CarbonService(DemoSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_EVENING_KST)
+    service = AppContext(DemoSource(), load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)
     try:
         yield service
     finally:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from carbon_kepler_mcp import __version__
-from carbon_kepler_mcp.cli import EXIT_NOT_FOUND, EXIT_SOURCE, EXIT_USAGE, main
+from carbon_kepler_mcp.main import EXIT_NOT_FOUND, EXIT_SOURCE, EXIT_USAGE, main
 
 
 @pytest.fixture(autouse=True)

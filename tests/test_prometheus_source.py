@@ -24,15 +24,15 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.observed import next_start, observe
+from carbon_kepler_mcp.app.observed import next_start, observe
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.rightsizing import recommend_cores, rightsize
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.app.rightsizing import recommend_cores, rightsize
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources import PrometheusSource, build_source, promql
 from carbon_kepler_mcp.sources.base import HistoryPoint, PodCpu
-from carbon_kepler_mcp.sources.prometheus import PrometheusQueryError
-from carbon_kepler_mcp.window import format_window, parse_window
+from carbon_kepler_mcp.errors import PrometheusQueryError
+from carbon_kepler_mcp.domain.window import format_window, parse_window
 
 URL = "http://prometheus.test:9090"
 AT = datetime(2026, 4, 14, 11, 0, tzinfo=UTC)
@@ -102,7 +102,7 @@ async def test_one_pod_energy_over_an_hour_becomes_its_average_power_without_dou
 
 
 async def test_without_kube_state_metrics_right_sizing_names_the_missing_series() -> None:
-    service = CarbonService(_source(_fake()), load_reference_data(), ServiceConfig())
+    service = AppContext(_source(_fake()), load_reference_data(), AppConfig())
     result = await service.assess("web-app", "production")
     sizing = next(o for o in result.optimizations if o.type == "resource_rightsizing")
     assert not sizing.quantified
@@ -116,7 +116,7 @@ async def test_without_kube_state_metrics_right_sizing_names_the_missing_series(
 @pytest.mark.parametrize("hostile", HOSTILE)
 async def test_a_hostile_name_is_refused_before_any_query_is_sent(hostile: str) -> None:
     seen: list[str] = []
-    service = CarbonService(_source(_fake(seen=seen)), load_reference_data(), ServiceConfig())
+    service = AppContext(_source(_fake(seen=seen)), load_reference_data(), AppConfig())
     with pytest.raises(InvalidNameError):
         await service.assess("web-app", hostile)
     with pytest.raises(InvalidNameError):

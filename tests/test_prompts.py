@@ -9,11 +9,11 @@ import pytest
 from mcp import Client, MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent
 
-from carbon_kepler_mcp.completion import complete_argument
+from carbon_kepler_mcp.adapters.mcp.completion import complete_argument
 from carbon_kepler_mcp.demo import DemoExporter, large_cluster
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.server import build_server
-from carbon_kepler_mcp.service import CarbonService
+from carbon_kepler_mcp.adapters.mcp.server import build_server
+from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 
 pytestmark = pytest.mark.anyio
@@ -36,7 +36,7 @@ DEMO_NAMESPACES = ["ai-team", "batch", "kepler-system", "monitoring", "productio
 
 
 @pytest.fixture(params=["auto", "legacy"])
-async def client(request: pytest.FixtureRequest, demo_service: CarbonService) -> AsyncIterator[Client]:
+async def client(request: pytest.FixtureRequest, demo_service: AppContext) -> AsyncIterator[Client]:
     async with Client(build_server(demo_service, close_service=False), mode=request.param) as c:
         yield c
 
@@ -153,7 +153,7 @@ async def test_workload_completion_depends_on_the_namespace_already_chosen(clien
 
 
 async def test_region_and_standard_completion_match_case_insensitively_prefix_first(
-    client: Client, demo_service: CarbonService
+    client: Client, demo_service: AppContext
 ) -> None:
     regions = await client.complete(_prompt("namespace_compliance_report"), {"name": "region", "value": "EU-"})
     assert regions.completion.values == sorted(r for r in demo_service.reference.regions if r.startswith("eu-"))
@@ -182,7 +182,7 @@ async def test_completion_of_unknown_prompts_arguments_or_hostile_text_is_empty(
 async def test_completion_caps_at_100_values_and_says_more_exist() -> None:
     cluster = large_cluster(1_700_000_000.0, pod_count=250)
     with DemoExporter(cluster) as exporter:
-        service = CarbonService(KeplerSource([exporter.url]), load_reference_data())
+        service = AppContext(KeplerSource([exporter.url]), load_reference_data())
         try:
             completion = await complete_argument(service, "pod", "")
         finally:

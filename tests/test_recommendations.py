@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carbon_kepler_mcp import recommendations as recs
+from carbon_kepler_mcp.app import recommendations as recs
 
 
 def test_pue_improvement_reduction_is_one_minus_target_over_current() -> None:

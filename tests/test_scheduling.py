@@ -1,4 +1,4 @@
-"""Tests for the CASDK window semantics in ``carbon_kepler_mcp.scheduling``."""
+"""Tests for the CASDK window semantics in ``carbon_kepler_mcp.domain.scheduling``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
-from carbon_kepler_mcp.scheduling import (
+from carbon_kepler_mcp.domain.scheduling import (
     IntensityPoint,
     Window,
     average_over_period,

@@ -11,9 +11,9 @@ from mcp import Client, MCPError
 from mcp.types import TextResourceContents
 from pydantic import ValidationError
 
-from carbon_kepler_mcp.server import build_server
-from carbon_kepler_mcp.service import CarbonService
-from carbon_kepler_mcp.web.rest import registered_tools
+from carbon_kepler_mcp.adapters.mcp.server import build_server
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.adapters.http.rest import registered_tools
 
 pytestmark = pytest.mark.anyio
 
@@ -33,7 +33,7 @@ TOOLS = {
 
 
 @pytest.fixture(params=["auto", "legacy"])
-async def client(request: pytest.FixtureRequest, demo_service: CarbonService) -> AsyncIterator[Client]:
+async def client(request: pytest.FixtureRequest, demo_service: AppContext) -> AsyncIterator[Client]:
     async with Client(build_server(demo_service, close_service=False), mode=request.param) as c:
         yield c
 
@@ -219,7 +219,7 @@ async def test_ints_are_still_accepted_for_float_arguments(client: Client) -> No
     assert result["min_power_watts"] == 0.0 and result["max_power_watts"] == 100000.0
 
 
-async def test_no_numeric_argument_of_any_tool_accepts_a_boolean(demo_service: CarbonService) -> None:
+async def test_no_numeric_argument_of_any_tool_accepts_a_boolean(demo_service: AppContext) -> None:
     checked = 0
     for tool in registered_tools(build_server(demo_service, close_service=False)):
         for name, schema in tool.parameters["properties"].items():
@@ -290,7 +290,7 @@ async def test_a_down_metrics_source_is_a_readable_tool_error_not_a_crash() -> N
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    service = CarbonService(KeplerSource([f"http://127.0.0.1:{port}/metrics"]), load_reference_data())
+    service = AppContext(KeplerSource([f"http://127.0.0.1:{port}/metrics"]), load_reference_data())
     async with Client(build_server(service)) as client:
         result = await client.call_tool("list_workloads_by_compliance", {"namespace": "production"})
     assert result.is_error

@@ -19,7 +19,7 @@ from carbon_kepler_mcp.errors import (
     UnknownWorkloadError,
 )
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 from tests.conftest import SPRING_EVENING_KST, SPRING_NOON_KST
 
@@ -33,7 +33,7 @@ KOREA_FACTOR = 417.3
 GREEN_DC_PUE = 1.4
 
 
-async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_hand(demo_service: CarbonService) -> None:
+async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_hand(demo_service: AppContext) -> None:
     result = await demo_service.assess("ml-training-job", "ai-team")
     assert result.current_power_watts == TRAINING_WATTS
     assert result.pue == 1.6
@@ -52,7 +52,7 @@ async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_ha
     assert not result.pue_detail.operator_supplied
 
 
-async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: CarbonService) -> None:
+async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: AppContext) -> None:
     result = await demo_service.assess("web-app", "production")
     assert result.current_power_watts == WEB_WATTS
     assert result.workload_kind == "Deployment"
@@ -62,7 +62,7 @@ async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: CarbonSe
 
 
 async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_come_last(
-    demo_service: CarbonService,
+    demo_service: AppContext,
 ) -> None:
     result = await demo_service.assess("ml-training-job", "ai-team")
     quantified = [o for o in result.optimizations if o.quantified]
@@ -80,7 +80,7 @@ async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_com
     assert "PIPA" in migration.description
 
 
-async def test_a_terminated_pod_adds_no_power(demo_service: CarbonService) -> None:
+async def test_a_terminated_pod_adds_no_power(demo_service: AppContext) -> None:
     result = await demo_service.assess("nightly-report", "batch")
     states = {p.pod: p.state for p in result.pods}
     assert sorted(states.values()) == ["running", "terminated"]
@@ -89,10 +89,10 @@ async def test_a_terminated_pod_adds_no_power(demo_service: CarbonService) -> No
 
 
 async def test_operator_pue_settings_win_over_the_demo_facility_and_are_reported() -> None:
-    service = CarbonService(
+    service = AppContext(
         DemoSource(),
         load_reference_data(),
-        ServiceConfig(pue=1.3, node_pue={"kr-seoul-gpu-1": 1.15}),
+        AppConfig(pue=1.3, node_pue={"kr-seoul-gpu-1": 1.15}),
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
@@ -107,10 +107,10 @@ async def test_operator_pue_settings_win_over_the_demo_facility_and_are_reported
 
 
 async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
-    service = CarbonService(
+    service = AppContext(
         DemoSource(),
         load_reference_data(),
-        ServiceConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
+        AppConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
@@ -123,7 +123,7 @@ async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
     assert result.pue_status == "COMPLIANT"
 
 
-async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(demo_service: CarbonService) -> None:
+async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(demo_service: AppContext) -> None:
     germany = await demo_service.assess("web-app", "production", standard="DE_ENEFG_NEW_DC")
     assert germany.status == "NON_COMPLIANT"  # 1.25 > 1.2
     assert germany.standard_detail.legal_status == "statutory"
@@ -132,7 +132,7 @@ async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(de
     assert "cannot be assessed" in energy_star.recommendation
 
 
-async def test_compare_reports_current_and_optimised_status_and_cost(demo_service: CarbonService) -> None:
+async def test_compare_reports_current_and_optimised_status_and_cost(demo_service: AppContext) -> None:
     result = await demo_service.compare(
         "ml-training-job", "ai-team", ["pue_improvement", "resource_rightsizing"], rightsizing_reduction_percent=20
     )
@@ -147,7 +147,7 @@ async def test_compare_reports_current_and_optimised_status_and_cost(demo_servic
     )
 
 
-async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_service: CarbonService) -> None:
+async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_service: AppContext) -> None:
     result = await demo_service.compare("web-app", "production", ["resource_rightsizing"])
     (impact,) = result.impacts
     assert not impact.quantified and impact.reduction_percent is None
@@ -155,7 +155,7 @@ async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_ser
     assert result.optimized_emissions_gCO2eq_hour == result.current_emissions_gCO2eq_hour
 
 
-async def test_list_paginates_without_losing_or_repeating_workloads(demo_service: CarbonService) -> None:
+async def test_list_paginates_without_losing_or_repeating_workloads(demo_service: AppContext) -> None:
     full = await demo_service.list_workloads("production")
     seen: list[str] = []
     cursor: str | None = None
@@ -170,13 +170,13 @@ async def test_list_paginates_without_losing_or_repeating_workloads(demo_service
     assert seen == [w.workload for w in full.workloads]
 
 
-async def test_list_filters_by_status(demo_service: CarbonService) -> None:
+async def test_list_filters_by_status(demo_service: AppContext) -> None:
     result = await demo_service.list_workloads("ai-team", status_filter="NON_COMPLIANT")
     assert [w.workload for w in result.workloads] == ["ml-training-job"]
     assert result.total_workloads == 2 and result.matching_count == 1
 
 
-async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_evening(demo_service: CarbonService) -> None:
+async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_evening(demo_service: AppContext) -> None:
     result = await demo_service.schedule("nightly-report", "batch", duration_hours=2)
     # From 20:00 KST the cleanest 2 h start in the next 24 h is around midday (spring multipliers 0.74 at 12h).
     start = datetime.fromisoformat(result.optimal_window_start)
@@ -188,7 +188,7 @@ async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_eveni
 
 
 async def test_at_spring_noon_the_best_window_is_now() -> None:
-    service = CarbonService(DemoSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_NOON_KST)
+    service = AppContext(DemoSource(), load_reference_data(), AppConfig(), clock=lambda: SPRING_NOON_KST)
     try:
         result = await service.schedule("nightly-report", "batch", duration_hours=1)
     finally:
@@ -198,7 +198,7 @@ async def test_at_spring_noon_the_best_window_is_now() -> None:
     assert result.recommendation.startswith("Run now")
 
 
-async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_service: CarbonService) -> None:
+async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_service: AppContext) -> None:
     result = await demo_service.schedule("nightly-report", "batch", duration_hours=3, region="eu-west-1")
     assert result.reduction_percent == 0
     assert any("No hourly intensity data" in n for n in result.notes)
@@ -206,12 +206,12 @@ async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_serv
 
 
 @pytest.mark.parametrize("hours", [0, 0.1, 24.5, 1000, float("nan")])
-async def test_duration_out_of_range_is_refused(demo_service: CarbonService, hours: float) -> None:
+async def test_duration_out_of_range_is_refused(demo_service: AppContext, hours: float) -> None:
     with pytest.raises(InvalidArgumentError, match="duration_hours"):
         await demo_service.schedule("nightly-report", "batch", duration_hours=hours)
 
 
-Call = Callable[[CarbonService], Awaitable[object]]
+Call = Callable[[AppContext], Awaitable[object]]
 
 BAD_INPUT: list[tuple[Call, type[Exception]]] = [
     (lambda s: s.assess("web", "production"), UnknownWorkloadError),
@@ -227,12 +227,12 @@ BAD_INPUT: list[tuple[Call, type[Exception]]] = [
 
 
 @pytest.mark.parametrize(("call", "error"), BAD_INPUT)
-async def test_bad_input_gives_a_clear_error(demo_service: CarbonService, call: Call, error: type[Exception]) -> None:
+async def test_bad_input_gives_a_clear_error(demo_service: AppContext, call: Call, error: type[Exception]) -> None:
     with pytest.raises(error):
         await call(demo_service)
 
 
-async def test_web_does_not_match_web_app_and_lists_near_matches(demo_service: CarbonService) -> None:
+async def test_web_does_not_match_web_app_and_lists_near_matches(demo_service: AppContext) -> None:
     with pytest.raises(UnknownWorkloadError) as info:
         await demo_service.assess("web", "production")
     assert "web-app" in info.value.suggestions
@@ -242,16 +242,16 @@ def test_ambiguous_workloads_are_an_error_type() -> None:
     assert issubclass(AmbiguousWorkloadError, Exception)
 
 
-async def test_timestamps_come_from_the_injected_clock(demo_service: CarbonService) -> None:
+async def test_timestamps_come_from_the_injected_clock(demo_service: AppContext) -> None:
     result = await demo_service.assess("web-app", "production")
     assert datetime.fromisoformat(result.timestamp) == SPRING_EVENING_KST.astimezone(UTC)
 
 
 async def test_korean_overrides_re_derive_the_kr_carbon_2050_limit() -> None:
-    service = CarbonService(
+    service = AppContext(
         DemoSource(),
         load_reference_data(),
-        ServiceConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
+        AppConfig(korea_intensity_override_g_per_kwh=424.0, korea_pue_target_override=1.7),
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
@@ -263,21 +263,21 @@ async def test_korean_overrides_re_derive_the_kr_carbon_2050_limit() -> None:
     assert "derived" in result.provenance["standard_limit"].basis
 
 
-async def test_a_deployment_gets_no_temporal_shift_in_compare(demo_service: CarbonService) -> None:
+async def test_a_deployment_gets_no_temporal_shift_in_compare(demo_service: AppContext) -> None:
     result = await demo_service.compare("web-app", "production", ["temporal_shift"])
     (impact,) = result.impacts
     assert not impact.quantified
     assert result.reduction_percent == 0
 
 
-async def test_compare_migration_names_the_duties_of_the_country_the_data_leaves(demo_service: CarbonService) -> None:
+async def test_compare_migration_names_the_duties_of_the_country_the_data_leaves(demo_service: AppContext) -> None:
     result = await demo_service.compare("web-app", "production", ["regional_migration"], target_region="eu-north-1")
     (impact,) = result.impacts
     assert "PIPA" in impact.note or "개인정보" in impact.note
     assert "GDPR" not in impact.note
 
 
-async def test_the_schedule_considers_now_and_exactly_the_next_24_full_hours(demo_service: CarbonService) -> None:
+async def test_the_schedule_considers_now_and_exactly_the_next_24_full_hours(demo_service: AppContext) -> None:
     result = await demo_service.schedule("nightly-report", "batch", duration_hours=1, region="eu-west-1")
     # No hourly profile for eu-west-1: every window ties, so the ties are the candidate set itself.
     assert len(result.tied_optimal_windows) == 1 + 24
@@ -292,7 +292,7 @@ def test_a_daemonset_named_like_a_job_is_recognised_by_its_placement() -> None:
     assert not looks_like_daemonset(["a"], {"a"})  # one node proves nothing
 
 
-async def test_daemonsets_of_the_demo_are_reported_as_daemonsets(demo_service: CarbonService) -> None:
+async def test_daemonsets_of_the_demo_are_reported_as_daemonsets(demo_service: AppContext) -> None:
     result = await demo_service.assess("node-exporter", "monitoring")
     assert result.workload_kind == "DaemonSet"
     assert all(o.type != "temporal_shift" for o in result.optimizations)
@@ -315,7 +315,7 @@ def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() 
         seasons={"annual": multipliers},
     )
     reference = reference.model_copy(update={"profiles": {**reference.profiles, "eu-west-1": measured}})
-    service = CarbonService(DemoSource(), reference, ServiceConfig())
+    service = AppContext(DemoSource(), reference, AppConfig())
     dublin = ZoneInfo("Europe/Dublin")
     # Ireland springs forward at 01:00 local on 2026-03-29: local 01:00 does not exist that day.
     start = datetime(2026, 3, 29, 0, 0, tzinfo=dublin)

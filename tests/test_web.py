@@ -14,13 +14,13 @@ from prometheus_client import generate_latest
 
 from carbon_kepler_mcp.errors import SourceUnavailableError
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.server import build_server
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.adapters.mcp.server import build_server
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
-from carbon_kepler_mcp.web import build_app
-from carbon_kepler_mcp.web.metrics import Metrics, instrument_source
-from carbon_kepler_mcp.web.problems import PROBLEM_MEDIA_TYPE
-from carbon_kepler_mcp.web.rest import TOOL_HANDLERS, registered_tools
+from carbon_kepler_mcp.adapters.http import build_app
+from carbon_kepler_mcp.adapters.http.metrics import Metrics, instrument_source
+from carbon_kepler_mcp.adapters.http.problems import PROBLEM_MEDIA_TYPE
+from carbon_kepler_mcp.adapters.http.rest import TOOL_HANDLERS, registered_tools
 from tests.conftest import SPRING_EVENING_KST
 from tests.web_harness import asgi_client, frozen_demo_service, strip_keys
 
@@ -44,7 +44,7 @@ TOOL_CALLS: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture
-async def frozen_service() -> AsyncIterator[CarbonService]:
+async def frozen_service() -> AsyncIterator[AppContext]:
     service = frozen_demo_service()
     try:
         yield service
@@ -53,13 +53,13 @@ async def frozen_service() -> AsyncIterator[CarbonService]:
 
 
 @pytest.fixture
-async def client(frozen_service: CarbonService) -> AsyncIterator[httpx2.AsyncClient]:
+async def client(frozen_service: AppContext) -> AsyncIterator[httpx2.AsyncClient]:
     async with asgi_client(build_app(frozen_service)) as c:
         yield c
 
 
 @pytest.fixture
-async def mcp_client(frozen_service: CarbonService) -> AsyncIterator[Client]:
+async def mcp_client(frozen_service: AppContext) -> AsyncIterator[Client]:
     async with Client(build_server(frozen_service, close_service=False)) as c:
         yield c
 
@@ -98,7 +98,7 @@ async def test_every_tool_answers_over_rest_what_it_answers_over_mcp(
     assert strip_keys(response.json(), ignore) == strip_keys(over_mcp.structured_content, ignore)
 
 
-async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: CarbonService) -> None:
+async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: AppContext) -> None:
     mcp = build_server(demo_service, close_service=False)
     listed = {tool.name for tool in await mcp.list_tools()}
     assert listed == set(TOOL_HANDLERS) == set(TOOL_CALLS)
@@ -106,7 +106,7 @@ async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: Carbo
     assert {f"/tools/{name}" for name in listed} <= set(paths)
 
 
-async def test_rest_bodies_and_responses_are_the_mcp_tools_own_models(demo_service: CarbonService) -> None:
+async def test_rest_bodies_and_responses_are_the_mcp_tools_own_models(demo_service: AppContext) -> None:
     mcp = build_server(demo_service, close_service=False)
     public = {tool.name: tool for tool in await mcp.list_tools()}
     spec = build_app(demo_service).openapi()
@@ -259,7 +259,7 @@ class DownSource:
 
 
 async def test_a_source_that_is_down_is_a_503_problem_and_not_ready_but_alive() -> None:
-    service = CarbonService(DownSource(), load_reference_data(), ServiceConfig(), clock=lambda: SPRING_EVENING_KST)
+    service = AppContext(DownSource(), load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)
     async with asgi_client(build_app(service)) as client:
         response = await client.post("/tools/assess_workload_compliance", json=CURL_BODY)
         body = _problem(response, 503)

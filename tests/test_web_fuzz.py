@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService
+from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.web import build_app
+from carbon_kepler_mcp.adapters.http import build_app
 from tests.web_harness import frozen_demo_service, serve_in_thread
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ class _NeverRead:
 
 
 def _openapi() -> dict[str, Any]:
-    return build_app(CarbonService(_NeverRead(), load_reference_data())).openapi()
+    return build_app(AppContext(_NeverRead(), load_reference_data())).openapi()
 
 
 CONFIG = SchemathesisConfig.from_dict(  # pyright: ignore[reportUnknownMemberType]

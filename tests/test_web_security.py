@@ -10,12 +10,12 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from carbon_kepler_mcp import cli
+from carbon_kepler_mcp.adapters.cli import main as cli
 from carbon_kepler_mcp.errors import ConfigError
-from carbon_kepler_mcp.service import CarbonService
+from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.settings import Settings
-from carbon_kepler_mcp.web import WebConfig, build_app, check_exposure, is_loopback, web_config
-from carbon_kepler_mcp.web.security import TokenStore
+from carbon_kepler_mcp.adapters.http import WebConfig, build_app, check_exposure, is_loopback, web_config
+from carbon_kepler_mcp.adapters.http.security import TokenStore
 from tests.web_harness import TOKEN, asgi_client
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +25,7 @@ CURL_BODY = {"workload_name": "ml-training-job", "namespace": "ai-team"}
 
 
 @pytest.fixture
-async def guarded(demo_service: CarbonService) -> AsyncIterator[httpx2.AsyncClient]:
+async def guarded(demo_service: AppContext) -> AsyncIterator[httpx2.AsyncClient]:
     async with asgi_client(build_app(demo_service, WebConfig(api_tokens=(TOKEN,)))) as client:
         yield client
 
@@ -85,7 +85,7 @@ async def test_no_token_ever_appears_in_logs_or_responses(
 
 
 async def test_a_token_file_is_reread_when_it_changes_and_an_empty_or_missing_file_accepts_nothing(
-    demo_service: CarbonService, tmp_path: Path
+    demo_service: AppContext, tmp_path: Path
 ) -> None:
     tokens = tmp_path / "tokens"
     tokens.write_text(f"# rotated weekly\n{TOKEN}\n\n", encoding="utf-8")
@@ -148,7 +148,7 @@ def test_serve_refuses_a_public_bind_without_a_token_before_starting(
     assert "refusing to serve HTTP on 0.0.0.0 without an API token" in capsys.readouterr().err
 
 
-async def test_a_host_header_not_allowed_is_refused_except_on_probes_and_metrics(demo_service: CarbonService) -> None:
+async def test_a_host_header_not_allowed_is_refused_except_on_probes_and_metrics(demo_service: AppContext) -> None:
     async with asgi_client(build_app(demo_service), host="evil.example") as client:
         response = await client.post("/tools/assess_workload_compliance", json=CURL_BODY)
         assert response.status_code == 421
@@ -161,7 +161,7 @@ async def test_a_host_header_not_allowed_is_refused_except_on_probes_and_metrics
         assert (await client.get("/tools")).status_code == 200
 
 
-async def test_a_foreign_origin_is_refused_and_the_servers_own_origin_is_accepted(demo_service: CarbonService) -> None:
+async def test_a_foreign_origin_is_refused_and_the_servers_own_origin_is_accepted(demo_service: AppContext) -> None:
     async with asgi_client(build_app(demo_service)) as client:
         foreign = await client.post(
             "/tools/assess_workload_compliance", json=CURL_BODY, headers={"origin": "https://evil.example"}
@@ -176,7 +176,7 @@ async def test_a_foreign_origin_is_refused_and_the_servers_own_origin_is_accepte
         assert own.status_code == 200
 
 
-async def test_a_request_body_over_the_cap_is_refused_with_413(demo_service: CarbonService) -> None:
+async def test_a_request_body_over_the_cap_is_refused_with_413(demo_service: AppContext) -> None:
     async with asgi_client(build_app(demo_service, WebConfig(max_request_body_bytes=2048))) as client:
         padded = {**CURL_BODY, "padding": "x" * 4096}
         response = await client.post("/tools/assess_workload_compliance", json=padded)

@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from carbon_kepler_mcp.web import WebConfig, build_app
+from carbon_kepler_mcp.adapters.http import WebConfig, build_app
 from tests.web_harness import TOKEN, frozen_demo_service, serve_in_thread
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]

@@ -17,7 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
+from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 from tests.conftest import SPRING_EVENING_KST
 
@@ -35,14 +35,14 @@ CHROMIUM_ARGS = [
 TOKEN = "test-token-0123456789abcdef"
 
 
-def frozen_demo_service() -> CarbonService:
+def frozen_demo_service() -> AppContext:
     """The demo cluster frozen at a spring evening in Seoul: its exporter and the service share a fixed clock,
     so every scrape (cached or fresh) returns the same figures."""
     frozen = SPRING_EVENING_KST.timestamp()
-    return CarbonService(
+    return AppContext(
         DemoSource(cache_ttl_seconds=3600, clock=lambda: frozen),
         load_reference_data(),
-        ServiceConfig(),
+        AppConfig(),
         clock=lambda: SPRING_EVENING_KST,
     )
 

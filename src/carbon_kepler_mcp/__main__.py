@@ -2,6 +2,6 @@
 
 import sys
 
-from carbon_kepler_mcp.cli import main
+from carbon_kepler_mcp.main import main
 
 sys.exit(main())

@@ -22,7 +22,11 @@ pydantic, tomllib) are wrapped with ``raise ... from exc`` and never leak out of
         ├── SourceTLSError
         ├── ResponseTooLargeError
         ├── MetricsParseError       the body is not Prometheus text exposition
-        └── EmptyScrapeError        the body parsed but holds no Kepler series
+        ├── EmptyScrapeError        the body parsed but holds no Kepler series
+        └── PrometheusQueryError    Prometheus answered "status":"error"
+
+Each class says once how every adapter reports it: ``http_status``/``problem``/``title`` (REST problem details),
+``exit_code`` (CLI); MCP reports every one as a tool error with the message.
 """
 
 from __future__ import annotations
@@ -33,13 +37,27 @@ from collections.abc import Sequence
 class CarbonKeplerError(Exception):
     """Root of every error this package raises on purpose."""
 
+    http_status: int = 500
+    problem: str = "internal-error"
+    title: str = "Internal error"
+    exit_code: int = 1
+
 
 class ConfigError(CarbonKeplerError):
     """The settings are missing or contradictory."""
 
+    problem = "server-misconfigured"
+    title = "Server misconfigured"
+    exit_code = 2
+
 
 class InvalidArgumentError(CarbonKeplerError):
     """An argument is malformed or out of range."""
+
+    http_status = 422
+    problem = "invalid-argument"
+    title = "Invalid argument"
+    exit_code = 2
 
 
 class InvalidNameError(InvalidArgumentError):
@@ -48,6 +66,11 @@ class InvalidNameError(InvalidArgumentError):
 
 class NotFoundError(CarbonKeplerError):
     """The object asked for does not exist."""
+
+    http_status = 404
+    problem = "not-found"
+    title = "Not found"
+    exit_code = 3
 
     def __init__(self, message: str, *, suggestions: Sequence[str] = ()) -> None:
         super().__init__(message)
@@ -77,13 +100,25 @@ class AmbiguousWorkloadError(NotFoundError):
 class DataError(CarbonKeplerError):
     """Reference data (standards, regions, profiles) is invalid."""
 
+    problem = "server-misconfigured"
+    title = "Server misconfigured"
+
 
 class InsufficientDataError(CarbonKeplerError):
     """The metrics do not contain what a figure needs."""
 
+    http_status = 422
+    problem = "insufficient-data"
+    title = "Insufficient data"
+
 
 class SourceError(CarbonKeplerError):
     """The metrics source failed."""
+
+    http_status = 503
+    problem = "source-unavailable"
+    title = "Metrics source unavailable"
+    exit_code = 4
 
 
 class SourceUnavailableError(SourceError):
@@ -108,3 +143,7 @@ class MetricsParseError(SourceError):
 
 class EmptyScrapeError(SourceError):
     """The body holds no Kepler series."""
+
+
+class PrometheusQueryError(SourceError):
+    """Prometheus answered ``"status":"error"`` (a bad query, a query that failed or was cancelled)."""

@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from carbon_kepler_mcp.domain.window import parse_window
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.window import parse_window
 
 SourceKind = Literal["auto", "kepler", "demo", "prometheus"]
 Transport = Literal["stdio", "http"]
@@ -181,10 +181,18 @@ class Settings(BaseSettings):
     )
     """Largest HTTP request body accepted (413 above). Tool arguments are well under 1 KiB; 1 MiB leaves room."""
 
+    tool_prefix: str = Field(
+        default="", max_length=32, pattern=r"^([a-z][a-z0-9_]*_)?$", validation_alias=_env("tool_prefix")
+    )
+    """A prefix for every MCP tool name (e.g. ``prod_``), so one assistant can use one server per cluster."""
+
+    tools_allowed: Annotated[tuple[str, ...] | None, NoDecode] = Field(default=None, validation_alias=_env("tools"))
+    """Only these MCP tools, comma-separated (default: all 11); small-context models can load fewer tools."""
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("log_level"))
     """Log level. Logs always go to stderr."""
 
-    @field_validator("kepler_endpoints", "allowed_hosts", "allowed_origins", mode="before")
+    @field_validator("kepler_endpoints", "allowed_hosts", "allowed_origins", "tools_allowed", mode="before")
     @classmethod
     def _split_endpoints(cls, value: Any) -> Any:
         if isinstance(value, str):

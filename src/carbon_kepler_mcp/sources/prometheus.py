@@ -41,10 +41,12 @@ from typing import Any, Final, cast
 import anyio
 import httpx2
 
+from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, format_window
 from carbon_kepler_mcp.errors import (
     CarbonKeplerError,
     ConfigError,
     EmptyScrapeError,
+    PrometheusQueryError,
     SourceError,
     SourceTimeoutError,
     SourceTLSError,
@@ -57,10 +59,9 @@ from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
 from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
 from carbon_kepler_mcp.sources.kepler import redact_url
-from carbon_kepler_mcp.window import DEFAULT_WINDOW_SECONDS, format_window
 from carbon_kepler_mcp.workloads import WorkloadKind, WorkloadRef
 
-__all__ = ["PrometheusClient", "PrometheusQueryError", "PrometheusSource", "VectorSample"]
+__all__ = ["PrometheusClient", "PrometheusSource", "VectorSample"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +71,6 @@ _KINDS: Final[frozenset[str]] = frozenset(
 _NONE: Final = "<none>"
 _QUERY_SHOWN: Final = 300
 """Characters of a failing query quoted in an error message."""
-
-
-class PrometheusQueryError(SourceError):
-    """Prometheus answered ``"status":"error"`` (a bad query, a query that failed or was cancelled)."""
 
 
 @dataclass(frozen=True, slots=True)

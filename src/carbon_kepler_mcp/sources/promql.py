@@ -8,7 +8,7 @@ one per node for node figures, never raw series. Python only combines zones with
 Every label value that reaches a query goes through two gates: a validator from :mod:`carbon_kepler_mcp.names`
 (an allow-list: a namespace is a DNS-1123 label, a pod a DNS-1123 subdomain) and then
 :func:`~carbon_kepler_mcp.names.escape_promql_string` (and :func:`~carbon_kepler_mcp.names.escape_promql_regex`
-for ``=~`` matchers). Durations are written from integers (:func:`~carbon_kepler_mcp.window.promql_duration`).
+for ``=~`` matchers). Durations are written from integers (:func:`~carbon_kepler_mcp.domain.window.promql_duration`).
 No argument can end a string literal early or add an operator.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from carbon_kepler_mcp.domain.window import promql_duration
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.names import (
@@ -25,7 +26,6 @@ from carbon_kepler_mcp.names import (
     validate_namespace,
     validate_object_name,
 )
-from carbon_kepler_mcp.window import promql_duration
 from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, WorkloadKind
 
 __all__ = [

@@ -1,0 +1,271 @@
+"""Text rendering of results for people at a terminal (the CLI without ``--json``), in English or Korean.
+
+Tables are laid out by ``rich``, which measures East Asian width, so Korean columns line up.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from carbon_kepler_mcp.app.results import (
+    AssessmentResult,
+    ComparisonResult,
+    DataSourceInfo,
+    RegionalComparisonResult,
+    ScheduleResult,
+    WorkloadListResult,
+)
+from carbon_kepler_mcp.domain.i18n import Language
+
+LABELS: dict[str, tuple[str, str]] = {
+    "#": ("#", "#"),
+    "workload": ("workload", "워크로드"),
+    "kind": ("kind", "종류"),
+    "running": ("running", "실행 중"),
+    "watts": ("watts", "전력(W)"),
+    "PUE": ("PUE", "PUE"),
+    "status": ("status", "상태"),
+    "standard": ("standard", "기준"),
+    "power (IT)": ("power (IT)", "전력(IT)"),
+    "grid intensity": ("grid intensity", "전력망 탄소 집약도"),
+    "effective intensity": ("effective intensity", "실효 탄소 집약도"),
+    "target": ("target", "목표"),
+    "emissions": ("emissions", "배출량"),
+    "optimisation": ("optimisation", "최적화"),
+    "reduction %": ("reduction %", "감축률 %"),
+    "kgCO2eq/month saved": ("kgCO2eq/month saved", "월 절감 kgCO2eq"),
+    "basis": ("basis", "근거"),
+    "current": ("current", "현재"),
+    "optimised": ("optimised", "최적화 후"),
+    "reduction": ("reduction", "감축"),
+    "cost savings": ("cost savings", "비용 절감"),
+    "changes status basis": ("changes status basis", "판정 기준 변경"),
+    "data": ("data", "데이터"),
+    "steps": ("steps", "실행 단계"),
+    "region": ("region", "리전"),
+    "name": ("name", "이름"),
+    "savings %": ("savings %", "절감률 %"),
+    "now": ("now", "지금"),
+    "best": ("best", "최적"),
+    "cleanest hours": ("cleanest hours", "가장 깨끗한 시간대"),
+    "dirtiest hours": ("dirtiest hours", "가장 탁한 시간대"),
+    "namespace": ("namespace", "네임스페이스"),
+    "share %": ("share %", "비중 %"),
+    "kgCO2eq/month": ("kgCO2eq/month", "월 kgCO2eq"),
+    "node": ("node", "노드"),
+    "total W": ("total W", "총 전력(W)"),
+    "attributed W": ("attributed W", "배분 전력(W)"),
+    "unattributed %": ("unattributed %", "미배분 %"),
+    "state": ("state", "상태"),
+    "energy J": ("energy J", "에너지(J)"),
+    "recommended": ("recommended", "권장"),
+    "priority": ("priority", "우선순위"),
+    "action": ("action", "조치"),
+    "source": ("source", "출처"),
+    "DEMO DATA: the built-in demo cluster, not a real cluster": (
+        "DEMO DATA: the built-in demo cluster, not a real cluster",
+        "데모 데이터: 실제 클러스터가 아닌 내장 데모 클러스터입니다",
+    ),
+    "warning": ("warning", "경고"),
+    "note": ("note", "참고"),
+    "more": ("more", "개 더 있음"),
+}
+
+
+def label(key: str, language: Language) -> str:
+    """A fixed label in the chosen language."""
+    en, ko = LABELS.get(key, (key, key))
+    return ko if language == "ko" else en
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], language: Language = "en") -> str:
+    """A table laid out by rich (East Asian width aware); numbers are right-aligned."""
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for index, header in enumerate(headers):
+        numeric = bool(rows) and all(isinstance(row[index], int | float) for row in rows)
+        grid.add_column(label(header, language), justify="right" if numeric else "left", no_wrap=True)
+    for row in rows:
+        grid.add_row(*(_cell(v) for v in row))
+    out = io.StringIO()
+    Console(file=out, width=400, color_system=None, highlight=False, emoji=False).print(grid)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _pairs(rows: Sequence[tuple[str, object]], language: Language = "en") -> str:
+    keys = [label(k, language) for k, _ in rows]
+    out = io.StringIO()
+    grid = Table(box=None, show_header=False, pad_edge=False)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for key, (_, value) in zip(keys, rows, strict=True):
+        grid.add_row(key, _cell(value))
+    Console(file=out, width=400, color_system=None, highlight=False, emoji=False).print(grid)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
+
+
+def _source(info: DataSourceInfo, notes: Sequence[str], language: Language = "en") -> str:
+    lines = [f"{label('source', language)}: {info.description} ({info.kepler_generation} Kepler; {info.power_method})"]
+    if info.is_demo:
+        lines.append(label("DEMO DATA: the built-in demo cluster, not a real cluster", language))
+    lines.extend(f"{label('warning', language)}: {w}" for w in info.warnings)
+    lines.extend(f"{label('note', language)}: {n}" for n in notes)
+    return "\n".join(lines)
+
+
+def _assessment(r: AssessmentResult, lang: Language) -> str:
+    head = _pairs(
+        [
+            ("workload", f"{r.namespace}/{r.workload} ({r.workload_kind}, {len(r.pods)} pod series)"),
+            ("standard", f"{r.standard} [{r.standard_detail.legal_status}]"),
+            ("status", r.status),
+            ("power (IT)", f"{r.current_power_watts:,.1f} W"),
+            ("PUE", f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}"),
+            ("grid intensity", f"{r.grid_carbon_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh ({r.region})"),
+            ("effective intensity", f"{r.estimated_workload_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),
+            ("target", "-" if r.target_intensity_gCO2eq_kWh is None else f"{r.target_intensity_gCO2eq_kWh:,.2f}"),
+            (
+                "emissions",
+                f"{r.carbon_emissions_gCO2eq_hour:,.1f} gCO2eq/h = {r.monthly_emissions_kgCO2eq:,.2f} kg/month",
+            ),
+        ],
+        lang,
+    )
+    opts = table(
+        ["#", "optimisation", "reduction %", "kgCO2eq/month saved", "basis"],
+        [
+            [o.rank, o.title, o.estimated_reduction_percent, o.estimated_savings_kgCO2eq_month, o.data_basis]
+            for o in r.optimizations
+        ],
+        lang,
+    )
+    return f"{head}\n\n{r.recommendation}\n\n{opts}\n\n{_source(r.data_source, r.notes, lang)}"
+
+
+def _comparison(r: ComparisonResult, lang: Language) -> str:
+    head = _pairs(
+        [
+            ("workload", f"{r.namespace}/{r.workload}"),
+            ("current", f"{r.current_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({r.current_status})"),
+            ("optimised", f"{r.optimized_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({r.optimized_status})"),
+            ("reduction", f"{r.reduction_percent:.2f} % ({r.combination_method})"),
+            ("cost savings", f"{r.estimated_cost_savings_usd_month:,.2f} USD/month"),
+        ],
+        lang,
+    )
+    impacts = table(
+        ["optimisation", "reduction %", "changes status basis", "data"],
+        [[i.type, i.reduction_percent, i.affects_intensity, i.data_basis] for i in r.impacts],
+        lang,
+    )
+    steps = "\n".join(f"  {n}. {s}" for n, s in enumerate(r.implementation_steps, start=1))
+    return f"{head}\n\n{impacts}\n\n{label('steps', lang)}:\n{steps}\n\n{_source(r.data_source, r.notes, lang)}"
+
+
+def _listing(r: WorkloadListResult, lang: Language) -> str:
+    rows = [
+        [w.workload, w.kind, w.running_pods, w.power_watts, w.pue, w.emissions_gCO2eq_hour, w.status]
+        for w in r.workloads
+    ]
+    body = table(["workload", "kind", "running", "watts", "PUE", "gCO2eq/h", "status"], rows, lang)
+    more = f"\n({r.omitted_count} {label('more', lang)}; --cursor {r.next_cursor})" if r.next_cursor else ""
+    return f"{r.summary}\n\n{body}{more}\n\n{_source(r.data_source, r.notes, lang)}"
+
+
+def _regions(r: RegionalComparisonResult, lang: Language) -> str:
+    rows = [
+        [
+            c.region + (" *" if c.is_current else ""),
+            c.name,
+            c.grid_carbon_intensity_gCO2eq_kWh,
+            c.emissions_gCO2eq_hour,
+            c.savings_percent,
+        ]
+        for c in r.comparisons
+    ]
+    body = table(["region", "name", "gCO2eq/kWh", "gCO2eq/h", "savings %"], rows, lang)
+    return f"{body}\n\n{r.migration_recommendation}\n\n{_source(r.data_source, r.notes, lang)}"
+
+
+def _schedule(r: ScheduleResult, lang: Language) -> str:
+    head = _pairs(
+        [
+            ("workload", f"{r.namespace}/{r.workload} ({r.power_watts:,.1f} W, PUE {r.pue:.3f})"),
+            ("now", f"{r.current_window_start} → {r.current_window_end}: {r.current_intensity_gCO2eq_kWh:,.1f}"),
+            ("best", f"{r.optimal_window_start} → {r.optimal_window_end}: {r.optimal_intensity_gCO2eq_kWh:,.1f}"),
+            ("reduction", f"{r.reduction_percent:.2f} %"),
+            ("cleanest hours", ", ".join(r.cleanest_hours)),
+            ("dirtiest hours", ", ".join(r.dirtiest_hours)),
+        ],
+        lang,
+    )
+    return f"{head}\n\n{r.recommendation}\n\n{_source(r.data_source, r.notes, lang)}"
+
+
+_LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    # Columns of the exploring results' main list: (label, field).
+    "hotspots": (("#", "rank"), ("namespace", "namespace"), ("name", "name"), ("kind", "kind"), ("watts", "power_watts"),
+                 ("share %", "share_of_scope_percent"), ("PUE", "pue"), ("status", "status"),
+                 ("kgCO2eq/month", "monthly_emissions_kgCO2eq")),
+    "consumers": (("#", "rank"), ("namespace", "namespace"), ("name", "name"), ("kind", "kind"), ("watts", "power_watts"),
+                  ("share %", "share_of_scope_percent"), ("PUE", "pue"), ("status", "status"),
+                  ("kgCO2eq/month", "monthly_emissions_kgCO2eq")),
+    "hits": (("namespace", "namespace"), ("name", "name"), ("kind", "kind"), ("state", "state"),
+             ("watts", "power_watts"), ("status", "status"), ("kgCO2eq/month", "monthly_emissions_kgCO2eq")),
+    "candidates": (("#", "rank"), ("region", "region"), ("name", "name"), ("gCO2eq/kWh", "grid_carbon_intensity_gCO2eq_kWh"),
+                   ("gCO2eq/h", "emissions_gCO2eq_hour"), ("recommended", "recommended")),
+    "nodes": (("node", "node"), ("total W", "total_power_watts"), ("attributed W", "attributed_power_watts"),
+              ("unattributed %", "unattributed_percent"), ("PUE", "pue")),
+    "children": (("kind", "kind"), ("name", "name"), ("state", "state"), ("watts", "power_watts"),
+                 ("energy J", "energy_joules")),
+}  # fmt: skip
+
+
+def _generic(result: BaseModel, lang: Language) -> str:
+    """The exploring results: their summary sentence, their main list as a table, then source and notes."""
+    parts: list[str] = []
+    for key in ("summary", "recommendation"):
+        value = getattr(result, key, None)
+        if isinstance(value, str) and value:
+            parts.append(value)
+    for field, columns in _LIST_COLUMNS.items():
+        items: Any = getattr(result, field, None)
+        if isinstance(items, list) and items:
+            rows = [[getattr(item, name, None) for _, name in columns] for item in items]  # pyright: ignore[reportUnknownVariableType]
+            parts.append(table([c for c, _ in columns], rows, lang))  # pyright: ignore[reportUnknownArgumentType]
+    info = getattr(result, "data_source", None)
+    notes: list[str] = getattr(result, "notes", [])
+    if isinstance(info, DataSourceInfo):
+        parts.append(_source(info, notes, lang))
+    return "\n\n".join(parts) if parts else result.model_dump_json(indent=2)
+
+
+def text(result: BaseModel, language: Language = "en") -> str:
+    """A result as text for a terminal, labels in ``language``."""
+    if isinstance(result, AssessmentResult):
+        return _assessment(result, language)
+    if isinstance(result, ComparisonResult):
+        return _comparison(result, language)
+    if isinstance(result, WorkloadListResult):
+        return _listing(result, language)
+    if isinstance(result, RegionalComparisonResult):
+        return _regions(result, language)
+    if isinstance(result, ScheduleResult):
+        return _schedule(result, language)
+    return _generic(result, language)

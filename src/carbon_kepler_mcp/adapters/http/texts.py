@@ -1,0 +1,140 @@
+"""The dashboard's own words in English and Korean (the sentences inside results come from the service).
+
+Every entry holds both languages, so a missing translation is impossible by construction; numbers, units
+and codes are never translated.
+"""
+
+from __future__ import annotations
+
+from carbon_kepler_mcp.domain.i18n import STATUS_KO, Language
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app_name": ("Carbon Kepler", "Carbon Kepler"),
+    "tagline": (
+        "Carbon emissions and compliance of Kubernetes workloads, from Kepler power metrics",
+        "Kepler 전력 지표로 본 쿠버네티스 워크로드의 탄소 배출량과 규정 준수",
+    ),
+    "skip": ("Skip to content", "본문으로 건너뛰기"),
+    "nav_overview": ("Overview", "개요"),
+    "nav_api": ("API docs", "API 문서"),
+    "nav_language": ("Language", "언어"),
+    "logout": ("Sign out", "로그아웃"),
+    "demo_banner": (
+        "Demo cluster: these figures come from the built-in demo cluster, not from a real cluster.",
+        "데모 클러스터: 이 수치는 실제 클러스터가 아닌 내장 데모 클러스터에서 나온 것입니다.",
+    ),
+    "overview_title": ("Namespaces", "네임스페이스"),
+    "overview_lead": (
+        "Compliance of every namespace with {standard}. Pick one to see its workloads, highest emissions first.",
+        "각 네임스페이스의 {standard} 준수 현황입니다. 네임스페이스를 선택하면 배출량이 높은 순으로 워크로드를 볼 수 있습니다.",
+    ),
+    "cluster_totals": ("Cluster totals", "클러스터 합계"),
+    "workloads": ("Workloads", "워크로드"),
+    "workload": ("Workload", "워크로드"),
+    "namespace": ("Namespace", "네임스페이스"),
+    "compliant": ("Compliant", "준수"),
+    "non_compliant": ("Non-compliant", "미준수"),
+    "not_assessable": ("Not assessable", "평가 불가"),
+    "power": ("Power (IT)", "전력 (IT)"),
+    "emissions": ("Emissions", "배출량"),
+    "per_month": ("per month", "월간"),
+    "grid_intensity": ("Grid intensity", "전력망 배출계수"),
+    "effective_intensity": ("Effective intensity (grid × PUE)", "실효 배출계수 (전력망 × PUE)"),
+    "intensity": ("Intensity", "배출계수"),
+    "target": ("target", "목표"),
+    "pue": ("PUE", "PUE"),
+    "status": ("Status", "상태"),
+    "kind": ("Kind", "종류"),
+    "pods": ("Pods", "파드"),
+    "running": ("running", "실행 중"),
+    "node": ("Node", "노드"),
+    "state": ("State", "상태"),
+    "rank": ("#", "#"),
+    "open_namespace": ("Open namespace {namespace}", "{namespace} 네임스페이스 열기"),
+    "share_of_emissions": ("Share of the namespace's emissions", "네임스페이스 배출량 중 비중"),
+    "workloads_caption": (
+        "Workloads of {namespace}, highest emissions first ({standard}, {region})",
+        "{namespace}의 워크로드, 배출량 높은 순 ({standard}, {region})",
+    ),
+    "recommendations": ("Recommendations, ranked by estimated reduction", "예상 감축량 순 권장 사항"),
+    "reduction": ("Reduction", "감축"),
+    "not_quantified": ("not quantified", "정량화 불가"),
+    "changes_status": ("would change the status on its own", "단독으로 준수 상태를 바꿀 수 있음"),
+    "data_basis": ("Based on", "근거"),
+    "schedule": ("Best time to run", "최적 실행 시간"),
+    "schedule_link": ("Best time to run (24 h)", "최적 실행 시간 (24시간)"),
+    "regions": ("Regional comparison", "리전 비교"),
+    "regions_link": ("Compare regions", "리전 비교"),
+    "back_to": ("Back to {name}", "{name}(으)로 돌아가기"),
+    "standard": ("Standard", "기준"),
+    "region": ("Region", "리전"),
+    "legal_status": ("What it is", "법적 성격"),
+    "pue_status": ("PUE vs {standard}", "PUE vs {standard}"),
+    "pue_source": ("PUE source", "PUE 출처"),
+    "provenance": ("Where the numbers come from", "수치 출처"),
+    "notes": ("Notes", "참고"),
+    "source": ("Metrics source", "지표 출처"),
+    "scraped_at": ("read at", "수집 시각"),
+    "duration": ("Run length (hours)", "실행 시간 (시간)"),
+    "update": ("Update", "적용"),
+    "chart_intensity_title": (
+        "Grid carbon intensity over the next 24 hours in {region}",
+        "{region}의 향후 24시간 전력망 배출계수",
+    ),
+    "chart_intensity_desc": (
+        "Hourly intensity in gCO2eq/kWh, local time ({tz}). The highlighted band is the optimal {hours} h window, "
+        "{start} to {end}, averaging {value} gCO2eq/kWh; now averages {now_value}.",
+        "시간별 배출계수(gCO2eq/kWh, 현지 시각 {tz}). 강조된 구간은 {hours}시간 최적 구간 {start}–{end}이며 평균 "
+        "{value} gCO2eq/kWh입니다. 지금 시작하면 평균 {now_value}입니다.",
+    ),
+    "optimal_window": ("Optimal window", "최적 구간"),
+    "now": ("now", "지금"),
+    "current_start": ("Start now", "지금 시작"),
+    "optimal_start": ("Optimal start", "최적 시작"),
+    "avg_intensity": ("average intensity", "평균 배출계수"),
+    "run_emissions": ("emissions of one run", "1회 실행 배출량"),
+    "tied_windows": ("Equally good windows", "동일하게 좋은 구간"),
+    "hour": ("Hour", "시각"),
+    "show_table": ("Show the numbers as a table", "표로 보기"),
+    "chart_regions_title": (
+        "{workload} in other regions, same PUE, one intensity basis",
+        "다른 리전에서의 {workload} (같은 PUE, 같은 배출계수 기준)",
+    ),
+    "chart_regions_desc": (
+        "Emissions in gCO2eq/h if the workload ran in each region. Lowest: {best}. Current: {current}.",
+        "각 리전에서 실행할 때의 배출량(gCO2eq/h). 최저: {best}. 현재: {current}.",
+    ),
+    "current": ("current", "현재"),
+    "best": ("lowest", "최저"),
+    "savings": ("Savings", "절감"),
+    "basis": ("Basis", "기준"),
+    "residency": ("Data residency", "데이터 소재지"),
+    "login_title": ("Sign in", "로그인"),
+    "login_lead": (
+        "This server requires an API token. It is kept in an HttpOnly cookie for this browser session.",
+        "이 서버는 API 토큰이 필요합니다. 토큰은 이 브라우저 세션 동안 HttpOnly 쿠키에 보관됩니다.",
+    ),
+    "token": ("API token", "API 토큰"),
+    "sign_in": ("Sign in", "로그인"),
+    "login_failed": ("That token is not accepted.", "토큰이 올바르지 않습니다."),
+    "error_title": ("Something is not right", "문제가 있습니다"),
+    "did_you_mean": ("Did you mean", "혹시 이것인가요"),
+    "footer": (
+        "Figures carry their provenance; see the methodology in the repository's docs/methodology.md.",
+        "모든 수치에는 출처가 있습니다. 저장소의 docs/methodology.md에서 계산 방법을 확인하세요.",
+    ),
+}
+
+
+def text(language: Language, key: str, **values: object) -> str:
+    """The dashboard text ``key`` in ``language``, with ``{placeholders}`` filled."""
+    en, ko = TEXTS[key]
+    template = ko if language == "ko" else en
+    return template.format(**values) if values else template
+
+
+def status_label(language: Language, status: str) -> str:
+    """A compliance status for the badge ("NON_COMPLIANT" → "Non-compliant" / "미준수")."""
+    if language == "ko":
+        return STATUS_KO.get(status, status)
+    return status.replace("_", " ").capitalize().replace("Non compliant", "Non-compliant")

@@ -1,0 +1,236 @@
+"""What the use cases share: constants, a resolved workload, and the parts every result carries.
+
+Every result names its data source, what it covers (window, nodes, pods, a query that reproduces its watts)
+and the notes that qualify its figures. These helpers build those parts the same way for every use case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
+
+from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
+from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.window import format_window
+from carbon_kepler_mcp.kepler.readings import PodReading
+from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, ReferenceData, Region
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import Snapshot
+from carbon_kepler_mcp.workloads import ResolvedWorkload
+
+if TYPE_CHECKING:
+    from carbon_kepler_mcp.app.context import AppContext
+    from carbon_kepler_mcp.app.footprint import Figures, Grid
+
+KOREA = "KR"
+BATCH_KINDS = frozenset({"Job", "CronJob"})
+DEFAULT_BATCH_HOURS = 4.0
+
+ProvenanceMap = dict[str, Provenance | ProfileProvenance]
+
+
+def rounded(value: float, digits: int = 3) -> float:
+    """A figure as results show it (3 decimals unless told)."""
+    return round(value, digits)
+
+
+def iso(moment: datetime) -> str:
+    """A moment as results show it, to the second, in its own time zone."""
+    return moment.isoformat(timespec="seconds")
+
+
+def utc_iso(moment: datetime) -> str:
+    """A result's timestamp: the moment in UTC, to the second."""
+    return iso(moment.astimezone(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadPods:
+    """A workload name resolved to its pods in a snapshot."""
+
+    resolved: ResolvedWorkload
+    pods: tuple[PodReading, ...]
+
+    @property
+    def running(self) -> tuple[PodReading, ...]:
+        return tuple(p for p in self.pods if p.running)
+
+    @property
+    def namespace(self) -> str:
+        """The namespace of the pods (resolution never returns an empty workload)."""
+        return self.pods[0].namespace
+
+
+class CoverageFields(TypedDict):
+    """The coverage fields every result model carries."""
+
+    window_seconds: int | None
+    node_count: int
+    pod_count: int
+    coverage: Coverage
+
+
+class SnapshotFields(CoverageFields):
+    """The fields every workload result takes from its snapshot: where it came from and what it covers."""
+
+    data_source: DataSourceInfo
+    is_demo: bool
+
+
+def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
+    """Where a snapshot came from."""
+    return DataSourceInfo(
+        kind=snapshot.source_kind,
+        is_demo=snapshot.is_demo,
+        description=description,
+        kepler_generation=snapshot.generation,
+        kepler_versions=list(snapshot.kepler_versions),
+        power_method=snapshot.power_method,
+        scraped_at=utc_iso(snapshot.taken_at),
+        warnings=list(snapshot.warnings),
+        window_seconds=snapshot.window_seconds,
+        queries=list(snapshot.queries),
+        missing_series=list(snapshot.missing_series),
+    )
+
+
+def energy_zones(pods: Sequence[PodReading]) -> list[str]:
+    """The zones the IT total of these pods adds (the rule of ``readings.it_total``)."""
+    seen = {zone for pod in pods for zone in pod.zone_energy_joules}
+    if "package" in seen:
+        return ["package", "dram"]
+    if seen & {"core", "uncore", "dram"}:
+        return ["core", "uncore", "dram"]
+    for zone in ("psys", "platform"):
+        if zone in seen:
+            return [zone]
+    return ["package", "dram"]
+
+
+def kepler_generation(snapshot: Snapshot) -> str:
+    """The Kepler metric generation to query: ``legacy`` or ``current``."""
+    return "legacy" if snapshot.generation == "legacy" else "current"
+
+
+def coverage(snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None) -> Coverage:
+    """What an answer covers: window, nodes, pods, energy, and a query that reproduces its watts."""
+    window = snapshot.window_seconds
+    end = snapshot.taken_at.astimezone(UTC)
+    query: str | None = None
+    if window is not None and namespace is not None and pods:
+        query = promql.workload_check_query(
+            kepler_generation(snapshot),
+            namespace,
+            [p.name for p in pods],
+            energy_zones(pods),
+            window,
+            end.timestamp(),
+        )
+    return Coverage(
+        window_seconds=window,
+        window_start=None if window is None else iso(end - timedelta(seconds=window)),
+        window_end=None if window is None else iso(end),
+        nodes=len({p.node for p in pods}),
+        pods=len(pods),
+        running_pods=sum(1 for p in pods if p.running),
+        energy_joules=None if window is None else rounded(sum(p.energy_joules for p in pods)),
+        promql=query,
+    )
+
+
+def coverage_fields(coverage: Coverage) -> CoverageFields:
+    """The flat fields every result carries beside ``coverage``."""
+    return {
+        "window_seconds": coverage.window_seconds,
+        "node_count": coverage.nodes,
+        "pod_count": coverage.pods,
+        "coverage": coverage,
+    }
+
+
+def snapshot_fields(
+    ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None
+) -> SnapshotFields:
+    """Data source, demo flag and coverage of a result over these pods."""
+    return {
+        "data_source": data_source_info(snapshot, ctx.source.description),
+        "is_demo": snapshot.is_demo,
+        **coverage_fields(coverage(snapshot, pods, namespace)),
+    }
+
+
+def figure_provenance(ctx: AppContext, snapshot: Snapshot, grid: Grid, figures: Figures) -> ProvenanceMap:
+    """Provenance of the three figures a workload's emissions rest on: grid intensity, PUE, measured power."""
+    return {
+        "grid_carbon_intensity": grid.provenance,
+        "pue": figures.pue_provenance,
+        "current_power": ctx.power_provenance(snapshot, figures.power_watts),
+    }
+
+
+def cleanest_region(reference: ReferenceData) -> Region:
+    """The region with the lowest comparison intensity."""
+    return min(reference.regions.values(), key=lambda r: r.comparison_intensity.value)
+
+
+def window_notes(snapshot: Snapshot, window: str | int | None, language: Language) -> list[str]:
+    """Sentences about the window: what power means, and a window the source could not apply."""
+    if snapshot.window_seconds is not None:
+        shown = format_window(snapshot.window_seconds)
+        return [
+            tr(
+                language,
+                f"Power is the average over the last {shown}: energy from Prometheus (Σ increase of Kepler's "
+                f"counters, all nodes) divided by {snapshot.window_seconds} s.",
+                f"전력은 최근 {shown} 평균입니다: Prometheus의 에너지(Kepler 카운터 increase 합, 전체 노드)를 "
+                f"{snapshot.window_seconds}초로 나눈 값.",
+            )
+        ]
+    if window is not None:
+        return [
+            tr(
+                language,
+                "The window was not applied: a direct Kepler scrape gives instant power. Set PROMETHEUS_URL for "
+                "windowed energy.",
+                "윈도가 적용되지 않았습니다: Kepler 직접 수집은 순간 전력입니다. 윈도 에너지는 PROMETHEUS_URL을 설정하세요.",
+            )
+        ]
+    return []
+
+
+def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> list[str]:
+    """Sentences that qualify a workload's figures: demo data, a PUE that is not measured, idle power."""
+    notes: list[str] = []
+    if snapshot.is_demo:
+        notes.append(
+            tr(
+                language,
+                "Figures come from the built-in demo cluster, not from a real cluster.",
+                "수치는 실제 클러스터가 아닌 내장 데모 클러스터에서 나온 것입니다.",
+            )
+        )
+    if not figures.pue_detail.operator_supplied:
+        notes.append(
+            tr(
+                language,
+                "PUE is not your facility's measured value (see pue_detail); set CARBON_KEPLER_PUE or "
+                "CARBON_KEPLER_NODE_PUE for compliance reporting.",
+                "PUE가 실측값이 아닙니다(pue_detail 참조). 준수 보고에는 CARBON_KEPLER_PUE 또는 "
+                "CARBON_KEPLER_NODE_PUE를 설정하세요.",
+            )
+        )
+    notes.append(
+        tr(
+            language,
+            "Pod power is Kepler's active share; node idle power is not attributed to pods.",
+            "파드 전력은 Kepler가 배분한 활성 전력이며 노드 유휴 전력은 포함되지 않습니다.",
+        )
+    )
+    return notes
+
+
+def figure_notes(snapshot: Snapshot, figures: Figures, window: str | int | None, language: Language) -> list[str]:
+    """The notes of a workload result: what qualifies its figures, then what its window means."""
+    return standard_notes(snapshot, figures, language) + window_notes(snapshot, window, language)

@@ -1,0 +1,166 @@
+"""The figures of a set of pods: power, power-weighted PUE and emissions, with the provenance of each.
+
+Every use case, and the explorer (:mod:`carbon_kepler_mcp.app.explorer_old`), computes a workload's footprint here:
+``E = Σ pod power × node PUE × grid intensity`` (:mod:`carbon_kepler_mcp.domain.calculations`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+
+from carbon_kepler_mcp.app.common import rounded
+from carbon_kepler_mcp.app.results import PodFigures, PueDetail, PueSource, Status
+from carbon_kepler_mcp.domain import calculations as calc
+from carbon_kepler_mcp.kepler.readings import PodReading
+from carbon_kepler_mcp.reference import Provenance, Region, Standard
+from carbon_kepler_mcp.sources.base import Snapshot
+
+NodePue = tuple[float, PueSource, str]
+"""A node's PUE, the kind of source it comes from, and the setting or facility that names it."""
+
+# Weakest first: the PUE of a mix of nodes is only as reportable as its weakest source.
+_WEAKEST_FIRST: tuple[PueSource, ...] = (
+    "region_default",
+    "source_facility",
+    "operator_setting",
+    "operator_node_setting",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The grid intensity (gCO2eq/kWh) used for a region's compliance figures, with its provenance."""
+
+    value: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Power, PUE and emissions of a set of pods."""
+
+    power_watts: float
+    pue: float
+    pue_detail: PueDetail
+    pue_provenance: Provenance
+    emissions_g_per_hour: float
+    per_pod: tuple[PodFigures, ...]
+
+
+def figures_for(
+    snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float, node_pues: Mapping[str, NodePue]
+) -> Figures:
+    """The figures of ``pods``, each pod at the PUE of its node (``node_pues`` holds every node of the pods)."""
+    loads: list[tuple[float, float]] = []
+    per_pod: list[PodFigures] = []
+    emissions = 0.0
+    for pod in pods:
+        pue = node_pues[pod.node][0]
+        pod_emissions = calc.emissions_g_per_hour(pod.power_watts, pue, grid)
+        emissions += pod_emissions
+        if pod.running or snapshot.windowed:
+            # A window's average power includes pods that ended inside the window.
+            loads.append((pod.power_watts, pue))
+        per_pod.append(_pod_figures(snapshot, pod, pue, pod_emissions))
+    per_node = {node: pue for node, (pue, _, _) in node_pues.items()}
+    if not loads:
+        loads = [(0.0, pue) for pue in per_node.values()] or [(0.0, region.default_pue.value)]
+    pue = calc.weighted_pue(loads)
+    sources: set[PueSource] = {source for _, source, _ in node_pues.values()}
+    detail = PueDetail(
+        value=rounded(pue, 4),
+        source=_weakest(sources),
+        detail="; ".join(sorted({d for _, _, d in node_pues.values()})) or region.default_pue.publisher,
+        per_node=dict(sorted(per_node.items())),
+        operator_supplied=sources <= {"operator_setting", "operator_node_setting"} and bool(sources),
+    )
+    return Figures(
+        power_watts=sum(p.power_watts for p in pods if p.running or snapshot.windowed),
+        pue=pue,
+        pue_detail=detail,
+        pue_provenance=_pue_provenance(pue, sources, detail, region),
+        emissions_g_per_hour=emissions,
+        per_pod=tuple(per_pod),
+    )
+
+
+def _weakest(sources: set[PueSource]) -> PueSource:
+    """The least reportable source of a mix of nodes (the region default when there is none)."""
+    for source in _WEAKEST_FIRST:
+        if source in sources:
+            return source
+    return "region_default"
+
+
+def _pod_figures(snapshot: Snapshot, pod: PodReading, pue: float, emissions: float) -> PodFigures:
+    cpu = snapshot.pod_cpu.get((pod.namespace, pod.name))
+    return PodFigures(
+        pod=pod.name,
+        node=pod.node,
+        state=pod.state,
+        power_watts=rounded(pod.power_watts),
+        pue=pue,
+        emissions_gCO2eq_hour=rounded(emissions),
+        energy_joules=rounded(pod.energy_joules),
+        cpu_request_cores=None if cpu is None else cpu.request_cores,
+        cpu_usage_avg_cores=None if cpu is None or cpu.usage_avg_cores is None else rounded(cpu.usage_avg_cores, 4),
+        cpu_usage_p95_cores=None if cpu is None or cpu.usage_p95_cores is None else rounded(cpu.usage_p95_cores, 4),
+    )
+
+
+def _pue_provenance(pue: float, sources: set[PueSource], detail: PueDetail, region: Region) -> Provenance:
+    """The region default's own provenance, or a composite naming every source of a mix of nodes."""
+    if sources == {"region_default"} or not sources:
+        return region.default_pue
+    publishers = {
+        "operator_node_setting": "operator settings",
+        "operator_setting": "operator settings",
+        "source_facility": "carbon-kepler-mcp demo cluster (illustrative)",
+        "region_default": region.default_pue.publisher,
+    }
+    return Provenance(
+        value=rounded(pue, 4),
+        unit="ratio",
+        year=None,
+        basis="power-weighted PUE of the nodes the workload runs on"
+        + ("" if len(sources) == 1 else f" (mixed sources: {', '.join(sorted(sources))})"),
+        publisher="; ".join(sorted({publishers[s] for s in sources})),
+        source=detail.detail,
+        synthetic="source_facility" in sources,
+        not_for_reporting="source_facility" in sources or "region_default" in sources,
+        notes=None
+        if "region_default" not in sources
+        else f"nodes without an operator PUE use the region default {region.default_pue.value:g} "
+        f"({region.default_pue.publisher})",
+    )
+
+
+def power_provenance(snapshot: Snapshot, power_watts: float, source_description: str) -> Provenance:
+    """Provenance of measured power: the exporter (via Prometheus or not), the method, the moment."""
+    return Provenance(
+        value=rounded(power_watts),
+        unit="W",
+        year=snapshot.taken_at.year,
+        basis=snapshot.power_method,
+        publisher=(
+            "carbon-kepler-mcp demo cluster (Kepler-compatible exporter)"
+            if snapshot.is_demo
+            else "Kepler (CNCF) exporter"
+        )
+        + (" via Prometheus" if snapshot.windowed else ""),
+        source=source_description,
+        published=snapshot.taken_at.astimezone(UTC).date().isoformat(),
+        synthetic=snapshot.is_demo,
+        not_for_reporting=snapshot.is_demo,
+        notes="Kepler attributes only the active share of node power to pods; idle power is not included",
+    )
+
+
+def evaluate(standard: Standard, *, intensity: float, pue: float) -> Status:
+    """A standard's verdict on an effective intensity or a PUE; NOT_ASSESSABLE when power cannot tell."""
+    if standard.limit is None or standard.kind not in ("carbon_intensity", "pue"):
+        return "NOT_ASSESSABLE"
+    value = intensity if standard.kind == "carbon_intensity" else pue
+    return "COMPLIANT" if value <= standard.limit.value + 1e-9 else "NON_COMPLIANT"

@@ -1,0 +1,299 @@
+"""The arguments of every tool, as one pydantic model each.
+
+These models are the single definition of a tool's arguments: the MCP input schema, the REST request body and
+the CLI options are all generated from them (:mod:`carbon_kepler_mcp.app.registry`). Bounds and enums live in the
+field types, so every adapter enforces the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from carbon_kepler_mcp.app.results import OptimizationType, Status
+from carbon_kepler_mcp.app.shifting import MAX_DURATION_HOURS, MIN_DURATION_HOURS
+from carbon_kepler_mcp.domain.paging import MAX_CURSOR_LENGTH
+
+__all__ = [
+    "MAX_DURATION_HOURS",
+    "MAX_LIMIT",
+    "MAX_MIGRATION_LIMIT",
+    "MAX_POWER_WATTS",
+    "MIN_DURATION_HOURS",
+    "AssessRequest",
+    "CompareRequest",
+    "HotspotsRequest",
+    "ListRequest",
+    "MigrationRequest",
+    "RegionalRequest",
+    "ResourcePowerRequest",
+    "ScheduleRequest",
+    "SearchRequest",
+    "SummaryRequest",
+    "ToolRequest",
+    "TopConsumersRequest",
+]
+
+MAX_LIMIT: Final = 200
+"""Largest page of any exploring list."""
+MAX_MIGRATION_LIMIT: Final = 50
+MAX_POWER_WATTS: Final = 1_000_000.0
+"""Largest power threshold or bound accepted (a megawatt: far above any node)."""
+
+
+def _refuse_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    return value
+
+
+NotBool: Final = BeforeValidator(_refuse_bool)
+"""Metadata for every numeric argument, after its ``Field``: JSON ``true``/``false`` is refused (pydantic's lax
+mode would read it as 1 or 0). Placed after the ``Field`` it leaves the input schema as it was."""
+
+WorkloadName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=253,
+        description="Workload name: a pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob name (resolved to its "
+        "pods by Kubernetes naming rules)",
+    ),
+]
+ExploreWorkloadName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=253,
+        description="Workload name: a pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob name",
+    ),
+]
+Namespace = Annotated[str, Field(min_length=1, max_length=63, description="Kubernetes namespace")]
+OptionalNamespace = Annotated[
+    str | None,
+    Field(default=None, min_length=1, max_length=63, description="Kubernetes namespace; omit for the whole cluster"),
+]
+StandardCode = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=64,
+        description="Standard code, e.g. KR_CARBON_2050 (carbon intensity benchmark), KR_PUE_GREEN_DC, "
+        "DE_ENEFG_NEW_DC; see the compliance-standards:// resources",
+    ),
+]
+ShortStandardCode = Annotated[
+    str, Field(min_length=2, max_length=64, description="Standard code, e.g. KR_CARBON_2050, KR_PUE_GREEN_DC")
+]
+RegionCode = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=2,
+        max_length=32,
+        description="Cloud region code, e.g. ap-northeast-2 (Seoul). Default: the server's default region",
+    ),
+]
+RegionList = list[Annotated[str, Field(min_length=2, max_length=32)]]
+LanguageArg = Annotated[Literal["en", "ko"], Field(description="Language of the human-readable text: en or ko")]
+WindowArg = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=16,
+        description="Energy window for the Prometheus source, 5m to 7d (e.g. '30m', '1h', '1d'; default 1h): power "
+        "is the average over it. A direct Kepler scrape reports instant power and ignores it",
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=MAX_CURSOR_LENGTH,
+        description="next_cursor of the previous page; repeat the other arguments unchanged",
+    ),
+]
+LevelArg = Annotated[
+    Literal["workload", "pod"],
+    Field(description="Rank workloads (pods grouped by Kubernetes naming rules) or single pods"),
+]
+Watts = Annotated[float, Field(ge=0, le=MAX_POWER_WATTS, allow_inf_nan=False), NotBool]
+Hours = Annotated[
+    float,
+    Field(ge=MIN_DURATION_HOURS, le=MAX_DURATION_HOURS, allow_inf_nan=False),
+    NotBool,
+]
+
+
+class ToolRequest(BaseModel):
+    """The base of every tool's arguments."""
+
+    model_config = ConfigDict(frozen=True)
+
+    language: LanguageArg = "en"
+
+
+class AssessRequest(ToolRequest):
+    workload_name: WorkloadName
+    namespace: Namespace = "default"
+    standard: StandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    window: WindowArg = None
+
+
+class CompareRequest(ToolRequest):
+    workload_name: WorkloadName
+    namespace: Namespace = "default"
+    optimizations: Annotated[
+        list[OptimizationType] | None,
+        Field(
+            default=None, min_length=1, max_length=4, description="Optimisations to apply together (default: all four)"
+        ),
+    ] = None
+    standard: StandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    target_region: RegionCode = None
+    target_pue: Annotated[
+        float | None,
+        Field(
+            default=None, ge=1.0, le=5.0, allow_inf_nan=False, description="PUE to reach (default: the PUE standard's)"
+        ),
+        NotBool,
+    ] = None
+    rightsizing_reduction_percent: Annotated[
+        float | None,
+        Field(
+            default=None,
+            ge=0,
+            le=90,
+            allow_inf_nan=False,
+            description="Your estimate of the power saved by right-sizing, in %; without it right-sizing is not "
+            "quantified (a direct Kepler scrape carries no CPU requests)",
+        ),
+        NotBool,
+    ] = None
+    batch_duration_hours: Annotated[Hours, Field(description="Run length for temporal shift")] = 4.0
+    window: WindowArg = None
+
+
+class ListRequest(ToolRequest):
+    namespace: Namespace = "default"
+    standard: StandardCode = "KR_CARBON_2050"
+    status_filter: Annotated[Status | None, Field(default=None, description="Only workloads with this status")] = None
+    region: RegionCode = None
+    limit: Annotated[int, Field(ge=1, le=1000, description="Page size"), NotBool] = 100
+    cursor: Cursor = None
+    window: WindowArg = None
+
+
+class RegionalRequest(ToolRequest):
+    workload_name: WorkloadName
+    namespace: Namespace = "default"
+    current_region: RegionCode = None
+    comparison_regions: Annotated[
+        RegionList | None,
+        Field(default=None, max_length=50, description="Regions to compare (default: every known region)"),
+    ] = None
+    window: WindowArg = None
+
+
+class ScheduleRequest(ToolRequest):
+    workload_name: WorkloadName
+    namespace: Namespace = "default"
+    duration_hours: Annotated[Hours, Field(description="How long one run takes, hours")] = 4.0
+    region: RegionCode = None
+    window: WindowArg = None
+
+
+class HotspotsRequest(ToolRequest):
+    namespace: OptionalNamespace = None
+    power_threshold_watts: Annotated[
+        Watts, Field(description="A consumer drawing at least this IT power (W) is a hotspot")
+    ] = 1.0
+    include_compliance_check: Annotated[
+        bool, Field(strict=True, description="Also flag consumers that fail the standard or the PUE standard")
+    ] = True
+    level: LevelArg = "workload"
+    standard: ShortStandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20
+    cursor: Cursor = None
+    window: WindowArg = None
+
+
+class TopConsumersRequest(ToolRequest):
+    namespace: OptionalNamespace = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 10
+    sort_by: Annotated[
+        Literal["power", "efficiency", "emissions"],
+        Field(
+            description="power or emissions: highest first; efficiency: most node overhead watts per attributed "
+            "watt first (see efficiency_method)"
+        ),
+    ] = "power"
+    level: LevelArg = "workload"
+    standard: ShortStandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    cursor: Cursor = None
+    window: WindowArg = None
+
+
+class SummaryRequest(ToolRequest):
+    namespace: OptionalNamespace = None
+    standard: ShortStandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the per-node list"), NotBool] = 20
+    cursor: Cursor = None
+    window: WindowArg = None
+
+
+class ResourcePowerRequest(ToolRequest):
+    kind: Annotated[Literal["node", "pod", "container", "process"], Field(description="What name names")]
+    name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=320,
+            description="node: node name; pod: pod name (with namespace); container: <pod>/<container> or "
+            "<container> (with namespace) or a container id (12-64 hex); process: <pid> or <node>/<pid>",
+        ),
+    ]
+    namespace: OptionalNamespace = None
+    region: RegionCode = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the children list"), NotBool] = 20
+    cursor: Cursor = None
+
+
+class SearchRequest(ToolRequest):
+    kind: Annotated[Literal["workload", "pod", "container"], Field(description="What to search")] = "workload"
+    namespace: OptionalNamespace = None
+    name_pattern: Annotated[
+        str | None,
+        Field(
+            default=None,
+            max_length=253,
+            description="Glob over the name: lowercase letters, digits, '-', '.', '*' (any run) and '?' (one)",
+        ),
+    ] = None
+    min_power_watts: Annotated[Watts | None, Field(default=None, description="Lowest IT power, W")] = None
+    max_power_watts: Annotated[Watts | None, Field(default=None, description="Highest IT power, W")] = None
+    status: Annotated[Status | None, Field(default=None, description="Only items with this status")] = None
+    standard: ShortStandardCode = "KR_CARBON_2050"
+    region: RegionCode = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20
+    cursor: Cursor = None
+    window: WindowArg = None
+
+
+class MigrationRequest(ToolRequest):
+    workload_name: ExploreWorkloadName
+    namespace: Namespace = "default"
+    current_region: RegionCode = None
+    candidate_regions: Annotated[
+        RegionList | None,
+        Field(default=None, max_length=50, description="Regions to consider (default: every known region)"),
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size"), NotBool] = 10
+    cursor: Cursor = None
+    window: WindowArg = None

@@ -1,0 +1,136 @@
+"""Read-only views behind the MCP resources (and later REST GETs): standards and grid intensity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.names import validate_region_code, validate_standard_code
+from carbon_kepler_mcp.reference import Region, Standard
+
+
+def _standard_dict(standard: Standard) -> dict[str, Any]:
+    return standard.model_dump(mode="json")
+
+
+class ResourceViews:
+    """JSON documents for the resources, computed from the service's reference data."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def korea_standards(self) -> dict[str, Any]:
+        """Korean standards and laws, plus the global ones kept for comparison."""
+        reference = self._ctx.reference
+        korean = [s for s in reference.standards.values() if s.group == "korea"]
+        others = [s for s in reference.standards.values() if s.group != "korea"]
+        return {
+            "data_version": reference.version,
+            "summary": (
+                "No Korean statute sets a per-workload carbon limit or a data-centre PUE limit. KR_CARBON_2050 is "
+                "this server's benchmark named after the Carbon Neutrality Act; KR_PUE_GREEN_DC is the voluntary "
+                "Green Data Center certification's full-score PUE band."
+            ),
+            "summary_ko": (
+                "한국 법령에는 워크로드별 탄소 한도나 데이터센터 PUE 한도가 없습니다. KR_CARBON_2050은 탄소중립기본법에서 "
+                "이름을 딴 이 서버의 벤치마크이고, KR_PUE_GREEN_DC는 자율 인증인 그린데이터센터 인증의 PUE 만점 구간입니다."
+            ),
+            "korea_grid_factor": reference.korea_factors.default.model_dump(mode="json"),
+            "standards": [_standard_dict(self._ctx.standard(s.code)) for s in korean],
+            "global_standards_for_comparison": [_standard_dict(self._ctx.standard(s.code)) for s in others],
+        }
+
+    def standard(self, code: str) -> dict[str, Any]:
+        """One standard by code."""
+        return _standard_dict(self._ctx.standard(validate_standard_code(code)))
+
+    def _hourly(self, region: Region, day_start: datetime) -> list[dict[str, Any]]:
+        grid = self._ctx.grid(region).value
+        profile = self._ctx.reference.profile(region.code)
+        rows: list[dict[str, Any]] = []
+        start_utc = day_start.astimezone(UTC)  # step in absolute time: a DST day has 23 or 25 local hours
+        for hour in range(24):
+            moment = (start_utc + timedelta(hours=hour)).astimezone(day_start.tzinfo)
+            multiplier = 1.0 if profile is None else profile.multipliers_for(moment.month)[moment.hour]
+            rows.append(
+                {
+                    "start": moment.isoformat(timespec="seconds"),
+                    "hour": moment.hour,
+                    "multiplier": multiplier,
+                    "intensity_gCO2eq_kWh": round(grid * multiplier, 3),
+                }
+            )
+        return rows
+
+    def intensity(self, region_code: str, *, now: datetime) -> dict[str, Any]:
+        """A region's intensities, today's hourly profile (local time), cleanest/dirtiest hours, grid mix."""
+        region = self._ctx.region(validate_region_code(region_code))
+        tz = ZoneInfo(region.timezone)
+        day_start = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+        hourly = self._hourly(region, day_start)
+        ordered = sorted(hourly, key=lambda row: row["intensity_gCO2eq_kWh"])
+        profile = self._ctx.reference.profile(region.code)
+        grid = self._ctx.grid(region)
+        return {
+            "region": region.code,
+            "name": region.name,
+            "name_ko": region.name_ko,
+            "country": region.country,
+            "timezone": region.timezone,
+            "compliance_intensity_gCO2eq_kWh": grid.value,
+            "compliance_intensity": grid.provenance.model_dump(mode="json"),
+            "comparison_intensity_gCO2eq_kWh": region.comparison_intensity.value,
+            "comparison_intensity": region.comparison_intensity.model_dump(mode="json"),
+            "alternatives": [a.model_dump(mode="json") for a in region.alternatives],
+            "default_pue": region.default_pue.model_dump(mode="json"),
+            "grid_mix": None if region.grid_mix is None else region.grid_mix.model_dump(mode="json"),
+            "hourly_profile": hourly,
+            "hourly_profile_provenance": None if profile is None else profile.provenance.model_dump(mode="json"),
+            "hourly_profile_note": (
+                "no hourly data for this region: every hour is the annual average"
+                if profile is None
+                else "synthetic model for scheduling hints only; never use for compliance or reporting"
+                if profile.provenance.synthetic
+                else f"hourly profile from {profile.provenance.publisher}; compliance still uses the annual factor"
+            ),
+            "cleanest_hours": [row["start"] for row in ordered[:3]] if profile is not None else [],
+            "dirtiest_hours": [row["start"] for row in reversed(ordered[-3:])] if profile is not None else [],
+        }
+
+    def intensity_at(self, region_code: str, timestamp: str) -> dict[str, Any]:
+        """The intensity for the hour containing ``timestamp`` (ISO 8601; naive means UTC)."""
+        region = self._ctx.region(validate_region_code(region_code))
+        if len(timestamp) > 40:
+            raise InvalidArgumentError("timestamp is too long; use ISO 8601 such as 2026-11-24T14:00:00+09:00")
+        try:
+            moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise InvalidArgumentError(
+                f"timestamp {timestamp!r} is not ISO 8601; use e.g. 2026-11-24T14:00:00+09:00"
+            ) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        local = moment.astimezone(ZoneInfo(region.timezone))
+        hour_start = local.replace(minute=0, second=0, microsecond=0)
+        grid = self._ctx.grid(region)
+        profile = self._ctx.reference.profile(region.code)
+        multiplier = 1.0 if profile is None else profile.multipliers_for(local.month)[local.hour]
+        return {
+            "region": region.code,
+            "timestamp": local.isoformat(timespec="seconds"),
+            "hour_start": hour_start.isoformat(timespec="seconds"),
+            "annual_intensity_gCO2eq_kWh": grid.value,
+            "multiplier": multiplier,
+            "intensity_gCO2eq_kWh": round(grid.value * multiplier, 3),
+            "season": None if profile is None else profile.season_for(local.month),
+            "provenance": grid.provenance.model_dump(mode="json"),
+            "profile_provenance": None if profile is None else profile.provenance.model_dump(mode="json"),
+            "use": "annual average"
+            if profile is None
+            else "scheduling hint only (synthetic profile)"
+            if profile.provenance.synthetic
+            else "scheduling (hourly profile); compliance uses the annual factor",
+        }

@@ -1,0 +1,220 @@
+"""Assess one workload against a standard, with ranked recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from carbon_kepler_mcp.app import recommendations as recs
+from carbon_kepler_mcp.app.common import (
+    BATCH_KINDS,
+    DEFAULT_BATCH_HOURS,
+    cleanest_region,
+    figure_notes,
+    figure_provenance,
+    rounded,
+    snapshot_fields,
+    utc_iso,
+)
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.footprint import Figures, evaluate
+from carbon_kepler_mcp.app.requests import AssessRequest
+from carbon_kepler_mcp.app.results import AssessmentResult, Optimization, Status
+from carbon_kepler_mcp.app.shifting import best_shift
+from carbon_kepler_mcp.app.sizing import rightsizing_candidate, rightsizing_for, with_rightsizing_savings
+from carbon_kepler_mcp.domain import calculations as calc
+from carbon_kepler_mcp.domain.i18n import Language, fmt, status_text, tr
+from carbon_kepler_mcp.reference import Region, Standard
+
+
+async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
+    """Compliance of one workload with a standard, with ranked recommendations."""
+    workload, namespace, standard, region, language, window = (
+        req.workload_name,
+        req.namespace,
+        req.standard,
+        req.region,
+        req.language,
+        req.window,
+    )
+    std = ctx.standard(standard)
+    reg = ctx.region(region)
+    pue_std = ctx.standard(ctx.config.pue_standard)
+    snapshot = await ctx.read(namespace, window)
+    wl = ctx.workload_pods(snapshot, workload, namespace)
+    grid = ctx.grid(reg)
+    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value)
+    intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
+    status = evaluate(std, intensity=intensity, pue=figures.pue)
+    pue_status = evaluate(pue_std, intensity=intensity, pue=figures.pue)
+    limit = std.limit.value if std.limit is not None and std.kind == "carbon_intensity" else None
+    pue_target = pue_std.limit.value if pue_std.limit is not None else None
+    now = ctx.now()
+
+    candidates = _candidates(
+        ctx,
+        language,
+        std=std,
+        reg=reg,
+        workload_kind=wl.resolved.kind,
+        grid=grid.value,
+        pue=figures.pue,
+        intensity=intensity,
+        limit=limit,
+        pue_target=pue_target,
+        now=now,
+    )
+    sizing = rightsizing_for(snapshot, wl.pods, figures)
+    candidates.append(rightsizing_candidate(language, sizing))
+    optimizations = with_rightsizing_savings(
+        recs.rank(candidates, figures.emissions_g_per_hour), sizing, figures, grid.value
+    )
+
+    gap = None if limit is None else calc.gap_percent(intensity, limit)
+    provenance = figure_provenance(ctx, snapshot, grid, figures)
+    if std.limit is not None:
+        provenance["standard_limit"] = std.limit
+    if pue_std.limit is not None:
+        provenance["pue_target"] = pue_std.limit
+    notes = figure_notes(snapshot, figures, window, language)
+    if not wl.running:
+        notes.append(
+            tr(
+                language,
+                "No pod of this workload is running now: current power and emissions are 0.",
+                "현재 실행 중인 파드가 없어 현재 전력과 배출량은 0입니다.",
+            )
+        )
+    return AssessmentResult(
+        workload=wl.resolved.name,
+        namespace=namespace,
+        standard=std.code,
+        status=status,
+        current_power_watts=rounded(figures.power_watts),
+        grid_carbon_intensity_gCO2eq_kWh=rounded(grid.value),
+        estimated_workload_intensity_gCO2eq_kWh=rounded(intensity),
+        pue=rounded(figures.pue, 4),
+        pue_status=pue_status,
+        carbon_emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
+        recommendation=_assessment_text(language, std, status, intensity, limit, figures, optimizations),
+        optimizations=optimizations,
+        timestamp=utc_iso(now),
+        region=reg.code,
+        language=language,
+        workload_kind=wl.resolved.kind,
+        resolution=wl.resolved.note,
+        pods=list(figures.per_pod),
+        facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
+        monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(figures.emissions_g_per_hour)),
+        target_intensity_gCO2eq_kWh=limit,
+        gap_percent=None if gap is None else rounded(gap, 2),
+        standard_detail=ctx.standard_info(std),
+        pue_standard=ctx.standard_info(pue_std),
+        pue_target=pue_target,
+        pue_detail=figures.pue_detail,
+        provenance=provenance,
+        notes=notes,
+        rightsizing=None if sizing is None else sizing.detail,
+        **snapshot_fields(ctx, snapshot, wl.pods, namespace),
+    )
+
+
+def _candidates(
+    ctx: AppContext,
+    language: Language,
+    *,
+    std: Standard,
+    reg: Region,
+    workload_kind: str,
+    grid: float,
+    pue: float,
+    intensity: float,
+    limit: float | None,
+    pue_target: float | None,
+    now: datetime,
+) -> list[recs.Candidate]:
+    """The PUE, migration and (for batch work) temporal-shift recommendations, before right-sizing."""
+    candidates: list[recs.Candidate] = []
+    if pue_target is not None:
+        candidate = recs.pue_candidate(
+            language,
+            pue=pue,
+            target_pue=pue_target,
+            grid_g_per_kwh=grid,
+            limit_g_per_kwh=limit,
+            pue_limit=std.limit.value if std.kind == "pue" and std.limit is not None else None,
+        )
+        if candidate:
+            candidates.append(candidate)
+    best = cleanest_region(ctx.reference)
+    candidate = recs.migration_candidate(
+        language,
+        current_region=reg.code,
+        current_comparison_g_per_kwh=reg.comparison_intensity.value,
+        target_region=best.code,
+        target_name=best.name_ko if language == "ko" else best.name,
+        target_comparison_g_per_kwh=best.comparison_intensity.value,
+        pue=pue,
+        limit_g_per_kwh=limit,
+        current_effective_g_per_kwh=intensity,
+        leaves_country=reg.country if reg.country != best.country else None,
+    )
+    if candidate:
+        candidates.append(candidate)
+    if workload_kind in BATCH_KINDS:
+        fraction, start, synthetic = best_shift(ctx.reference, reg, grid, DEFAULT_BATCH_HOURS, now)
+        candidate = recs.temporal_candidate(
+            language,
+            fraction=fraction,
+            window_start=start,
+            duration_hours=DEFAULT_BATCH_HOURS,
+            synthetic=synthetic,
+        )
+        if candidate:
+            candidates.append(candidate)
+    return candidates
+
+
+def _assessment_text(
+    language: Language,
+    std: Standard,
+    status: Status,
+    intensity: float,
+    limit: float | None,
+    figures: Figures,
+    optimizations: Sequence[Optimization],
+) -> str:
+    if status == "NOT_ASSESSABLE":
+        head = tr(
+            language,
+            f"{std.code} cannot be assessed from power data: {std.legal_status_note}",
+            f"{std.code}는 전력 데이터로 평가할 수 없습니다: {std.legal_status_note_ko}",
+        )
+    elif limit is not None:
+        head = tr(
+            language,
+            f"{status_text(language, status)}: effective intensity {fmt(intensity)} gCO2eq/kWh "
+            f"(grid × PUE {figures.pue:.2f}) against the {std.code} limit of {fmt(limit)}.",
+            f"{status_text(language, status)}: 실효 배출계수 {fmt(intensity)} gCO2eq/kWh "
+            f"(전력망 × PUE {figures.pue:.2f}), {std.code} 기준 {fmt(limit)}.",
+        )
+    else:
+        assert std.limit is not None
+        head = tr(
+            language,
+            f"{status_text(language, status)}: PUE {figures.pue:.2f} against the {std.code} limit of "
+            f"{std.limit.value:.2f}.",
+            f"{status_text(language, status)}: PUE {figures.pue:.2f}, {std.code} 기준 {std.limit.value:.2f}.",
+        )
+    top = next((o for o in optimizations if o.quantified), None)
+    if top is None:
+        return head
+    return (
+        head
+        + " "
+        + tr(
+            language,
+            f"Largest lever: {top.title} (−{fmt(top.estimated_reduction_percent or 0)}%).",
+            f"가장 큰 개선책: {top.title} (−{fmt(top.estimated_reduction_percent or 0)}%).",
+        )
+    )

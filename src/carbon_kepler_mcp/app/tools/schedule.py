@@ -1,0 +1,238 @@
+"""When to run a workload: the start in the next 24 h with the lowest average grid intensity over the run.
+
+With a windowed source (Prometheus) the current window is the workload's *observed* usual start, from a
+range query over the past days; without history it is now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from carbon_kepler_mcp.app.common import (
+    ProvenanceMap,
+    WorkloadPods,
+    energy_zones,
+    figure_notes,
+    iso,
+    kepler_generation,
+    rounded,
+    snapshot_fields,
+    utc_iso,
+)
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.observed import next_start, observe
+from carbon_kepler_mcp.app.requests import ScheduleRequest
+from carbon_kepler_mcp.app.results import HourlyIntensity, ObservedSchedule, ScheduleResult, ScheduleWindow
+from carbon_kepler_mcp.app.shifting import SCHEDULE_HORIZON_HOURS, check_duration, search_windows
+from carbon_kepler_mcp.domain import calculations as calc
+from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.errors import SourceError
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import History, Snapshot, WindowedSource
+
+
+async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
+    """The start time in the next 24 h with the lowest average grid intensity over the run."""
+    workload, namespace, duration_hours, region, language, window = (
+        req.workload_name,
+        req.namespace,
+        req.duration_hours,
+        req.region,
+        req.language,
+        req.window,
+    )
+    check_duration(duration_hours)
+    reg = ctx.region(region)
+    snapshot = await ctx.read(namespace, window)
+    wl = ctx.workload_pods(snapshot, workload, namespace)
+    grid = ctx.grid(reg)
+    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value)
+    now = ctx.now()
+    tz = ZoneInfo(reg.timezone)
+    observed, history_note = await observed_schedule(ctx, snapshot, wl, tz, now, language)
+    observed_start: datetime | None = None
+    if observed is not None and observed.typical_start_local is not None:
+        observed_start = next_start(int(observed.typical_start_local[:2]), now, tz)
+    power = figures.power_watts
+    if observed is not None and observed.power_while_running_watts:
+        power = observed.power_while_running_watts
+    current, ties, series, synthetic = search_windows(
+        ctx.reference, reg, grid.value, duration_hours, now, observed_start
+    )
+    span = timedelta(hours=duration_hours)
+    local_now = now.astimezone(tz)
+
+    def window_of(start: datetime, average: float) -> ScheduleWindow:
+        energy_kwh = power / 1000.0 * figures.pue * duration_hours
+        return ScheduleWindow(
+            start=iso(start),
+            end=iso(start + span),
+            average_intensity_gCO2eq_kWh=rounded(average),
+            emissions_gCO2eq=rounded(energy_kwh * average),
+        )
+
+    current_w = window_of(observed_start or local_now, current)
+    best_at, best = ties[0]
+    best_w = window_of(best_at, best)
+    fraction = calc.reduction_fraction(current, best)
+    by_value = sorted(series[:24], key=lambda item: item[1])
+    profile = ctx.reference.profile(reg.code)
+    notes = figure_notes(snapshot, figures, window, language)
+    if history_note:
+        notes.append(history_note)
+    if profile is None:
+        notes.append(
+            tr(
+                language,
+                f"No hourly intensity data for {reg.code}: every hour equals the annual average, so no window is "
+                "cleaner than now.",
+                f"{reg.code}의 시간대별 배출계수 데이터가 없어 모든 시간이 연평균과 같으므로 지금보다 나은 시간대가 없습니다.",
+            )
+        )
+    if observed_start is not None:
+        runs = observed.runs_observed if observed else 0
+        text = _observed_text(language, observed_start, runs, best_w.start, current, best, fraction, duration_hours)
+    else:
+        text = _now_text(language, best_at == local_now, best_w.start, current, best, fraction, duration_hours)
+    if synthetic:
+        text += " " + tr(
+            language,
+            "(Hourly shape from a synthetic model: a hint, not measured data.)",
+            "(시간대별 형태는 합성 모델 값으로, 실측이 아닌 참고용입니다.)",
+        )
+    provenance: ProvenanceMap = {"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance}
+    if profile is not None:
+        provenance["hourly_profile"] = profile.provenance
+    return ScheduleResult(
+        workload=wl.resolved.name,
+        namespace=wl.namespace,
+        region=reg.code,
+        timezone=reg.timezone,
+        duration_hours=duration_hours,
+        current_window_start=current_w.start,
+        current_window_end=current_w.end,
+        optimal_window_start=best_w.start,
+        optimal_window_end=best_w.end,
+        current_intensity_gCO2eq_kWh=rounded(current),
+        optimal_intensity_gCO2eq_kWh=rounded(best),
+        reduction_percent=rounded(calc.percent(fraction), 2),
+        recommendation=text,
+        current_window=current_w,
+        optimal_window=best_w,
+        tied_optimal_windows=[window_of(start, value) for start, value in ties],
+        cleanest_hours=[start.strftime("%H:00") for start, _ in by_value[:3]],
+        dirtiest_hours=[start.strftime("%H:00") for start, _ in reversed(by_value[-3:])],
+        power_watts=rounded(power),
+        pue=rounded(figures.pue, 4),
+        intensity_series=[HourlyIntensity(start=iso(s), intensity_gCO2eq_kWh=rounded(v)) for s, v in series],
+        method=tr(
+            language,
+            "Carbon Aware SDK semantics: time-weighted rolling average over the run length, windows fully "
+            "covered by data, all tied minima; candidates start now or on each full hour of the next 24 h",
+            "Carbon Aware SDK 방식: 실행 길이에 대한 시간 가중 이동 평균, 데이터로 완전히 덮인 구간만, 동률 최솟값 모두; "
+            "후보는 지금 또는 향후 24시간의 매 정시",
+        ),
+        language=language,
+        timestamp=utc_iso(now),
+        provenance=provenance,
+        notes=notes,
+        current_window_basis="observed" if observed_start is not None else "now",
+        observed_schedule=observed,
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+    )
+
+
+def _observed_text(
+    language: Language,
+    observed_start: datetime,
+    runs: int,
+    best_start: str,
+    current: float,
+    best: float,
+    fraction: float,
+    duration_hours: float,
+) -> str:
+    """The recommendation against the workload's observed usual start."""
+    usual = observed_start.strftime("%H:%M %Z")
+    if round(best, 9) >= round(current, 9):
+        return tr(
+            language,
+            f"Keep its usual start ({usual}, observed on {runs} runs): no "
+            f"window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
+            f"{duration_hours:g} h run.",
+            f"관측된 평소 시작 시각({usual}, {runs}회)을 유지하세요: 향후 "
+            f"{SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 배출계수가 더 낮은 시간대가 없습니다.",
+        )
+    return tr(
+        language,
+        f"Start at {best_start} instead of its usual {usual} (observed): the average intensity drops "
+        f"from {fmt(current)} to {fmt(best)} gCO2eq/kWh (−{fmt(calc.percent(fraction))}%).",
+        f"관측된 평소 시작 {usual} 대신 {best_start}에 시작하세요: 평균 배출계수가 {fmt(current)}에서 "
+        f"{fmt(best)} gCO2eq/kWh로 낮아집니다 (−{fmt(calc.percent(fraction))}%).",
+    )
+
+
+def _now_text(
+    language: Language,
+    now_is_best: bool,
+    best_start: str,
+    current: float,
+    best: float,
+    fraction: float,
+    duration_hours: float,
+) -> str:
+    """The recommendation against starting now."""
+    if now_is_best:
+        return tr(
+            language,
+            f"Run now: no window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
+            f"{duration_hours:g} h run.",
+            f"지금 실행하세요: 향후 {SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 배출계수가 더 낮은 "
+            "시간대가 없습니다.",
+        )
+    return tr(
+        language,
+        f"Start at {best_start} instead of now: the average intensity drops from {fmt(current)} to "
+        f"{fmt(best)} gCO2eq/kWh (−{fmt(calc.percent(fraction))}%).",
+        f"지금 대신 {best_start}에 시작하세요: 평균 배출계수가 {fmt(current)}에서 {fmt(best)} gCO2eq/kWh로 "
+        f"낮아집니다 (−{fmt(calc.percent(fraction))}%).",
+    )
+
+
+async def observed_schedule(
+    ctx: AppContext, snapshot: Snapshot, wl: WorkloadPods, tz: ZoneInfo, now: datetime, language: Language
+) -> tuple[ObservedSchedule | None, str | None]:
+    """When the workload drew energy over the past days (windowed sources), and a note when unknown."""
+    source = ctx.source
+    if not snapshot.windowed or not isinstance(source, WindowedSource) or not wl.pods:
+        return None, None
+    if wl.resolved.kind == "Pod":
+        pattern = promql.pod_name_regex([wl.resolved.name])
+    else:
+        pattern = promql.workload_pods_regex(wl.resolved.name, wl.resolved.kind)
+    days = ctx.config.history_days
+    try:
+        history: History = await source.history(
+            wl.namespace, pattern, energy_zones(wl.pods), kepler_generation(snapshot), days, snapshot.taken_at
+        )
+    except SourceError as exc:
+        return None, tr(
+            language,
+            f"The observed schedule is unknown: the history query failed ({exc}); the current window is now.",
+            f"관측 일정을 알 수 없습니다: 이력 조회 실패 ({exc}); 현재 창은 지금입니다.",
+        )
+    observed = observe(history.points, tz, days, history.query)
+    if observed is None:
+        return None, tr(
+            language,
+            f"Prometheus shows no energy for this workload in the past {days} days, so the current window is now.",
+            f"Prometheus에 최근 {days}일간 이 워크로드의 에너지가 없어 현재 창은 지금입니다.",
+        )
+    if observed.typical_start_local is None:
+        return observed, tr(
+            language,
+            f"The workload ran without a break over the past {days} days: there is no start time to move.",
+            f"최근 {days}일 동안 쉬지 않고 실행되어 옮길 시작 시각이 없습니다.",
+        )
+    return observed, None
