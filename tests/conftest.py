@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 
 FIXTURES = Path(__file__).parent / "fixtures"

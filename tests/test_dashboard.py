@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 import httpx2
 import pytest
 
-from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.adapters.http import build_app
 from carbon_kepler_mcp.adapters.http.charts import Bar, HourPoint, bar_chart, intensity_chart, nice_ticks
+from carbon_kepler_mcp.app.context import AppContext
 from tests.web_harness import asgi_client
 
 pytestmark = pytest.mark.anyio

@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator
 import httpx2
 import pytest
 
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.latency import estimate_latency
 from carbon_kepler_mcp.detail import scrape_detail
 from carbon_kepler_mcp.errors import (
     AmbiguousWorkloadError,
@@ -26,11 +28,8 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
     UnknownNamespaceError,
 )
-from carbon_kepler_mcp.app.explorer_old import PowerExplorer
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.app.latency import estimate_latency
-from carbon_kepler_mcp.app.context import AppContext
-from tests.conftest import SPRING_EVENING_KST
+from tests.tools import tools
 
 pytestmark = pytest.mark.anyio
 
@@ -53,8 +52,8 @@ WORKLOAD_WATTS = {
 
 
 @pytest.fixture
-async def explorer(demo_service: AppContext) -> AsyncIterator[PowerExplorer]:
-    yield PowerExplorer(demo_service, clock=lambda: SPRING_EVENING_KST)
+async def explorer(demo_service: AppContext) -> AsyncIterator[AppContext]:
+    yield demo_service
 
 
 def _monthly_kg(watts: float, pue: float) -> float:
@@ -65,9 +64,9 @@ def _monthly_kg(watts: float, pue: float) -> float:
 
 
 async def test_the_top_consumer_by_power_is_the_workload_with_the_highest_summed_pod_power(
-    explorer: PowerExplorer,
+    explorer: AppContext,
 ) -> None:
-    result = await explorer.top_consumers(limit=20)
+    result = await tools(explorer).top_consumers(limit=20)
     assert [c.name for c in result.consumers] == sorted(WORKLOAD_WATTS, key=lambda w: -WORKLOAD_WATTS[w])
     assert [c.power_watts for c in result.consumers] == sorted(WORKLOAD_WATTS.values(), reverse=True)
     top = result.consumers[0]
@@ -77,21 +76,21 @@ async def test_the_top_consumer_by_power_is_the_workload_with_the_highest_summed
     assert top.share_of_scope_percent == pytest.approx(386 / CLUSTER_PODS * 100, abs=0.01)
 
 
-async def test_consumer_powers_add_up_to_the_scope_power(explorer: PowerExplorer) -> None:
-    result = await explorer.top_consumers(limit=200)
+async def test_consumer_powers_add_up_to_the_scope_power(explorer: AppContext) -> None:
+    result = await tools(explorer).top_consumers(limit=200)
     assert result.total_count == len(WORKLOAD_WATTS) and result.omitted_count == 0
     assert result.scope_power_watts == pytest.approx(CLUSTER_PODS)
     assert sum(c.power_watts for c in result.consumers) == pytest.approx(CLUSTER_PODS)
-    pods = await explorer.top_consumers(level="pod", limit=200)
+    pods = await tools(explorer).top_consumers(level="pod", limit=200)
     assert pods.total_count == 18  # 17 running pods and the terminated nightly-report run
     assert sum(c.power_watts for c in pods.consumers) == pytest.approx(CLUSTER_PODS)
 
 
-async def test_paging_through_consumers_never_loses_or_repeats_an_item(explorer: PowerExplorer) -> None:
+async def test_paging_through_consumers_never_loses_or_repeats_an_item(explorer: AppContext) -> None:
     seen: list[str] = []
     cursor: str | None = None
     while True:
-        page = await explorer.top_consumers(limit=2, level="pod", cursor=cursor)
+        page = await tools(explorer).top_consumers(limit=2, level="pod", cursor=cursor)
         seen += [f"{c.namespace}/{c.name}" for c in page.consumers]
         assert page.omitted_count == page.total_count - len(seen)
         assert [c.rank for c in page.consumers] == list(range(len(seen) - len(page.consumers) + 1, len(seen) + 1))
@@ -101,23 +100,23 @@ async def test_paging_through_consumers_never_loses_or_repeats_an_item(explorer:
     assert len(seen) == len(set(seen)) == 18
 
 
-async def test_a_cursor_from_a_query_with_other_arguments_is_refused(explorer: PowerExplorer) -> None:
-    first = await explorer.top_consumers(limit=2, sort_by="power")
+async def test_a_cursor_from_a_query_with_other_arguments_is_refused(explorer: AppContext) -> None:
+    first = await tools(explorer).top_consumers(limit=2, sort_by="power")
     assert first.next_cursor is not None
     with pytest.raises(InvalidArgumentError, match="other arguments"):
-        await explorer.top_consumers(limit=2, sort_by="emissions", cursor=first.next_cursor)
+        await tools(explorer).top_consumers(limit=2, sort_by="emissions", cursor=first.next_cursor)
 
 
 @pytest.mark.parametrize("cursor", ["abc", "2", "djIuMy4wMTIzNDU2Nzg5LjE", "!!!!", "x" * 65, "djEuLTEuYWJjLjA"])
-async def test_malformed_cursors_are_refused(explorer: PowerExplorer, cursor: str) -> None:
+async def test_malformed_cursors_are_refused(explorer: AppContext, cursor: str) -> None:
     with pytest.raises(InvalidArgumentError, match="not a cursor this server returned"):
-        await explorer.top_consumers(cursor=cursor)
+        await tools(explorer).top_consumers(cursor=cursor)
 
 
 async def test_efficiency_is_the_node_overhead_behind_each_attributed_watt_weighted_by_power(
-    explorer: PowerExplorer,
+    explorer: AppContext,
 ) -> None:
-    result = await explorer.top_consumers(namespace="production", limit=10)
+    result = await tools(explorer).top_consumers(namespace="production", limit=10)
     web = next(c for c in result.consumers if c.name == "web-app")
     cpu1 = (CPU1_NODE - CPU1_PODS) / CPU1_PODS  # 87 W unattributed per 102.5 W attributed
     cpu2 = (CPU2_NODE - CPU2_PODS) / CPU2_PODS
@@ -128,9 +127,9 @@ async def test_efficiency_is_the_node_overhead_behind_each_attributed_watt_weigh
 
 
 async def test_sorting_by_efficiency_puts_consumers_of_the_least_attributed_node_first(
-    explorer: PowerExplorer,
+    explorer: AppContext,
 ) -> None:
-    result = await explorer.top_consumers(sort_by="efficiency", limit=20)
+    result = await tools(explorer).top_consumers(sort_by="efficiency", limit=20)
     overheads = [c.efficiency.node_overhead_watts_per_watt for c in result.consumers]
     assert all(o is not None for o in overheads)
     assert overheads == sorted(overheads, key=lambda o: -(o or 0.0))
@@ -141,8 +140,8 @@ async def test_sorting_by_efficiency_puts_consumers_of_the_least_attributed_node
     assert overheads[-1] == pytest.approx((GPU1_NODE - GPU1_PODS) / GPU1_PODS, abs=1e-4)
 
 
-async def test_the_terminated_pod_has_no_efficiency_and_says_why(explorer: PowerExplorer) -> None:
-    result = await explorer.top_consumers(namespace="batch", level="pod", sort_by="efficiency")
+async def test_the_terminated_pod_has_no_efficiency_and_says_why(explorer: AppContext) -> None:
+    result = await tools(explorer).top_consumers(namespace="batch", level="pod", sort_by="efficiency")
     finished = next(c for c in result.consumers if c.name == "nightly-report-29112480-b5n8d")
     assert finished.power_watts == 0
     assert finished.efficiency.node_overhead_watts_per_watt is None
@@ -150,8 +149,8 @@ async def test_the_terminated_pod_has_no_efficiency_and_says_why(explorer: Power
     assert result.consumers[-1] is finished  # unknown efficiency sorts last
 
 
-async def test_sorting_by_emissions_weighs_power_by_the_pue_of_each_node(explorer: PowerExplorer) -> None:
-    result = await explorer.top_consumers(sort_by="emissions", limit=20)
+async def test_sorting_by_emissions_weighs_power_by_the_pue_of_each_node(explorer: AppContext) -> None:
+    result = await tools(explorer).top_consumers(sort_by="emissions", limit=20)
     emissions = [c.emissions_gCO2eq_hour for c in result.consumers]
     assert emissions == sorted(emissions, reverse=True)
     nightly = next(c for c in result.consumers if c.name == "nightly-report")
@@ -161,18 +160,18 @@ async def test_sorting_by_emissions_weighs_power_by_the_pue_of_each_node(explore
 # --- hotspots ------------------------------------------------------------------------------------------------
 
 
-async def test_hotspots_are_exactly_the_workloads_drawing_at_least_the_threshold(explorer: PowerExplorer) -> None:
-    result = await explorer.hotspots(power_threshold_watts=40.0, include_compliance_check=False)
+async def test_hotspots_are_exactly_the_workloads_drawing_at_least_the_threshold(explorer: AppContext) -> None:
+    result = await tools(explorer).hotspots(power_threshold_watts=40.0, include_compliance_check=False)
     assert [h.name for h in result.hotspots] == ["ml-training-job", "nightly-report", "api-gateway"]
     assert result.hotspot_power_watts == pytest.approx(386 + 44 + 42)
     assert result.scope_power_watts == pytest.approx(CLUSTER_PODS)
     assert all(h.status is None for h in result.hotspots)  # no compliance check asked
 
 
-async def test_the_compliance_check_adds_non_compliant_workloads_below_the_threshold(explorer: PowerExplorer) -> None:
-    without = await explorer.hotspots(power_threshold_watts=500.0, include_compliance_check=False)
+async def test_the_compliance_check_adds_non_compliant_workloads_below_the_threshold(explorer: AppContext) -> None:
+    without = await tools(explorer).hotspots(power_threshold_watts=500.0, include_compliance_check=False)
     assert without.total_count == 0 and without.preventive_actions == []
-    with_check = await explorer.hotspots(power_threshold_watts=500.0, include_compliance_check=True)
+    with_check = await tools(explorer).hotspots(power_threshold_watts=500.0, include_compliance_check=True)
     # only the training job runs on the PUE 1.6 hall: 417.3 × 1.6 = 667.7 > 584.22, and PUE 1.6 > 1.4
     assert [h.name for h in with_check.hotspots] == ["ml-training-job"]
     assert len(with_check.hotspots[0].reasons) == 2
@@ -180,9 +179,9 @@ async def test_the_compliance_check_adds_non_compliant_workloads_below_the_thres
 
 
 async def test_hotspot_actions_are_quantified_with_the_recommendation_formulas(
-    explorer: PowerExplorer, demo_service: AppContext
+    explorer: AppContext, demo_service: AppContext
 ) -> None:
-    result = await explorer.hotspots(namespace="ai-team", power_threshold_watts=100.0)
+    result = await tools(explorer).hotspots(namespace="ai-team", power_threshold_watts=100.0)
     actions = {a.type: a for a in result.preventive_actions if a.resource == "ai-team/ml-training-job"}
     emissions = 386 / 1000 * 1.6 * KOREA_FACTOR
     pue = actions["pue_improvement"]
@@ -204,9 +203,9 @@ async def test_hotspot_actions_are_quantified_with_the_recommendation_formulas(
     assert order == sorted(order)
 
 
-async def test_temporal_shift_is_offered_only_for_batch_workloads(explorer: PowerExplorer) -> None:
+async def test_temporal_shift_is_offered_only_for_batch_workloads(explorer: AppContext) -> None:
     # node-exporter and kepler pods are named like Job pods, but one per node on every node: DaemonSets
-    result = await explorer.hotspots(limit=200)
+    result = await tools(explorer).hotspots(limit=200)
     shifted = {a.resource for a in result.preventive_actions if a.type == "temporal_shift"}
     assert shifted == {"ai-team/ml-training-job", "batch/nightly-report"}
     cron = next(
@@ -217,9 +216,9 @@ async def test_temporal_shift_is_offered_only_for_batch_workloads(explorer: Powe
 
 
 async def test_the_alert_rule_escapes_its_values_and_matches_exactly_the_workloads_pods(
-    explorer: PowerExplorer,
+    explorer: AppContext,
 ) -> None:
-    result = await explorer.hotspots(namespace="production", power_threshold_watts=35.0)
+    result = await tools(explorer).hotspots(namespace="production", power_threshold_watts=35.0)
     alert = next(a for a in result.preventive_actions if a.type == "alert" and a.resource == "production/api-gateway")
     expr = alert.implementation_steps[0]
     assert 'pod_namespace="production"' in expr and 'zone=~"package|dram"' in expr and 'state="running"' in expr
@@ -232,16 +231,16 @@ async def test_the_alert_rule_escapes_its_values_and_matches_exactly_the_workloa
 
 
 @pytest.mark.parametrize("threshold", [-1.0, math.nan, math.inf, 2_000_000.0])
-async def test_out_of_range_thresholds_are_refused(explorer: PowerExplorer, threshold: float) -> None:
+async def test_out_of_range_thresholds_are_refused(explorer: AppContext, threshold: float) -> None:
     with pytest.raises(InvalidArgumentError, match="power_threshold_watts"):
-        await explorer.hotspots(power_threshold_watts=threshold)
+        await tools(explorer).hotspots(power_threshold_watts=threshold)
 
 
 # --- summary -------------------------------------------------------------------------------------------------
 
 
-async def test_the_cluster_summary_adds_up_and_counts_compliance(explorer: PowerExplorer) -> None:
-    result = await explorer.summary()
+async def test_the_cluster_summary_adds_up_and_counts_compliance(explorer: AppContext) -> None:
+    result = await tools(explorer).summary()
     assert result.workload_count == 9 and result.running_pod_count == 17 and result.pod_series_count == 18
     assert result.total_power_watts == pytest.approx(CLUSTER_PODS)
     assert result.average_power_watts_per_workload == pytest.approx(CLUSTER_PODS / 9, abs=1e-3)
@@ -254,8 +253,8 @@ async def test_the_cluster_summary_adds_up_and_counts_compliance(explorer: Power
     assert result.node_count == result.cluster_node_count == 3
 
 
-async def test_the_summary_shows_the_node_power_no_pod_accounts_for(explorer: PowerExplorer) -> None:
-    result = await explorer.summary()
+async def test_the_summary_shows_the_node_power_no_pod_accounts_for(explorer: AppContext) -> None:
+    result = await tools(explorer).summary()
     node_total = CPU1_NODE + CPU2_NODE + GPU1_NODE
     assert result.node_power_watts == pytest.approx(node_total)
     assert result.attributed_power_watts == pytest.approx(CLUSTER_PODS)
@@ -271,8 +270,8 @@ async def test_the_summary_shows_the_node_power_no_pod_accounts_for(explorer: Po
     assert "idle" in result.unattributed_explanation
 
 
-async def test_a_namespace_summary_counts_only_the_nodes_its_pods_run_on(explorer: PowerExplorer) -> None:
-    result = await explorer.summary("ai-team")
+async def test_a_namespace_summary_counts_only_the_nodes_its_pods_run_on(explorer: AppContext) -> None:
+    result = await tools(explorer).summary("ai-team")
     assert result.node_count == 2  # gpu-1 (training) and cpu-2 (jupyter)
     assert result.total_power_watts == pytest.approx(386 + 8)
     assert result.node_power_watts == pytest.approx(GPU1_NODE + CPU2_NODE)
@@ -280,25 +279,25 @@ async def test_a_namespace_summary_counts_only_the_nodes_its_pods_run_on(explore
     assert {n.node: n.scope_power_watts for n in result.nodes} == {"kr-seoul-gpu-1": 386.0, "kr-seoul-cpu-2": 8.0}
 
 
-async def test_summary_node_pages_never_lose_or_repeat_a_node(explorer: PowerExplorer) -> None:
-    first = await explorer.summary(limit=2)
+async def test_summary_node_pages_never_lose_or_repeat_a_node(explorer: AppContext) -> None:
+    first = await tools(explorer).summary(limit=2)
     assert len(first.nodes) == 2 and first.omitted_count == 1 and first.next_cursor
-    second = await explorer.summary(limit=2, cursor=first.next_cursor)
+    second = await tools(explorer).summary(limit=2, cursor=first.next_cursor)
     names = [n.node for n in first.nodes + second.nodes]
     assert sorted(names) == ["kr-seoul-cpu-1", "kr-seoul-cpu-2", "kr-seoul-gpu-1"]
     assert second.next_cursor is None and second.omitted_count == 0
 
 
-async def test_an_unknown_namespace_is_refused_with_suggestions(explorer: PowerExplorer) -> None:
+async def test_an_unknown_namespace_is_refused_with_suggestions(explorer: AppContext) -> None:
     with pytest.raises(UnknownNamespaceError, match="production"):
-        await explorer.summary("producton")
+        await tools(explorer).summary("producton")
 
 
 # --- resource power ------------------------------------------------------------------------------------------
 
 
-async def test_a_pods_power_by_zone_lists_its_containers_and_its_node(explorer: PowerExplorer) -> None:
-    result = await explorer.resource_power("pod", "web-app-7d9f8b6c5-kx2vq", "production")
+async def test_a_pods_power_by_zone_lists_its_containers_and_its_node(explorer: AppContext) -> None:
+    result = await tools(explorer).resource_power("pod", "web-app-7d9f8b6c5-kx2vq", "production")
     assert result.zone_power_watts == {"core": 7.7, "dram": 2.0, "package": 11.0, "uncore": 1.1}
     assert result.power_watts == 13.0  # package + dram, not all four zones
     assert [(p.kind, p.name, p.power_watts) for p in result.parents] == [("node", "kr-seoul-cpu-1", CPU1_NODE)]
@@ -309,29 +308,29 @@ async def test_a_pods_power_by_zone_lists_its_containers_and_its_node(explorer: 
     assert result.emissions_gCO2eq_hour == pytest.approx(13 / 1000 * 1.25 * KOREA_FACTOR, abs=1e-3)
 
 
-async def test_a_containers_power_splits_into_processes_and_chains_up_to_the_node(explorer: PowerExplorer) -> None:
-    result = await explorer.resource_power("container", "postgres-0/postgres", "production")
+async def test_a_containers_power_splits_into_processes_and_chains_up_to_the_node(explorer: AppContext) -> None:
+    result = await tools(explorer).resource_power("container", "postgres-0/postgres", "production")
     assert result.power_watts == pytest.approx(0.875 * 33)
     assert [p.kind for p in result.parents] == ["pod", "node"]
     assert result.parents[0].name == "postgres-0" and result.share_of_parent_percent == pytest.approx(87.5)
     assert result.children_kind == "process" and len(result.children) == 2
     assert sum(c.power_watts for c in result.children) == pytest.approx(result.power_watts)
-    by_id = await explorer.resource_power("container", result.identifiers["container_id"][:16])
+    by_id = await tools(explorer).resource_power("container", result.identifiers["container_id"][:16])
     assert (by_id.name, by_id.namespace, by_id.power_watts) == ("postgres", "production", result.power_watts)
 
 
-async def test_a_container_name_shared_by_several_pods_is_ambiguous(explorer: PowerExplorer) -> None:
+async def test_a_container_name_shared_by_several_pods_is_ambiguous(explorer: AppContext) -> None:
     with pytest.raises(AmbiguousWorkloadError, match="matches 5 containers") as caught:
-        await explorer.resource_power("container", "envoy", "production")
+        await tools(explorer).resource_power("container", "envoy", "production")
     assert "web-app-7d9f8b6c5-kx2vq/envoy" in caught.value.suggestions
 
 
-async def test_a_process_chains_to_its_container_pod_and_node(explorer: PowerExplorer) -> None:
-    container = await explorer.resource_power("container", "ml-training-job-x7k2p/trainer", "ai-team")
+async def test_a_process_chains_to_its_container_pod_and_node(explorer: AppContext) -> None:
+    container = await tools(explorer).resource_power("container", "ml-training-job-x7k2p/trainer", "ai-team")
     biggest = container.children[0]
     assert biggest.power_watts == pytest.approx(0.75 * 193)  # python3 draws 3/4 of the trainer
     assert biggest.id is not None
-    result = await explorer.resource_power("process", f"kr-seoul-gpu-1/{biggest.id}")
+    result = await tools(explorer).resource_power("process", f"kr-seoul-gpu-1/{biggest.id}")
     assert [(p.kind, p.name) for p in result.parents] == [
         ("container", "trainer"),
         ("pod", "ml-training-job-x7k2p"),
@@ -343,8 +342,8 @@ async def test_a_process_chains_to_its_container_pod_and_node(explorer: PowerExp
     assert result.children_kind is None and result.children == []
 
 
-async def test_a_nodes_power_has_zone_totals_and_its_pods_as_children(explorer: PowerExplorer) -> None:
-    result = await explorer.resource_power("node", "kr-seoul-cpu-1", limit=3)
+async def test_a_nodes_power_has_zone_totals_and_its_pods_as_children(explorer: AppContext) -> None:
+    result = await tools(explorer).resource_power("node", "kr-seoul-cpu-1", limit=3)
     pods_package = 11 + 11 + 18 + 24 + 14 + 1.2 + 2.5  # running pods of cpu-1
     assert result.zone_power_watts["package"] == pytest.approx(78 + pods_package)
     assert result.zone_power_watts["dram"] == pytest.approx(9 + 2 + 2 + 3 + 9 + 4 + 0.3 + 0.5)
@@ -372,27 +371,27 @@ async def test_a_nodes_power_has_zone_totals_and_its_pods_as_children(explorer: 
     ],
 )
 async def test_unknown_kinds_and_malformed_or_unknown_names_give_clear_errors(
-    explorer: PowerExplorer, kind: str, name: str, namespace: str | None, error: type[Exception]
+    explorer: AppContext, kind: str, name: str, namespace: str | None, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        await explorer.resource_power(kind, name, namespace)  # type: ignore[arg-type]
+        await tools(explorer).resource_power(kind, name, namespace)  # type: ignore[arg-type]
 
 
 # --- search --------------------------------------------------------------------------------------------------
 
 
-async def test_search_filters_by_pattern_power_range_and_status(explorer: PowerExplorer) -> None:
-    by_pattern = await explorer.search("pod", name_pattern="web-app-*")
+async def test_search_filters_by_pattern_power_range_and_status(explorer: AppContext) -> None:
+    by_pattern = await tools(explorer).search("pod", name_pattern="web-app-*")
     assert sorted(h.name for h in by_pattern.hits) == [
         "web-app-7d9f8b6c5-kx2vq",
         "web-app-7d9f8b6c5-m4nzt",
         "web-app-7d9f8b6c5-p8wlr",
     ]
     assert {h.workload for h in by_pattern.hits} == {"web-app"}
-    in_range = await explorer.search("workload", min_power_watts=20, max_power_watts=40)
+    in_range = await tools(explorer).search("workload", min_power_watts=20, max_power_watts=40)
     assert [h.name for h in in_range.hits] == ["web-app", "postgres"]  # 39 W and 33 W; 42 and 18 fall outside
     assert in_range.matched_power_watts == pytest.approx(39 + 33)
-    failing = await explorer.search("pod", status="NON_COMPLIANT")
+    failing = await tools(explorer).search("pod", status="NON_COMPLIANT")
     # every pod on the PUE 1.6 GPU node fails KR_CARBON_2050
     assert sorted(h.name for h in failing.hits) == [
         "kepler-v5gzq",
@@ -402,19 +401,19 @@ async def test_search_filters_by_pattern_power_range_and_status(explorer: PowerE
     ]
 
 
-async def test_search_finds_sidecar_containers_by_glob(explorer: PowerExplorer) -> None:
-    result = await explorer.search("container", namespace="production", name_pattern="env?y")
+async def test_search_finds_sidecar_containers_by_glob(explorer: AppContext) -> None:
+    result = await tools(explorer).search("container", namespace="production", name_pattern="env?y")
     assert len(result.hits) == 5 and {h.name for h in result.hits} == {"envoy"}
     assert result.matched_power_watts == pytest.approx(2 * 0.25 * 21 + 3 * 0.25 * 13)
     assert result.hits[0].pod is not None and result.hits[0].pod.startswith("api-gateway-")
 
 
-async def test_search_pages_never_lose_or_repeat_a_container(explorer: PowerExplorer) -> None:
+async def test_search_pages_never_lose_or_repeat_a_container(explorer: AppContext) -> None:
     seen: list[str] = []
     cursor: str | None = None
     total = 0
     while True:
-        page = await explorer.search("container", limit=4, cursor=cursor)
+        page = await tools(explorer).search("container", limit=4, cursor=cursor)
         total = page.total_count
         seen += [h.container_id or "" for h in page.hits]
         cursor = page.next_cursor
@@ -426,33 +425,33 @@ async def test_search_pages_never_lose_or_repeat_a_container(explorer: PowerExpl
 @pytest.mark.parametrize(
     "pattern", [".*|x", "a|b", 'x"}', "[a-z]*", "web\\-app", "ＷＥＢ", "a" * 254, "", "web app", "(?i)web"]
 )
-async def test_hostile_name_patterns_are_refused(explorer: PowerExplorer, pattern: str) -> None:
+async def test_hostile_name_patterns_are_refused(explorer: AppContext, pattern: str) -> None:
     with pytest.raises(InvalidArgumentError, match="name pattern"):
-        await explorer.search("workload", name_pattern=pattern)
+        await tools(explorer).search("workload", name_pattern=pattern)
 
 
-async def test_a_pattern_of_many_wildcards_matches_without_backtracking_blowup(explorer: PowerExplorer) -> None:
-    result = await explorer.search("pod", name_pattern="*a*a*a*a*a*a*a*a*a*a*a*a*b")
+async def test_a_pattern_of_many_wildcards_matches_without_backtracking_blowup(explorer: AppContext) -> None:
+    result = await tools(explorer).search("pod", name_pattern="*a*a*a*a*a*a*a*a*a*a*a*a*b")
     assert result.hits == []
 
 
 @pytest.mark.parametrize(("low", "high"), [(50.0, 10.0), (-1.0, None), (None, math.nan)])
 async def test_inverted_or_invalid_power_ranges_are_refused(
-    explorer: PowerExplorer, low: float | None, high: float | None
+    explorer: AppContext, low: float | None, high: float | None
 ) -> None:
     with pytest.raises(InvalidArgumentError, match="power_watts"):
-        await explorer.search("workload", min_power_watts=low, max_power_watts=high)
+        await tools(explorer).search("workload", min_power_watts=low, max_power_watts=high)
 
 
 @pytest.mark.parametrize("limit", [0, -5, 201, 10_000])
-async def test_page_sizes_out_of_range_are_refused_by_every_list(explorer: PowerExplorer, limit: int) -> None:
+async def test_page_sizes_out_of_range_are_refused_by_every_list(explorer: AppContext, limit: int) -> None:
     for call in (
-        explorer.top_consumers(limit=limit),
-        explorer.hotspots(limit=limit),
-        explorer.summary(limit=limit),
-        explorer.search(limit=limit),
-        explorer.resource_power("node", "kr-seoul-cpu-1", limit=limit),
-        explorer.migration("web-app", "production", limit=limit),
+        tools(explorer).top_consumers(limit=limit),
+        tools(explorer).hotspots(limit=limit),
+        tools(explorer).summary(limit=limit),
+        tools(explorer).search(limit=limit),
+        tools(explorer).resource_power("node", "kr-seoul-cpu-1", limit=limit),
+        tools(explorer).migration("web-app", "production", limit=limit),
     ):
         with pytest.raises(InvalidArgumentError, match="limit"):
             await call
@@ -462,9 +461,9 @@ async def test_page_sizes_out_of_range_are_refused_by_every_list(explorer: Power
 
 
 async def test_migration_ranks_regions_by_savings_with_residency_and_latency(
-    explorer: PowerExplorer, demo_service: AppContext
+    explorer: AppContext, demo_service: AppContext
 ) -> None:
-    result = await explorer.migration("web-app", "production")
+    result = await tools(explorer).migration("web-app", "production")
     regions = demo_service.reference.regions
     assert result.total_count == len(regions) - 1
     savings = [c.savings_percent for c in result.candidates]
@@ -488,9 +487,9 @@ async def test_migration_ranks_regions_by_savings_with_residency_and_latency(
     assert osaka.latency.latency_class == "regional" and "Not a measurement" in osaka.latency.basis
 
 
-async def test_migration_pages_never_lose_or_repeat_a_region(explorer: PowerExplorer) -> None:
-    first = await explorer.migration("web-app", "production", limit=5)
-    second = await explorer.migration("web-app", "production", limit=5, cursor=first.next_cursor)
+async def test_migration_pages_never_lose_or_repeat_a_region(explorer: AppContext) -> None:
+    first = await tools(explorer).migration("web-app", "production", limit=5)
+    second = await tools(explorer).migration("web-app", "production", limit=5, cursor=first.next_cursor)
     regions = [c.region for c in first.candidates + second.candidates]
     assert len(regions) == len(set(regions)) == first.total_count
     assert first.omitted_count == first.total_count - 5 and second.next_cursor is None
@@ -505,9 +504,9 @@ def test_a_region_without_coordinates_gets_no_latency_figure() -> None:
 # --- language ------------------------------------------------------------------------------------------------
 
 
-async def test_korean_answers_translate_the_sentences_not_the_figures(explorer: PowerExplorer) -> None:
-    english = await explorer.hotspots(namespace="ai-team", power_threshold_watts=100.0)
-    korean = await explorer.hotspots(namespace="ai-team", power_threshold_watts=100.0, language="ko")
+async def test_korean_answers_translate_the_sentences_not_the_figures(explorer: AppContext) -> None:
+    english = await tools(explorer).hotspots(namespace="ai-team", power_threshold_watts=100.0)
+    korean = await tools(explorer).hotspots(namespace="ai-team", power_threshold_watts=100.0, language="ko")
     assert "핫스팟" in korean.summary and korean.language == "ko"
     assert [h.power_watts for h in korean.hotspots] == [h.power_watts for h in english.hotspots]
     assert [a.estimated_savings_kgCO2eq_month for a in korean.preventive_actions] == [
@@ -619,19 +618,19 @@ async def test_container_detail_from_kepler_0_7_is_refused_and_pod_detail_says_w
             return None
 
     service = AppContext(Legacy(), load_reference_data())
-    explorer = PowerExplorer(service)
+    explorer = service
     with pytest.raises(InsufficientDataError, match=r"Kepler 0\.10 or later"):
-        await explorer.resource_power("container", "0123456789abcdef")
-    result = await explorer.resource_power("pod", "cart-0", "shop")
+        await tools(explorer).resource_power("container", "0123456789abcdef")
+    result = await tools(explorer).resource_power("pod", "cart-0", "shop")
     assert result.power_watts == 12.0 and result.children == []
     assert any("Kepler 0.10 or later" in note for note in result.notes)
-    summary = await explorer.summary()
+    summary = await tools(explorer).summary()
     assert summary.unattributed_power_watts == pytest.approx(60.0 - 12.0)
     assert summary.nodes[0].idle_power_watts is None  # Kepler 0.7 exports no idle split
 
 
-async def test_daemonsets_are_recognised_by_placement_in_exploring_tools(explorer: PowerExplorer) -> None:
-    result = await explorer.top_consumers(namespace="monitoring", limit=10)
+async def test_daemonsets_are_recognised_by_placement_in_exploring_tools(explorer: AppContext) -> None:
+    result = await tools(explorer).top_consumers(namespace="monitoring", limit=10)
     kinds = {c.name: c.kind for c in result.consumers}
     assert kinds["node-exporter"] == "DaemonSet"  # one pod on each of the three demo nodes
     assert kinds["prometheus"] == "StatefulSet"

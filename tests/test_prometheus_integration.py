@@ -25,16 +25,17 @@ from pathlib import Path
 
 import pytest
 
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo.cluster import DemoCluster
 from carbon_kepler_mcp.demo.history import history_cluster, history_instants, write_openmetrics
 from carbon_kepler_mcp.demo.multi import JOB_KEPLER, DemoEndpoints, node_cluster, renderers
 from carbon_kepler_mcp.errors import InvalidNameError, UnknownNamespaceError
 from carbon_kepler_mcp.names import escape_promql_string
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus, wait_for
+from tests.tools import tools
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -114,7 +115,7 @@ async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_t
             ("ml-training-job", "ai-team", TRAINING_WATTS),
         ):
             instant = await direct.assess(workload, namespace)
-            windowed = await prometheus_service.assess(workload, namespace)
+            windowed = await tools(prometheus_service).assess(workload, namespace)
             assert instant.current_power_watts == pytest.approx(watts)
             assert windowed.current_power_watts == pytest.approx(instant.current_power_watts, rel=AGREEMENT_TOLERANCE)
             assert windowed.current_power_watts <= watts * 1.001  # extrapolation can only lose energy here
@@ -125,7 +126,7 @@ async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_t
 async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_behind_it(
     live_demo: LiveDemo, prometheus_service: AppContext
 ) -> None:
-    result = await prometheus_service.assess("web-app", "production", window="30m")
+    result = await tools(prometheus_service).assess("web-app", "production", window="30m")
     assert result.window_seconds == 1800
     assert result.node_count == 2  # kr-seoul-cpu-1 and kr-seoul-cpu-2
     assert result.pod_count == 3
@@ -141,18 +142,18 @@ async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_be
 async def test_owner_references_from_kube_state_metrics_name_the_real_controllers(
     prometheus_service: AppContext,
 ) -> None:
-    listing = await prometheus_service.list_workloads("monitoring")
+    listing = await tools(prometheus_service).list_workloads("monitoring")
     kinds = {w.workload: w.kind for w in listing.workloads}
     # By pod name alone node-exporter-4wz8k looks like a Job's pod; kube_pod_owner says DaemonSet.
     assert kinds == {"node-exporter": "DaemonSet", "prometheus": "StatefulSet"}
     assert "kube-state-metrics" in listing.notes[0]
-    web = await prometheus_service.assess("web-app", "production")
+    web = await tools(prometheus_service).assess("web-app", "production")
     assert web.workload_kind == "Deployment"
     assert "3 pods attributed to Deployment 'web-app' by owner metadata" in web.resolution
 
 
 async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_service: AppContext) -> None:
-    result = await prometheus_service.assess("jupyter-lab", "ai-team")
+    result = await tools(prometheus_service).assess("jupyter-lab", "ai-team")
     detail = result.rightsizing
     assert detail is not None and detail.quantified
     (pod,) = detail.pods
@@ -170,9 +171,9 @@ async def test_right_sizing_compares_real_requests_with_real_usage(prometheus_se
 
 
 async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheus_service: AppContext) -> None:
-    assessed = await prometheus_service.assess("jupyter-lab", "ai-team")
+    assessed = await tools(prometheus_service).assess("jupyter-lab", "ai-team")
     sizing = next(o for o in assessed.optimizations if o.type == "resource_rightsizing")
-    compared = await prometheus_service.compare("jupyter-lab", "ai-team", ["resource_rightsizing"])
+    compared = await tools(prometheus_service).compare("jupyter-lab", "ai-team", ["resource_rightsizing"])
     saved = compared.current_emissions_gCO2eq_hour - compared.optimized_emissions_gCO2eq_hour
     # Both are the released node idle power × PUE × grid (4.4995 W × 1.25 × 417.3 ≈ 2.35 g/h).
     assert sizing.estimated_savings_gCO2eq_hour is not None
@@ -180,7 +181,7 @@ async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheu
 
 
 async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: AppContext) -> None:
-    result = await prometheus_service.schedule("nightly-report", "batch", duration_hours=1.5)
+    result = await tools(prometheus_service).schedule("nightly-report", "batch", duration_hours=1.5)
     observed = result.observed_schedule
     assert observed is not None
     assert result.current_window_basis == "observed"
@@ -201,14 +202,14 @@ async def test_hostile_label_values_stay_inside_their_string_literal_on_a_real_p
         ((_, value),) = _instant(live_demo.prometheus.url, query)
         assert value == "0"  # matched nothing, injected nothing
         with pytest.raises(InvalidNameError):
-            await prometheus_service.assess("web-app", hostile)
+            await tools(prometheus_service).assess("web-app", hostile)
         with pytest.raises(InvalidNameError):
-            await prometheus_service.assess(hostile, "production")
+            await tools(prometheus_service).assess(hostile, "production")
 
 
 async def test_an_unknown_namespace_lists_the_namespaces_prometheus_has(prometheus_service: AppContext) -> None:
     with pytest.raises(UnknownNamespaceError, match="production") as caught:
-        await prometheus_service.list_workloads("productoin")
+        await tools(prometheus_service).list_workloads("productoin")
     assert "production" in caught.value.suggestions
 
 
@@ -333,7 +334,7 @@ async def test_the_mcp_tools_pass_the_window_through(prometheus_service: AppCont
 
     from carbon_kepler_mcp.adapters.mcp.server import build_server
 
-    async with Client(build_server(prometheus_service, close_service=False)) as client:
+    async with Client(build_server(prometheus_service, close_context=False)) as client:
         result = await client.call_tool("list_workloads_by_compliance", {"namespace": "production", "window": "2h"})
         assert not result.is_error and result.structured_content is not None
         assert result.structured_content["window_seconds"] == 7200

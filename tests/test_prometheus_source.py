@@ -14,25 +14,28 @@ from zoneinfo import ZoneInfo
 import httpx2
 import pytest
 
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
+from carbon_kepler_mcp.app.observed import next_start, observe
+from carbon_kepler_mcp.app.rightsizing import recommend_cores, rightsize
+from carbon_kepler_mcp.bootstrap import build_source
+from carbon_kepler_mcp.domain.window import format_window, parse_window
 from carbon_kepler_mcp.errors import (
     ConfigError,
     EmptyScrapeError,
     InvalidArgumentError,
     InvalidNameError,
+    PrometheusQueryError,
     ResponseTooLargeError,
     SourceTimeoutError,
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.app.observed import next_start, observe
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.rightsizing import recommend_cores, rightsize
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.settings import Settings
-from carbon_kepler_mcp.sources import PrometheusSource, build_source, promql
+from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import HistoryPoint, PodCpu
-from carbon_kepler_mcp.errors import PrometheusQueryError
-from carbon_kepler_mcp.domain.window import format_window, parse_window
+from carbon_kepler_mcp.sources.prometheus import PrometheusSource
+from tests.tools import tools
 
 URL = "http://prometheus.test:9090"
 AT = datetime(2026, 4, 14, 11, 0, tzinfo=UTC)
@@ -103,7 +106,7 @@ async def test_one_pod_energy_over_an_hour_becomes_its_average_power_without_dou
 
 async def test_without_kube_state_metrics_right_sizing_names_the_missing_series() -> None:
     service = AppContext(_source(_fake()), load_reference_data(), AppConfig())
-    result = await service.assess("web-app", "production")
+    result = await tools(service).assess("web-app", "production")
     sizing = next(o for o in result.optimizations if o.type == "resource_rightsizing")
     assert not sizing.quantified
     assert "kube_pod_container_resource_requests" in sizing.data_basis
@@ -118,11 +121,11 @@ async def test_a_hostile_name_is_refused_before_any_query_is_sent(hostile: str) 
     seen: list[str] = []
     service = AppContext(_source(_fake(seen=seen)), load_reference_data(), AppConfig())
     with pytest.raises(InvalidNameError):
-        await service.assess("web-app", hostile)
+        await tools(service).assess("web-app", hostile)
     with pytest.raises(InvalidNameError):
-        await service.assess(hostile, "production")
+        await tools(service).assess(hostile, "production")
     with pytest.raises(InvalidNameError):
-        await service.list_workloads(hostile)
+        await tools(service).list_workloads(hostile)
     # The valid namespace was queried; the hostile value never reached any query.
     assert seen and not any(hostile and hostile in q for q in seen)
     assert not any("or vector(1)" in q for q in seen)

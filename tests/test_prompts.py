@@ -10,10 +10,10 @@ from mcp import Client, MCPError
 from mcp.types import PromptReference, ResourceTemplateReference, TextContent
 
 from carbon_kepler_mcp.adapters.mcp.completion import complete_argument
-from carbon_kepler_mcp.demo import DemoExporter, large_cluster
-from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.adapters.mcp.server import build_server
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.demo import DemoExporter, large_cluster
+from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 
 pytestmark = pytest.mark.anyio
@@ -37,7 +37,7 @@ DEMO_NAMESPACES = ["ai-team", "batch", "kepler-system", "monitoring", "productio
 
 @pytest.fixture(params=["auto", "legacy"])
 async def client(request: pytest.FixtureRequest, demo_service: AppContext) -> AsyncIterator[Client]:
-    async with Client(build_server(demo_service, close_service=False), mode=request.param) as c:
+    async with Client(build_server(demo_service, close_context=False), mode=request.param) as c:
         yield c
 
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
 from carbon_kepler_mcp.domain.scheduling import (
     IntensityPoint,
     Window,
@@ -19,6 +18,7 @@ from carbon_kepler_mcp.domain.scheduling import (
     optimal_windows,
     rolling_average,
 )
+from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
 
 T0 = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -11,9 +11,8 @@ from mcp import Client, MCPError
 from mcp.types import TextResourceContents
 from pydantic import ValidationError
 
-from carbon_kepler_mcp.adapters.mcp.server import build_server
+from carbon_kepler_mcp.adapters.mcp.server import build_server, mcp_tools
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.adapters.http.rest import registered_tools
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +33,7 @@ TOOLS = {
 
 @pytest.fixture(params=["auto", "legacy"])
 async def client(request: pytest.FixtureRequest, demo_service: AppContext) -> AsyncIterator[Client]:
-    async with Client(build_server(demo_service, close_service=False), mode=request.param) as c:
+    async with Client(build_server(demo_service, close_context=False), mode=request.param) as c:
         yield c
 
 
@@ -221,7 +220,7 @@ async def test_ints_are_still_accepted_for_float_arguments(client: Client) -> No
 
 async def test_no_numeric_argument_of_any_tool_accepts_a_boolean(demo_service: AppContext) -> None:
     checked = 0
-    for tool in registered_tools(build_server(demo_service, close_service=False)):
+    for tool in mcp_tools(demo_service):
         for name, schema in tool.parameters["properties"].items():
             types = {schema.get("type")} | {branch.get("type") for branch in schema.get("anyOf", [])}
             if not types & {"number", "integer"}:
@@ -285,7 +284,7 @@ async def test_a_down_metrics_source_is_a_readable_tool_error_not_a_crash() -> N
     import socket
 
     from carbon_kepler_mcp.reference import load_reference_data
-    from carbon_kepler_mcp.sources import KeplerSource
+    from carbon_kepler_mcp.sources.kepler import KeplerSource
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

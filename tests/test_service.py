@@ -9,6 +9,7 @@ from itertools import pairwise
 import anyio
 import pytest
 
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.errors import (
     AmbiguousWorkloadError,
     InvalidArgumentError,
@@ -19,9 +20,9 @@ from carbon_kepler_mcp.errors import (
     UnknownWorkloadError,
 )
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 from tests.conftest import SPRING_EVENING_KST, SPRING_NOON_KST
+from tests.tools import tools
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +35,7 @@ GREEN_DC_PUE = 1.4
 
 
 async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_hand(demo_service: AppContext) -> None:
-    result = await demo_service.assess("ml-training-job", "ai-team")
+    result = await tools(demo_service).assess("ml-training-job", "ai-team")
     assert result.current_power_watts == TRAINING_WATTS
     assert result.pue == 1.6
     assert result.grid_carbon_intensity_gCO2eq_kWh == KOREA_FACTOR
@@ -53,7 +54,7 @@ async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_ha
 
 
 async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: AppContext) -> None:
-    result = await demo_service.assess("web-app", "production")
+    result = await tools(demo_service).assess("web-app", "production")
     assert result.current_power_watts == WEB_WATTS
     assert result.workload_kind == "Deployment"
     assert result.estimated_workload_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.25, abs=1e-3)
@@ -64,7 +65,7 @@ async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: AppConte
 async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_come_last(
     demo_service: AppContext,
 ) -> None:
-    result = await demo_service.assess("ml-training-job", "ai-team")
+    result = await tools(demo_service).assess("ml-training-job", "ai-team")
     quantified = [o for o in result.optimizations if o.quantified]
     reductions = [o.estimated_reduction_percent or 0.0 for o in quantified]
     assert reductions == sorted(reductions, reverse=True)
@@ -81,7 +82,7 @@ async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_com
 
 
 async def test_a_terminated_pod_adds_no_power(demo_service: AppContext) -> None:
-    result = await demo_service.assess("nightly-report", "batch")
+    result = await tools(demo_service).assess("nightly-report", "batch")
     states = {p.pod: p.state for p in result.pods}
     assert sorted(states.values()) == ["running", "terminated"]
     assert result.current_power_watts == 38 + 6
@@ -96,8 +97,8 @@ async def test_operator_pue_settings_win_over_the_demo_facility_and_are_reported
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
-        training = await service.assess("ml-training-job", "ai-team")
-        web = await service.assess("web-app", "production")
+        training = await tools(service).assess("ml-training-job", "ai-team")
+        web = await tools(service).assess("web-app", "production")
     finally:
         await service.aclose()
     assert training.pue == 1.15 and training.pue_detail.source == "operator_node_setting"
@@ -114,7 +115,7 @@ async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
-        result = await service.assess("ml-training-job", "ai-team")
+        result = await tools(service).assess("ml-training-job", "ai-team")
     finally:
         await service.aclose()
     assert result.grid_carbon_intensity_gCO2eq_kWh == 424.0
@@ -124,16 +125,16 @@ async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
 
 
 async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(demo_service: AppContext) -> None:
-    germany = await demo_service.assess("web-app", "production", standard="DE_ENEFG_NEW_DC")
+    germany = await tools(demo_service).assess("web-app", "production", standard="DE_ENEFG_NEW_DC")
     assert germany.status == "NON_COMPLIANT"  # 1.25 > 1.2
     assert germany.standard_detail.legal_status == "statutory"
-    energy_star = await demo_service.assess("web-app", "production", standard="US_EPA_ENERGY_STAR")
+    energy_star = await tools(demo_service).assess("web-app", "production", standard="US_EPA_ENERGY_STAR")
     assert energy_star.status == "NOT_ASSESSABLE"
     assert "cannot be assessed" in energy_star.recommendation
 
 
 async def test_compare_reports_current_and_optimised_status_and_cost(demo_service: AppContext) -> None:
-    result = await demo_service.compare(
+    result = await tools(demo_service).compare(
         "ml-training-job", "ai-team", ["pue_improvement", "resource_rightsizing"], rightsizing_reduction_percent=20
     )
     assert result.current_status == "NON_COMPLIANT"
@@ -148,7 +149,7 @@ async def test_compare_reports_current_and_optimised_status_and_cost(demo_servic
 
 
 async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_service: AppContext) -> None:
-    result = await demo_service.compare("web-app", "production", ["resource_rightsizing"])
+    result = await tools(demo_service).compare("web-app", "production", ["resource_rightsizing"])
     (impact,) = result.impacts
     assert not impact.quantified and impact.reduction_percent is None
     assert result.reduction_percent == 0
@@ -156,11 +157,11 @@ async def test_rightsizing_without_data_or_assumption_is_not_quantified(demo_ser
 
 
 async def test_list_paginates_without_losing_or_repeating_workloads(demo_service: AppContext) -> None:
-    full = await demo_service.list_workloads("production")
+    full = await tools(demo_service).list_workloads("production")
     seen: list[str] = []
     cursor: str | None = None
     while True:
-        page = await demo_service.list_workloads("production", limit=1, cursor=cursor)
+        page = await tools(demo_service).list_workloads("production", limit=1, cursor=cursor)
         seen += [w.workload for w in page.workloads]
         cursor = page.next_cursor
         if cursor is None:
@@ -171,13 +172,13 @@ async def test_list_paginates_without_losing_or_repeating_workloads(demo_service
 
 
 async def test_list_filters_by_status(demo_service: AppContext) -> None:
-    result = await demo_service.list_workloads("ai-team", status_filter="NON_COMPLIANT")
+    result = await tools(demo_service).list_workloads("ai-team", status_filter="NON_COMPLIANT")
     assert [w.workload for w in result.workloads] == ["ml-training-job"]
     assert result.total_workloads == 2 and result.matching_count == 1
 
 
 async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_evening(demo_service: AppContext) -> None:
-    result = await demo_service.schedule("nightly-report", "batch", duration_hours=2)
+    result = await tools(demo_service).schedule("nightly-report", "batch", duration_hours=2)
     # From 20:00 KST the cleanest 2 h start in the next 24 h is around midday (spring multipliers 0.74 at 12h).
     start = datetime.fromisoformat(result.optimal_window_start)
     assert start.utcoffset() is not None and start.utcoffset().total_seconds() == 9 * 3600  # type: ignore[union-attr]
@@ -190,7 +191,7 @@ async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_eveni
 async def test_at_spring_noon_the_best_window_is_now() -> None:
     service = AppContext(DemoSource(), load_reference_data(), AppConfig(), clock=lambda: SPRING_NOON_KST)
     try:
-        result = await service.schedule("nightly-report", "batch", duration_hours=1)
+        result = await tools(service).schedule("nightly-report", "batch", duration_hours=1)
     finally:
         await service.aclose()
     assert result.optimal_window_start == result.current_window_start
@@ -199,7 +200,7 @@ async def test_at_spring_noon_the_best_window_is_now() -> None:
 
 
 async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_service: AppContext) -> None:
-    result = await demo_service.schedule("nightly-report", "batch", duration_hours=3, region="eu-west-1")
+    result = await tools(demo_service).schedule("nightly-report", "batch", duration_hours=3, region="eu-west-1")
     assert result.reduction_percent == 0
     assert any("No hourly intensity data" in n for n in result.notes)
     assert result.timezone == "Europe/Dublin"
@@ -208,21 +209,21 @@ async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_serv
 @pytest.mark.parametrize("hours", [0, 0.1, 24.5, 1000, float("nan")])
 async def test_duration_out_of_range_is_refused(demo_service: AppContext, hours: float) -> None:
     with pytest.raises(InvalidArgumentError, match="duration_hours"):
-        await demo_service.schedule("nightly-report", "batch", duration_hours=hours)
+        await tools(demo_service).schedule("nightly-report", "batch", duration_hours=hours)
 
 
 Call = Callable[[AppContext], Awaitable[object]]
 
 BAD_INPUT: list[tuple[Call, type[Exception]]] = [
-    (lambda s: s.assess("web", "production"), UnknownWorkloadError),
-    (lambda s: s.assess("web-app", "nope"), UnknownNamespaceError),
-    (lambda s: s.assess('x"} or vector(1) #', "production"), InvalidNameError),
-    (lambda s: s.assess("web-app", "Production"), InvalidNameError),
-    (lambda s: s.assess("web-app", "production", standard="NOPE"), UnknownStandardError),
-    (lambda s: s.assess("web-app", "production", region="xx-nowhere-9"), UnknownRegionError),
-    (lambda s: s.list_workloads("production", limit=0), InvalidArgumentError),
-    (lambda s: s.compare("web-app", "production", []), InvalidArgumentError),
-    (lambda s: s.compare("web-app", "production", target_pue=0.5), InvalidArgumentError),
+    (lambda s: tools(s).assess("web", "production"), UnknownWorkloadError),
+    (lambda s: tools(s).assess("web-app", "nope"), UnknownNamespaceError),
+    (lambda s: tools(s).assess('x"} or vector(1) #', "production"), InvalidNameError),
+    (lambda s: tools(s).assess("web-app", "Production"), InvalidNameError),
+    (lambda s: tools(s).assess("web-app", "production", standard="NOPE"), UnknownStandardError),
+    (lambda s: tools(s).assess("web-app", "production", region="xx-nowhere-9"), UnknownRegionError),
+    (lambda s: tools(s).list_workloads("production", limit=0), InvalidArgumentError),
+    (lambda s: tools(s).compare("web-app", "production", []), InvalidArgumentError),
+    (lambda s: tools(s).compare("web-app", "production", target_pue=0.5), InvalidArgumentError),
 ]
 
 
@@ -234,7 +235,7 @@ async def test_bad_input_gives_a_clear_error(demo_service: AppContext, call: Cal
 
 async def test_web_does_not_match_web_app_and_lists_near_matches(demo_service: AppContext) -> None:
     with pytest.raises(UnknownWorkloadError) as info:
-        await demo_service.assess("web", "production")
+        await tools(demo_service).assess("web", "production")
     assert "web-app" in info.value.suggestions
 
 
@@ -243,7 +244,7 @@ def test_ambiguous_workloads_are_an_error_type() -> None:
 
 
 async def test_timestamps_come_from_the_injected_clock(demo_service: AppContext) -> None:
-    result = await demo_service.assess("web-app", "production")
+    result = await tools(demo_service).assess("web-app", "production")
     assert datetime.fromisoformat(result.timestamp) == SPRING_EVENING_KST.astimezone(UTC)
 
 
@@ -255,7 +256,7 @@ async def test_korean_overrides_re_derive_the_kr_carbon_2050_limit() -> None:
         clock=lambda: SPRING_EVENING_KST,
     )
     try:
-        result = await service.assess("ml-training-job", "ai-team")
+        result = await tools(service).assess("ml-training-job", "ai-team")
     finally:
         await service.aclose()
     assert result.target_intensity_gCO2eq_kWh == pytest.approx(424.0 * 1.7)
@@ -264,21 +265,23 @@ async def test_korean_overrides_re_derive_the_kr_carbon_2050_limit() -> None:
 
 
 async def test_a_deployment_gets_no_temporal_shift_in_compare(demo_service: AppContext) -> None:
-    result = await demo_service.compare("web-app", "production", ["temporal_shift"])
+    result = await tools(demo_service).compare("web-app", "production", ["temporal_shift"])
     (impact,) = result.impacts
     assert not impact.quantified
     assert result.reduction_percent == 0
 
 
 async def test_compare_migration_names_the_duties_of_the_country_the_data_leaves(demo_service: AppContext) -> None:
-    result = await demo_service.compare("web-app", "production", ["regional_migration"], target_region="eu-north-1")
+    result = await tools(demo_service).compare(
+        "web-app", "production", ["regional_migration"], target_region="eu-north-1"
+    )
     (impact,) = result.impacts
     assert "PIPA" in impact.note or "개인정보" in impact.note
     assert "GDPR" not in impact.note
 
 
 async def test_the_schedule_considers_now_and_exactly_the_next_24_full_hours(demo_service: AppContext) -> None:
-    result = await demo_service.schedule("nightly-report", "batch", duration_hours=1, region="eu-west-1")
+    result = await tools(demo_service).schedule("nightly-report", "batch", duration_hours=1, region="eu-west-1")
     # No hourly profile for eu-west-1: every window ties, so the ties are the candidate set itself.
     assert len(result.tied_optimal_windows) == 1 + 24
     assert result.tied_optimal_windows[0].start == result.current_window_start
@@ -293,16 +296,17 @@ def test_a_daemonset_named_like_a_job_is_recognised_by_its_placement() -> None:
 
 
 async def test_daemonsets_of_the_demo_are_reported_as_daemonsets(demo_service: AppContext) -> None:
-    result = await demo_service.assess("node-exporter", "monitoring")
+    result = await tools(demo_service).assess("node-exporter", "monitoring")
     assert result.workload_kind == "DaemonSet"
     assert all(o.type != "temporal_shift" for o in result.optimizations)
-    listing = await demo_service.list_workloads("monitoring")
+    listing = await tools(demo_service).list_workloads("monitoring")
     assert {w.workload: w.kind for w in listing.workloads}["node-exporter"] == "DaemonSet"
 
 
 def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() -> None:
     from zoneinfo import ZoneInfo
 
+    from carbon_kepler_mcp.app.shifting import hourly_series
     from carbon_kepler_mcp.reference import HourlyProfile, ProfileProvenance
 
     reference = load_reference_data()
@@ -315,15 +319,14 @@ def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() 
         seasons={"annual": multipliers},
     )
     reference = reference.model_copy(update={"profiles": {**reference.profiles, "eu-west-1": measured}})
-    service = AppContext(DemoSource(), reference, AppConfig())
     dublin = ZoneInfo("Europe/Dublin")
     # Ireland springs forward at 01:00 local on 2026-03-29: local 01:00 does not exist that day.
     start = datetime(2026, 3, 29, 0, 0, tzinfo=dublin)
-    points, synthetic = service.hourly_series(reference.region("eu-west-1"), 100.0, start, 4)
+    points, synthetic = hourly_series(reference, reference.region("eu-west-1"), 100.0, start, 4)
     assert not synthetic
     local_hours = [p.start.astimezone(dublin).hour for p in points]
     assert local_hours == [0, 2, 3, 4]
     utc_starts = [p.start.astimezone(UTC) for p in points]
     assert all((b - a).total_seconds() == 3600 for a, b in pairwise(utc_starts))
     assert [p.intensity_g_per_kwh for p in points] == pytest.approx([100 * multipliers[h] for h in local_hours])
-    anyio.run(service.aclose)
+

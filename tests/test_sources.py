@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from carbon_kepler_mcp.bootstrap import build_source
 from carbon_kepler_mcp.errors import (
     ConfigError,
     EmptyScrapeError,
@@ -27,8 +28,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.settings import Settings
-from carbon_kepler_mcp.sources import KeplerSource, build_source
-from carbon_kepler_mcp.sources.kepler import build_ssl_context, redact_url
+from carbon_kepler_mcp.sources.kepler import KeplerSource, build_ssl_context, redact_url
 from tests.conftest import fixture_text
 
 pytestmark = pytest.mark.anyio

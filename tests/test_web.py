@@ -12,15 +12,15 @@ from mcp import Client
 from mcp.types import TextResourceContents
 from prometheus_client import generate_latest
 
-from carbon_kepler_mcp.errors import SourceUnavailableError
-from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.adapters.mcp.server import build_server
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
-from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
 from carbon_kepler_mcp.adapters.http import build_app
 from carbon_kepler_mcp.adapters.http.metrics import Metrics, instrument_source
 from carbon_kepler_mcp.adapters.http.problems import PROBLEM_MEDIA_TYPE
-from carbon_kepler_mcp.adapters.http.rest import TOOL_HANDLERS, registered_tools
+from carbon_kepler_mcp.adapters.mcp.server import build_server, mcp_tools
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
+from carbon_kepler_mcp.app.registry import TOOLS
+from carbon_kepler_mcp.errors import SourceUnavailableError
+from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
 from tests.conftest import SPRING_EVENING_KST
 from tests.web_harness import asgi_client, frozen_demo_service, strip_keys
 
@@ -60,7 +60,7 @@ async def client(frozen_service: AppContext) -> AsyncIterator[httpx2.AsyncClient
 
 @pytest.fixture
 async def mcp_client(frozen_service: AppContext) -> AsyncIterator[Client]:
-    async with Client(build_server(frozen_service, close_service=False)) as c:
+    async with Client(build_server(frozen_service, close_context=False)) as c:
         yield c
 
 
@@ -99,19 +99,19 @@ async def test_every_tool_answers_over_rest_what_it_answers_over_mcp(
 
 
 async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: AppContext) -> None:
-    mcp = build_server(demo_service, close_service=False)
+    mcp = build_server(demo_service, close_context=False)
     listed = {tool.name for tool in await mcp.list_tools()}
-    assert listed == set(TOOL_HANDLERS) == set(TOOL_CALLS)
+    assert listed == {spec.name for spec in TOOLS} == set(TOOL_CALLS)
     paths = build_app(demo_service).openapi()["paths"]
     assert {f"/tools/{name}" for name in listed} <= set(paths)
 
 
 async def test_rest_bodies_and_responses_are_the_mcp_tools_own_models(demo_service: AppContext) -> None:
-    mcp = build_server(demo_service, close_service=False)
+    mcp = build_server(demo_service, close_context=False)
     public = {tool.name: tool for tool in await mcp.list_tools()}
     spec = build_app(demo_service).openapi()
     schemas = spec["components"]["schemas"]
-    for tool in registered_tools(mcp):
+    for tool in mcp_tools(demo_service):
         # The model REST validates with is the one MCP validates with: its schema is the public inputSchema.
         assert tool.fn_metadata.arg_model.model_json_schema() == public[tool.name].input_schema
         operation = spec["paths"][f"/tools/{tool.name}"]["post"]

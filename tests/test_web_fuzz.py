@@ -18,10 +18,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.sources.base import Snapshot
 from carbon_kepler_mcp.adapters.http import build_app
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.sources.base import Snapshot
 from tests.web_harness import frozen_demo_service, serve_in_thread
 
 pytestmark = pytest.mark.slow

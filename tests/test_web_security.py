@@ -10,12 +10,13 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from carbon_kepler_mcp.adapters.cli import main as cli
-from carbon_kepler_mcp.errors import ConfigError
-from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.settings import Settings
-from carbon_kepler_mcp.adapters.http import WebConfig, build_app, check_exposure, is_loopback, web_config
+import carbon_kepler_mcp.main as cli
+from carbon_kepler_mcp.adapters.http import WebConfig, build_app, check_exposure, is_loopback
 from carbon_kepler_mcp.adapters.http.security import TokenStore
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.bootstrap import web_config
+from carbon_kepler_mcp.errors import ConfigError
+from carbon_kepler_mcp.settings import Settings
 from tests.web_harness import TOKEN, asgi_client
 
 pytestmark = pytest.mark.anyio

@@ -16,8 +16,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.app.context import AppContext, AppConfig
 from carbon_kepler_mcp.sources.demo import DemoSource
 from tests.conftest import SPRING_EVENING_KST
 

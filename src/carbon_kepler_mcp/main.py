@@ -18,12 +18,15 @@ from pydantic import ValidationError
 from carbon_kepler_mcp._version import __version__
 from carbon_kepler_mcp.adapters.cli.commands import add_tool_commands, request_from_args, run_tool, tool_for_command
 from carbon_kepler_mcp.bootstrap import build_context, web_config
-from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError
+from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError, InvalidArgumentError, NotFoundError, SourceError
 from carbon_kepler_mcp.settings import Settings
 
 logger = logging.getLogger("carbon_kepler_mcp")
 
 EXIT_OK = 0
+EXIT_USAGE = InvalidArgumentError.exit_code
+EXIT_NOT_FOUND = NotFoundError.exit_code
+EXIT_SOURCE = SourceError.exit_code
 
 
 def _source_options(parser: argparse.ArgumentParser, *, window: bool = True) -> None:

@@ -43,7 +43,7 @@ async def find_container(builder: ResourceBuilder, name: str, namespace: str | N
             raise InvalidArgumentError(
                 "namespace is required for a container name; or pass the container id (12-64 hex digits)"
             )
-    scope_pods = builder.snapshot.pods if namespace is None else builder.app.namespace_pods(builder.snapshot, namespace)
+    scope_pods = builder.snapshot.pods if namespace is None else builder.ctx.namespace_pods(builder.snapshot, namespace)
     endpoints = sorted({p.endpoint for p in scope_pods}) if namespace is not None else None
     scrape = await builder.x.fetch_detail(builder.snapshot, schema.CONTAINER_FAMILIES, endpoints)
     builder.notes.extend(scrape.warnings)

@@ -45,7 +45,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         req.language,
         req.window,
     )
-    optimizations: Sequence[OptimizationType] = req.optimizations or ALL_OPTIMIZATIONS
+    optimizations: Sequence[OptimizationType] = ALL_OPTIMIZATIONS if req.optimizations is None else req.optimizations
     target_region, target_pue = req.target_region, req.target_pue
     rightsizing_reduction_percent, batch_duration_hours = req.rightsizing_reduction_percent, req.batch_duration_hours
     if not optimizations:

@@ -79,7 +79,7 @@ class ResourceBuilder:
     """Collects one resource's figures, parents and children, then builds the result."""
 
     def __init__(self, app: AppContext, snapshot: Snapshot, reg: Region, grid: Grid, language: Language):
-        self.app = app
+        self.ctx = app
         self.snapshot = snapshot
         self.reg = reg
         self.grid = grid
