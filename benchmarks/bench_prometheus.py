@@ -14,7 +14,7 @@ one run and against the same Prometheus:
   reads the bodies (Prometheus's evaluation + HTTP + JSON encoding);
 * **source snapshot**: ``PrometheusSource.window_snapshot`` (the same queries, plus JSON decoding and
   building pods, owners, CPU and node figures);
-* **tool calls**: ``CarbonService.list_workloads`` and ``assess`` (one Deployment) of the largest namespace,
+* **tool calls**: ``AppContext.list_workloads`` and ``assess`` (one Deployment) of the largest namespace,
   and a cluster-wide snapshot (every pod), each with a cold cache.
 
 The difference between the first two is what this server adds on top of Prometheus. With ``--output`` only
@@ -44,13 +44,14 @@ from typing import TypeVar
 
 import anyio
 import httpx2
+from tests.tools import tools
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.demo.history import write_openmetrics
 from carbon_kepler_mcp.demo.multi import renderers
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 
@@ -179,9 +180,9 @@ def measure(pods: int, repeat: int, binary: str, promtool: str) -> Row:
 async def _measure_async(
     url: str, pods: int, nodes: int, samples: int, namespace: str, namespace_pods: int, deployment: str, repeat: int
 ) -> Row:
-    def fresh() -> CarbonService:
+    def fresh() -> AppContext:
         source = PrometheusSource(url, cache_ttl_seconds=0, wall_clock=lambda: datetime.fromtimestamp(END, UTC))
-        return CarbonService(source, load_reference_data(), ServiceConfig())
+        return AppContext(source, load_reference_data(), AppConfig())
 
     service = fresh()
     source = service.source
@@ -194,12 +195,12 @@ async def _measure_async(
     cluster_snapshot: list[float] = []
     async with httpx2.AsyncClient(timeout=120) as client:
         await _raw(client, url, _queries(None))  # warm Prometheus's caches once, untimed
-        await service.list_workloads(namespace, window=WINDOW)
+        await tools(service).list_workloads(namespace, window=WINDOW)
         for _ in range(repeat):
             raw.append(await _timed(lambda: _raw(client, url, _queries(namespace))))
             snapshot.append(await _timed(lambda: source.window_snapshot(namespace, WINDOW_SECONDS)))
-            listing.append(await _timed(lambda: service.list_workloads(namespace, window=WINDOW)))
-            assess.append(await _timed(lambda: service.assess(deployment, namespace, window=WINDOW)))
+            listing.append(await _timed(lambda: tools(service).list_workloads(namespace, window=WINDOW)))
+            assess.append(await _timed(lambda: tools(service).assess(deployment, namespace, window=WINDOW)))
             cluster_raw.append(await _timed(lambda: _raw(client, url, _queries(None))))
             cluster_snapshot.append(await _timed(lambda: source.window_snapshot(None, WINDOW_SECONDS)))
     await service.aclose()

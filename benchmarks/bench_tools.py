@@ -9,7 +9,7 @@ samples) is rendered once and served from a separate process on 127.0.0.1 (as a 
 apart from this server), so every scrape is byte for byte the text that prometheus_client is timed on. Measured:
 
 * prometheus_client parsing that text (the yardstick of the ≥ 10× target);
-* a cold ``list_workloads`` of the largest namespace on a fresh :class:`KeplerSource` + :class:`CarbonService`
+* a cold ``list_workloads`` of the largest namespace on a fresh :class:`KeplerSource` + :class:`AppContext`
   (HTTP fetch, parse, index, group, assess), and the fetch + parse + index part alone (``source.snapshot()``);
 * warm calls on one service (cached snapshot): ``list_workloads``, ``assess`` of one Deployment, and
   ``list_workloads_by_compliance`` through the MCP layer in process (pydantic validation and serialisation).
@@ -40,15 +40,16 @@ from pathlib import Path
 import anyio
 from mcp import Client
 from prometheus_client.parser import text_string_to_metric_families
+from tests.tools import tools
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+from carbon_kepler_mcp.adapters.mcp.server import build_server
+from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import parse_columns
 from carbon_kepler_mcp.kepler.readings import current_readings
 from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.server import build_server
-from carbon_kepler_mcp.service import CarbonService, ServiceConfig
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 
 START_MARKER = "<!-- bench_tools:start -->"
@@ -133,9 +134,9 @@ class GcClock:
         gc.callbacks.remove(self._callback)
 
 
-def _fresh_service(url: str) -> CarbonService:
+def _fresh_service(url: str) -> AppContext:
     source = KeplerSource([url], cache_ttl_seconds=60)
-    return CarbonService(source, load_reference_data(), ServiceConfig())
+    return AppContext(source, load_reference_data(), AppConfig())
 
 
 async def _largest_namespace(url: str) -> tuple[str, int]:
@@ -160,7 +161,7 @@ async def _cold(url: str, namespace: str, repeat: int) -> tuple[list[float], lis
         gc.collect()  # every cold run starts from the same heap, whatever the previous run left behind
         try:
             with GcClock() as collector:
-                lists.append(await _timed(service.list_workloads(namespace, limit=LIMIT)))
+                lists.append(await _timed(tools(service).list_workloads(namespace, limit=LIMIT)))
             pauses.append(collector.total)
         finally:
             await service.aclose()
@@ -177,16 +178,16 @@ async def _warm(url: str, namespace: str, calls: int) -> tuple[str, list[float],
     """Warm list_workloads, assess and MCP list_workloads_by_compliance times on one service."""
     service = _fresh_service(url)
     try:
-        first = await service.list_workloads(namespace, limit=1000)
+        first = await tools(service).list_workloads(namespace, limit=1000)
         deployments = [w.workload for w in first.workloads if w.kind == "Deployment"]
         if not deployments:
             raise SystemExit(f"the grouping found no Deployment in namespace {namespace!r}")
         workload = deployments[0]
-        await service.assess(workload, namespace)
-        lists = [await _timed(service.list_workloads(namespace, limit=LIMIT)) for _ in range(calls)]
-        assessments = [await _timed(service.assess(workload, namespace)) for _ in range(calls)]
+        await tools(service).assess(workload, namespace)
+        lists = [await _timed(tools(service).list_workloads(namespace, limit=LIMIT)) for _ in range(calls)]
+        assessments = [await _timed(tools(service).assess(workload, namespace)) for _ in range(calls)]
         arguments = {"namespace": namespace, "limit": LIMIT}
-        async with Client(build_server(service, close_service=False)) as client:
+        async with Client(build_server(service, close_context=False)) as client:
             warm_up = await client.call_tool("list_workloads_by_compliance", arguments)
             if warm_up.is_error or warm_up.structured_content is None:
                 raise SystemExit(f"list_workloads_by_compliance failed through MCP: {warm_up.content}")
@@ -348,7 +349,7 @@ def report(f: Figures, repeat: int, calls: int) -> str:
             f"`large_cluster(pod_count={f.pods:,}, process_lines_per_pod=2)` rendered once and served by a separate "
             "process on 127.0.0.1 (one endpoint; every scrape is the exact text prometheus_client parses). Tool calls ask "
             f"for the largest namespace, `{f.namespace}` ({f.namespace_pods} pods), `limit={LIMIT}`. A cold call "
-            "builds a fresh `KeplerSource` and `CarbonService` (construction and a `gc.collect()` before it not timed); warm calls reuse one "
+            "builds a fresh `KeplerSource` and `AppContext` (construction and a `gc.collect()` before it not timed); warm calls reuse one "
             "service whose snapshot is cached (`cache_ttl_seconds=60`). `time.perf_counter`; prometheus_client: best "
             f"of {max(1, min(repeat, 3))}. Rows marked ↳ are parts of the cold path timed on their own to show where "
             "the time goes; they overlap (the parse and readings times include the cyclic-GC passes they trigger, "
