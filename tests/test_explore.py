@@ -471,8 +471,10 @@ async def test_migration_ranks_regions_by_savings_with_residency_and_latency(
     best = result.candidates[0]
     cleanest = min(regions.values(), key=lambda r: r.comparison_intensity.value)
     assert result.best_region == best.region == cleanest.code
-    seoul = regions["ap-northeast-2"].comparison_intensity.value
-    per_hour = 39 / 1000 * 1.25 * (seoul - cleanest.comparison_intensity.value)
+    seoul = regions["ap-northeast-2"]
+    # The current row is the workload's footprint (compliance grid); a move scales it by the comparison-basis ratio.
+    current = 39 / 1000 * 1.25 * demo_service.grid(seoul).value
+    per_hour = current * (1 - cleanest.comparison_intensity.value / seoul.comparison_intensity.value)
     assert best.savings_gCO2eq_hour == pytest.approx(per_hour, abs=1e-2)
     assert best.savings_kgCO2eq_month == pytest.approx(per_hour * 0.73, abs=1e-2)
     assert best.crosses_border and "PIPA" in best.data_residency[0]

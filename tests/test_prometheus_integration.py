@@ -114,7 +114,7 @@ async def test_direct_scrape_and_prometheus_agree_on_constant_workloads_within_t
             ("web-app", "production", WEB_WATTS),
             ("ml-training-job", "ai-team", TRAINING_WATTS),
         ):
-            instant = await direct.assess(workload, namespace)
+            instant = await tools(direct).assess(workload, namespace)
             windowed = await tools(prometheus_service).assess(workload, namespace)
             assert instant.current_power_watts == pytest.approx(watts)
             assert windowed.current_power_watts == pytest.approx(instant.current_power_watts, rel=AGREEMENT_TOLERANCE)
@@ -286,14 +286,14 @@ async def test_energy_is_counted_across_a_kepler_restart_and_the_restart_is_flag
 ) -> None:
     # postgres-0 (24 + 9 W) runs on kr-seoul-cpu-1, whose counters restart from 0 mid-window: increase()
     # counts across the reset; only the 30 s between the last sample before it and the restart are lost.
-    result = await fault_service.assess("postgres", "production")
+    result = await tools(fault_service).assess("postgres", "production")
     assert result.current_power_watts == pytest.approx(33.0, rel=30 / 3600 + 0.001)
     assert any("kr-seoul-cpu-1" in w and "reset" in w for w in result.data_source.warnings)
 
 
 async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_service: AppContext) -> None:
     # The training pods' node stopped 20 min before the end: 40 of 60 min are counted, and the answer says so.
-    result = await fault_service.assess("ml-training-job", "ai-team")
+    result = await tools(fault_service).assess("ml-training-job", "ai-team")
     assert result.current_power_watts == pytest.approx(TRAINING_WATTS * 40 / 60, rel=0.02)
     warning = next(w for w in result.data_source.warnings if "stopped reporting" in w)
     assert "kr-seoul-gpu-1" in warning and "ml-training-job-x7k2p" in warning
@@ -301,7 +301,7 @@ async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_servic
 
 
 async def test_legacy_kepler_counters_work_through_prometheus(fault_service: AppContext) -> None:
-    result = await fault_service.assess("cache", "legacy-apps")
+    result = await tools(fault_service).assess("cache", "legacy-apps")
     assert result.data_source.kepler_generation == "legacy"
     assert result.current_power_watts == pytest.approx(12.0, rel=1e-3)  # 10 W package + 2 W dram; idle mode ignored
     assert result.pods[0].node == LEGACY_INSTANCE

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from itertools import pairwise
 
-import anyio
 import pytest
 
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
@@ -329,4 +328,3 @@ def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() 
     utc_starts = [p.start.astimezone(UTC) for p in points]
     assert all((b - a).total_seconds() == 3600 for a, b in pairwise(utc_starts))
     assert [p.intensity_g_per_kwh for p in points] == pytest.approx([100 * multipliers[h] for h in local_hours])
-

@@ -51,7 +51,11 @@ class tools:
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
         if name == "pod_metrics":
-            return lambda namespace, pod: pod_metrics(self.ctx, namespace, pod)
+
+            async def metrics(namespace: str, pod: str) -> Any:
+                return await pod_metrics(self.ctx, namespace, pod)
+
+            return metrics
         tool, order = POSITIONAL[name]
         spec = tool_spec(tool)
 

@@ -43,30 +43,8 @@ if TYPE_CHECKING:
     from carbon_kepler_mcp.reference import load_reference_data
     from carbon_kepler_mcp.settings import Settings
 
-_ERRORS = (
-    "AmbiguousWorkloadError",
-    "CarbonKeplerError",
-    "ConfigError",
-    "DataError",
-    "EmptyScrapeError",
-    "InsufficientDataError",
-    "InvalidArgumentError",
-    "InvalidNameError",
-    "MetricsParseError",
-    "NotFoundError",
-    "PrometheusQueryError",
-    "ResponseTooLargeError",
-    "SourceError",
-    "SourceTLSError",
-    "SourceTimeoutError",
-    "SourceUnavailableError",
-    "UnknownNamespaceError",
-    "UnknownRegionError",
-    "UnknownStandardError",
-    "UnknownWorkloadError",
-)
-_WHERE: dict[str, str] = {
-    **dict.fromkeys(_ERRORS, "carbon_kepler_mcp.errors"),
+# Where each lazily imported name lives; every other name of ``__all__`` is an error class of ``errors``.
+_ELSEWHERE: dict[str, str] = {
     "AppConfig": "carbon_kepler_mcp.app.context",
     "AppContext": "carbon_kepler_mcp.app.context",
     "Settings": "carbon_kepler_mcp.settings",
@@ -111,9 +89,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
+    if name not in __all__:
         raise AttributeError(f"module 'carbon_kepler_mcp' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(_ELSEWHERE.get(name, "carbon_kepler_mcp.errors")), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -7,13 +7,16 @@ field types, so every adapter enforces the same ones.
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from carbon_kepler_mcp.app.results import OptimizationType, Status
 from carbon_kepler_mcp.app.shifting import MAX_DURATION_HOURS, MIN_DURATION_HOURS
 from carbon_kepler_mcp.domain.paging import MAX_CURSOR_LENGTH
+from carbon_kepler_mcp.errors import InvalidArgumentError
 
 __all__ = [
     "MAX_DURATION_HOURS",
@@ -33,7 +36,10 @@ __all__ = [
     "SummaryRequest",
     "ToolRequest",
     "TopConsumersRequest",
+    "parse_request",
 ]
+
+_R = TypeVar("_R", bound=BaseModel)
 
 MAX_LIMIT: Final = 200
 """Largest page of any exploring list."""
@@ -297,3 +303,46 @@ class MigrationRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size"), NotBool] = 10
     cursor: Cursor = None
     window: WindowArg = None
+
+
+def parse_request(model: type[_R], values: Mapping[str, Any], *, name_of: Callable[[str], str] = str) -> _R:
+    """``model`` validated from ``values``; a refusal is an :class:`InvalidArgumentError` in the request's language.
+
+    ``name_of`` turns a field name into what the caller's user typed (a CLI option, a query parameter).
+    """
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        korean = values.get("language") == "ko"
+        problems = [_problem(error, name_of, korean=korean) for error in exc.errors()]
+        raise InvalidArgumentError("; ".join(problems)) from exc
+
+
+def _problem(error: ErrorDetails, name_of: Callable[[str], str], *, korean: bool) -> str:
+    field = name_of(str(error["loc"][0])) if error["loc"] else "?"
+    given = repr(error.get("input"))[:60]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kind = error["type"]
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        bound = {
+            "less_than_equal": ("le", "at most", "이하"),
+            "greater_than_equal": ("ge", "at least", "이상"),
+            "less_than": ("lt", "below", "미만"),
+            "greater_than": ("gt", "above", "초과"),
+        }[kind]
+        if korean:
+            return f"{field}: 입력값 {given}은(는) 허용 범위를 벗어났습니다. {ctx.get(bound[0])} {bound[2]}여야 합니다"
+        return f"{field}: {given} is out of range: it must be {bound[1]} {ctx.get(bound[0])}"
+    if not korean:
+        return f"{field}: got {given} — {error['msg']}"
+    if kind in ("float_parsing", "int_parsing", "int_from_float", "float_type", "int_type"):
+        reason = "숫자여야 합니다"
+    elif kind == "literal_error":
+        reason = f"허용되는 값은 {ctx.get('expected')}입니다"
+    elif kind == "string_too_long":
+        reason = f"최대 {ctx.get('max_length')}자까지 허용됩니다"
+    elif kind == "string_too_short":
+        reason = f"최소 {ctx.get('min_length')}자가 필요합니다"
+    else:
+        reason = "허용되지 않는 값입니다"
+    return f"{field}: 입력값 {given} — {reason}"

@@ -45,7 +45,7 @@ async def find_container(builder: ResourceBuilder, name: str, namespace: str | N
             )
     scope_pods = builder.snapshot.pods if namespace is None else builder.ctx.namespace_pods(builder.snapshot, namespace)
     endpoints = sorted({p.endpoint for p in scope_pods}) if namespace is not None else None
-    scrape = await builder.x.fetch_detail(builder.snapshot, schema.CONTAINER_FAMILIES, endpoints)
+    scrape = await builder.ctx.fetch_detail(builder.snapshot, schema.CONTAINER_FAMILIES, endpoints)
     builder.notes.extend(scrape.warnings)
     candidates: list[ContainerReading] = []
     for c in container_readings(scrape.samples):
@@ -129,7 +129,7 @@ async def find_process(builder: ResourceBuilder, name: str, namespace: str | Non
             raise not_found("node", node, [n.name for n in builder.snapshot.nodes], "in the metrics")
         endpoints = [reading.endpoint]
     families = schema.PROCESS_FAMILIES | schema.CONTAINER_FAMILIES
-    scrape = await builder.x.fetch_detail(builder.snapshot, families, endpoints)
+    scrape = await builder.ctx.fetch_detail(builder.snapshot, families, endpoints)
     builder.notes.extend(scrape.warnings)
     containers = {c.container_id: c for c in sorted(container_readings(scrape.samples), key=lambda c: not c.running)}
     pods_by_uid = {p.uid: p for p in builder.snapshot.pods if p.uid}

@@ -13,14 +13,14 @@ import types
 import typing
 from typing import Any, Final, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from carbon_kepler_mcp.adapters.cli import render
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec
+from carbon_kepler_mcp.app.requests import parse_request
 from carbon_kepler_mcp.domain.i18n import Language
-from carbon_kepler_mcp.errors import InvalidArgumentError
 
 __all__ = ["add_tool_commands", "request_from_args", "run_tool", "tool_for_command"]
 
@@ -107,48 +107,13 @@ def request_from_args(spec: ToolSpec, args: argparse.Namespace) -> BaseModel:
         if isinstance(value, list):  # repeatable and comma-separated both work: -o a -o b, --compare a,b
             value = [part.strip() for item in typing.cast(list[str], value) for part in item.split(",") if part.strip()]
         values[name] = value
-    try:
-        return spec.request.model_validate(values)
-    except ValidationError as exc:
-        language: Language = "ko" if values.get("language") == "ko" else "en"
-        raise InvalidArgumentError(_validation_message(spec, exc, language)) from exc
 
+    def option(field: str) -> str:
+        if field in spec.request.model_fields and spec.request.model_fields[field].is_required():
+            return POSITIONAL_NAMES.get(field, field)
+        return "--" + field.replace("_", "-")
 
-def _validation_message(spec: ToolSpec, exc: ValidationError, language: Language) -> str:
-    problems: list[str] = []
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "?"
-        option = (
-            POSITIONAL_NAMES.get(field, field)
-            if spec.request.model_fields[field].is_required()
-            else ("--" + field.replace("_", "-"))
-            if field in spec.request.model_fields
-            else field
-        )
-        given = error.get("input")
-        if language == "ko":
-            problems.append(f"{option}: 입력값 {given!r} — {_allowed_ko(error)}")
-        else:
-            problems.append(f"{option}: got {given!r} — {error['msg']}")
-    return "; ".join(problems)
-
-
-def _allowed_ko(error: Any) -> str:
-    ctx = error.get("ctx") or {}
-    kind = error.get("type", "")
-    if kind == "less_than_equal":
-        return f"{ctx.get('le')} 이하여야 합니다"
-    if kind == "greater_than_equal":
-        return f"{ctx.get('ge')} 이상이어야 합니다"
-    if kind in ("float_parsing", "int_parsing", "int_from_float"):
-        return "숫자여야 합니다"
-    if kind == "literal_error":
-        return f"허용되는 값: {ctx.get('expected')}"
-    if kind == "string_too_long":
-        return f"최대 {ctx.get('max_length')}자까지 허용됩니다"
-    if kind == "string_too_short":
-        return f"최소 {ctx.get('min_length')}자가 필요합니다"
-    return "허용되지 않는 값입니다"
+    return parse_request(spec.request, values, name_of=option)
 
 
 async def run_tool(ctx: AppContext, spec: ToolSpec, request: BaseModel, *, as_json: bool) -> str:

@@ -6,8 +6,8 @@ Tables are laid out by ``rich``, which measures East Asian width, so Korean colu
 from __future__ import annotations
 
 import io
+import typing
 from collections.abc import Sequence
-from typing import Any
 
 from pydantic import BaseModel
 from rich import box
@@ -245,10 +245,11 @@ def _generic(result: BaseModel, lang: Language) -> str:
         if isinstance(value, str) and value:
             parts.append(value)
     for field, columns in _LIST_COLUMNS.items():
-        items: Any = getattr(result, field, None)
+        items: object = getattr(result, field, None)
         if isinstance(items, list) and items:
-            rows = [[getattr(item, name, None) for _, name in columns] for item in items]  # pyright: ignore[reportUnknownVariableType]
-            parts.append(table([c for c, _ in columns], rows, lang))  # pyright: ignore[reportUnknownArgumentType]
+            listed = typing.cast(list[object], items)
+            rows = [[getattr(item, name, None) for _, name in columns] for item in listed]
+            parts.append(table([c for c, _ in columns], rows, lang))
     info = getattr(result, "data_source", None)
     notes: list[str] = getattr(result, "notes", [])
     if isinstance(info, DataSourceInfo):

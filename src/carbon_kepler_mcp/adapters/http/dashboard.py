@@ -25,7 +25,13 @@ from carbon_kepler_mcp.adapters.http.problems import classify
 from carbon_kepler_mcp.adapters.http.security import SESSION_COOKIE, TokenStore
 from carbon_kepler_mcp.adapters.http.texts import status_label, text
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.requests import AssessRequest, ListRequest, RegionalRequest, ScheduleRequest
+from carbon_kepler_mcp.app.requests import (
+    AssessRequest,
+    ListRequest,
+    RegionalRequest,
+    ScheduleRequest,
+    parse_request,
+)
 from carbon_kepler_mcp.app.results import WorkloadListResult
 from carbon_kepler_mcp.app.tools import assess, listing, regional, schedule
 from carbon_kepler_mcp.domain.i18n import Language
@@ -197,12 +203,8 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
                 duration = float(raw)
             except ValueError:
                 raise InvalidArgumentError(f"duration_hours {raw[:20]!r} is not a number of hours") from None
-            result = await schedule.run(
-                ctx,
-                ScheduleRequest(
-                    workload_name=workload, namespace=namespace, duration_hours=duration, language=page.lang
-                ),
-            )
+            values = {"workload_name": workload, "namespace": namespace, "duration_hours": duration}
+            result = await schedule.run(ctx, parse_request(ScheduleRequest, values | {"language": page.lang}))
         except CarbonKeplerError as exc:
             return page.error(exc)
         points = [HourPoint(datetime.fromisoformat(p.start), p.intensity_gCO2eq_kWh) for p in result.intensity_series]

@@ -144,7 +144,7 @@ async def container_hits(
     scrape = await ctx.fetch_detail(scope.snapshot, schema.CONTAINER_FAMILIES, endpoints)
     notes.extend(scrape.warnings)
     pods_by_uid = {p.uid: p for p in scope.snapshot.pods if p.uid}
-    scope = {(p.namespace, p.uid) for p in scope.pods}
+    in_scope = {(p.namespace, p.uid) for p in scope.pods}
     hits: list[SearchHit] = []
     orphans = 0
     for container in container_readings(scrape.samples):
@@ -152,7 +152,7 @@ async def container_hits(
         if pod is None:
             orphans += 1
             continue
-        if (pod.namespace, pod.uid) not in scope:
+        if (pod.namespace, pod.uid) not in in_scope:
             continue
         if pattern is not None and not pattern.fullmatch(container.name):
             continue
