@@ -65,13 +65,13 @@ def _serve(kind: str, port: int) -> None:
     if kind == "hello":
         app = _hello_app()
     else:
-        from carbon_kepler_mcp.adapters.http import build_app
         from carbon_kepler_mcp.app.context import AppContext
+        from carbon_kepler_mcp.bootstrap import build_web_app
         from carbon_kepler_mcp.reference import load_reference_data
         from carbon_kepler_mcp.sources.demo import DemoSource
 
         service = AppContext(DemoSource(cache_ttl_seconds=3600), load_reference_data())
-        app = build_app(service, close_service=True)
+        app = build_web_app(service, close_context=True)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

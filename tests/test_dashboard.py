@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 import httpx2
 import pytest
 
-from carbon_kepler_mcp.adapters.http import build_app
 from carbon_kepler_mcp.adapters.http.charts import Bar, HourPoint, bar_chart, intensity_chart, nice_ticks
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.bootstrap import build_web_app
 from tests.web_harness import asgi_client
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +24,7 @@ PAGES = ["/", "/namespaces/ai-team", WORKLOAD, f"{WORKLOAD}/schedule", f"{WORKLO
 
 @pytest.fixture
 async def client(demo_service: AppContext) -> AsyncIterator[httpx2.AsyncClient]:
-    async with asgi_client(build_app(demo_service)) as c:
+    async with asgi_client(build_web_app(demo_service)) as c:
         yield c
 
 

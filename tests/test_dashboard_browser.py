@@ -18,7 +18,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, Request, sync_playwright
 
-from carbon_kepler_mcp.adapters.http import build_app
+from carbon_kepler_mcp.bootstrap import build_web_app
 from tests.web_harness import CHROMIUM_ARGS, chromium_or_skip, frozen_demo_service, serve_in_thread
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ DOCS_IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    app = build_app(frozen_demo_service(), close_service=True)
+    app = build_web_app(frozen_demo_service(), close_context=True)
     with serve_in_thread(app) as url:
         yield url
 

@@ -20,7 +20,6 @@ import pytest
 
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.latency import estimate_latency
-from carbon_kepler_mcp.detail import scrape_detail
 from carbon_kepler_mcp.errors import (
     AmbiguousWorkloadError,
     InvalidArgumentError,
@@ -29,6 +28,7 @@ from carbon_kepler_mcp.errors import (
     UnknownNamespaceError,
 )
 from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.sources.detail import scrape_detail
 from tests.tools import tools
 
 pytestmark = pytest.mark.anyio
@@ -537,7 +537,7 @@ _CONTAINER_LINE = (
 
 
 async def test_the_detail_scrape_keeps_what_answers_and_warns_about_what_fails() -> None:
-    from carbon_kepler_mcp.detail import container_readings
+    from carbon_kepler_mcp.kepler.readings import container_readings
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.host == "node-a":

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from carbon_kepler_mcp.errors import InvalidArgumentError, InvalidNameError
-from carbon_kepler_mcp.names import (
+from carbon_kepler_mcp.domain.names import (
     escape_promql_regex,
     escape_promql_string,
     glob_to_regex,
@@ -23,6 +22,7 @@ from carbon_kepler_mcp.names import (
     validate_region_code,
     validate_standard_code,
 )
+from carbon_kepler_mcp.errors import InvalidArgumentError, InvalidNameError
 
 HOSTILE = [
     "",

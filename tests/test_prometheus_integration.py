@@ -29,8 +29,8 @@ from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo.cluster import DemoCluster
 from carbon_kepler_mcp.demo.history import history_cluster, history_instants, write_openmetrics
 from carbon_kepler_mcp.demo.multi import JOB_KEPLER, DemoEndpoints, node_cluster, renderers
+from carbon_kepler_mcp.domain.names import escape_promql_string
 from carbon_kepler_mcp.errors import InvalidNameError, UnknownNamespaceError
-from carbon_kepler_mcp.names import escape_promql_string
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource

@@ -287,7 +287,7 @@ async def test_the_schedule_considers_now_and_exactly_the_next_24_full_hours(dem
 
 
 def test_a_daemonset_named_like_a_job_is_recognised_by_its_placement() -> None:
-    from carbon_kepler_mcp.workloads import looks_like_daemonset
+    from carbon_kepler_mcp.domain.workloads import looks_like_daemonset
 
     assert looks_like_daemonset(["a", "b", "c"], {"a", "b", "c"})
     assert not looks_like_daemonset(["a", "a"], {"a", "b"})  # two pods on one node: a Job

@@ -12,12 +12,12 @@ from mcp import Client
 from mcp.types import TextResourceContents
 from prometheus_client import generate_latest
 
-from carbon_kepler_mcp.adapters.http import build_app
 from carbon_kepler_mcp.adapters.http.metrics import Metrics, instrument_source
 from carbon_kepler_mcp.adapters.http.problems import PROBLEM_MEDIA_TYPE
 from carbon_kepler_mcp.adapters.mcp.server import build_server, mcp_tools
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.app.registry import TOOLS
+from carbon_kepler_mcp.bootstrap import build_web_app
 from carbon_kepler_mcp.errors import SourceUnavailableError
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
@@ -54,7 +54,7 @@ async def frozen_service() -> AsyncIterator[AppContext]:
 
 @pytest.fixture
 async def client(frozen_service: AppContext) -> AsyncIterator[httpx2.AsyncClient]:
-    async with asgi_client(build_app(frozen_service)) as c:
+    async with asgi_client(build_web_app(frozen_service)) as c:
         yield c
 
 
@@ -102,14 +102,14 @@ async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: AppCo
     mcp = build_server(demo_service, close_context=False)
     listed = {tool.name for tool in await mcp.list_tools()}
     assert listed == {spec.name for spec in TOOLS} == set(TOOL_CALLS)
-    paths = build_app(demo_service).openapi()["paths"]
+    paths = build_web_app(demo_service).openapi()["paths"]
     assert {f"/tools/{name}" for name in listed} <= set(paths)
 
 
 async def test_rest_bodies_and_responses_are_the_mcp_tools_own_models(demo_service: AppContext) -> None:
     mcp = build_server(demo_service, close_context=False)
     public = {tool.name: tool for tool in await mcp.list_tools()}
-    spec = build_app(demo_service).openapi()
+    spec = build_web_app(demo_service).openapi()
     schemas = spec["components"]["schemas"]
     for tool in mcp_tools(demo_service):
         # The model REST validates with is the one MCP validates with: its schema is the public inputSchema.
@@ -260,7 +260,7 @@ class DownSource:
 
 async def test_a_source_that_is_down_is_a_503_problem_and_not_ready_but_alive() -> None:
     service = AppContext(DownSource(), load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)
-    async with asgi_client(build_app(service)) as client:
+    async with asgi_client(build_web_app(service)) as client:
         response = await client.post("/tools/assess_workload_compliance", json=CURL_BODY)
         body = _problem(response, 503)
         assert response.headers["retry-after"]

@@ -18,8 +18,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from carbon_kepler_mcp.adapters.http import build_app
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.bootstrap import build_web_app
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.base import Snapshot
 from tests.web_harness import frozen_demo_service, serve_in_thread
@@ -43,7 +43,7 @@ class _NeverRead:
 
 
 def _openapi() -> dict[str, Any]:
-    return build_app(AppContext(_NeverRead(), load_reference_data())).openapi()
+    return build_web_app(AppContext(_NeverRead(), load_reference_data())).openapi()
 
 
 CONFIG = SchemathesisConfig.from_dict(  # pyright: ignore[reportUnknownMemberType]
@@ -63,7 +63,7 @@ schema = schemathesis.openapi.from_dict(_openapi(), config=CONFIG)
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with serve_in_thread(build_app(frozen_demo_service(), close_service=True)) as url:
+    with serve_in_thread(build_web_app(frozen_demo_service(), close_context=True)) as url:
         yield url
 
 

@@ -11,10 +11,10 @@ import pytest
 from pydantic import SecretStr
 
 import carbon_kepler_mcp.main as cli
-from carbon_kepler_mcp.adapters.http import WebConfig, build_app, check_exposure, is_loopback
+from carbon_kepler_mcp.adapters.http import WebConfig, check_exposure, is_loopback
 from carbon_kepler_mcp.adapters.http.security import TokenStore
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.bootstrap import web_config
+from carbon_kepler_mcp.bootstrap import build_web_app, web_config
 from carbon_kepler_mcp.errors import ConfigError
 from carbon_kepler_mcp.settings import Settings
 from tests.web_harness import TOKEN, asgi_client
@@ -27,7 +27,7 @@ CURL_BODY = {"workload_name": "ml-training-job", "namespace": "ai-team"}
 
 @pytest.fixture
 async def guarded(demo_service: AppContext) -> AsyncIterator[httpx2.AsyncClient]:
-    async with asgi_client(build_app(demo_service, WebConfig(api_tokens=(TOKEN,)))) as client:
+    async with asgi_client(build_web_app(demo_service, WebConfig(api_tokens=(TOKEN,)))) as client:
         yield client
 
 
@@ -90,7 +90,7 @@ async def test_a_token_file_is_reread_when_it_changes_and_an_empty_or_missing_fi
 ) -> None:
     tokens = tmp_path / "tokens"
     tokens.write_text(f"# rotated weekly\n{TOKEN}\n\n", encoding="utf-8")
-    async with asgi_client(build_app(demo_service, WebConfig(api_token_file=tokens))) as client:
+    async with asgi_client(build_web_app(demo_service, WebConfig(api_token_file=tokens))) as client:
         assert (await client.get("/tools", headers=_bearer(TOKEN))).status_code == 200
         tokens.write_text(f"{OTHER_TOKEN}  # new one\n", encoding="utf-8")
         assert (await client.get("/tools", headers=_bearer(TOKEN))).status_code == 401
@@ -150,7 +150,7 @@ def test_serve_refuses_a_public_bind_without_a_token_before_starting(
 
 
 async def test_a_host_header_not_allowed_is_refused_except_on_probes_and_metrics(demo_service: AppContext) -> None:
-    async with asgi_client(build_app(demo_service), host="evil.example") as client:
+    async with asgi_client(build_web_app(demo_service), host="evil.example") as client:
         response = await client.post("/tools/assess_workload_compliance", json=CURL_BODY)
         assert response.status_code == 421
         assert response.json()["type"].endswith(":misdirected-request")
@@ -158,12 +158,12 @@ async def test_a_host_header_not_allowed_is_refused_except_on_probes_and_metrics
         assert (await client.get("/healthz")).status_code == 200
         assert (await client.get("/metrics")).status_code == 200
     config = WebConfig(allowed_hosts=("carbon.ns.svc:*",))
-    async with asgi_client(build_app(demo_service, config), host="carbon.ns.svc:8000") as client:
+    async with asgi_client(build_web_app(demo_service, config), host="carbon.ns.svc:8000") as client:
         assert (await client.get("/tools")).status_code == 200
 
 
 async def test_a_foreign_origin_is_refused_and_the_servers_own_origin_is_accepted(demo_service: AppContext) -> None:
-    async with asgi_client(build_app(demo_service)) as client:
+    async with asgi_client(build_web_app(demo_service)) as client:
         foreign = await client.post(
             "/tools/assess_workload_compliance", json=CURL_BODY, headers={"origin": "https://evil.example"}
         )
@@ -178,7 +178,7 @@ async def test_a_foreign_origin_is_refused_and_the_servers_own_origin_is_accepte
 
 
 async def test_a_request_body_over_the_cap_is_refused_with_413(demo_service: AppContext) -> None:
-    async with asgi_client(build_app(demo_service, WebConfig(max_request_body_bytes=2048))) as client:
+    async with asgi_client(build_web_app(demo_service, WebConfig(max_request_body_bytes=2048))) as client:
         padded = {**CURL_BODY, "padding": "x" * 4096}
         response = await client.post("/tools/assess_workload_compliance", json=padded)
         assert response.status_code == 413

@@ -14,7 +14,8 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from carbon_kepler_mcp.adapters.http import WebConfig, build_app
+from carbon_kepler_mcp.adapters.http import WebConfig
+from carbon_kepler_mcp.bootstrap import build_web_app
 from tests.web_harness import TOKEN, frozen_demo_service, serve_in_thread
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -24,7 +25,7 @@ CURL_BODY = {"workload_name": "ml-training-job", "namespace": "ai-team"}
 
 @pytest.fixture(scope="module")
 def guarded_server() -> Iterator[str]:
-    app = build_app(frozen_demo_service(), WebConfig(api_tokens=(TOKEN,)), close_service=True)
+    app = build_web_app(frozen_demo_service(), WebConfig(api_tokens=(TOKEN,)), close_context=True)
     with serve_in_thread(app) as url:
         yield url
 

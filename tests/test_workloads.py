@@ -8,8 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from carbon_kepler_mcp.errors import AmbiguousWorkloadError, InvalidNameError, UnknownWorkloadError
-from carbon_kepler_mcp.workloads import (
+from carbon_kepler_mcp.domain.workloads import (
     GENERATED_NAME_ALPHABET,
     WorkloadKind,
     WorkloadRef,
@@ -18,6 +17,7 @@ from carbon_kepler_mcp.workloads import (
     match_kind,
     resolve_workload,
 )
+from carbon_kepler_mcp.errors import AmbiguousWorkloadError, InvalidNameError, UnknownWorkloadError
 
 
 def safe_encode(text: str) -> str:

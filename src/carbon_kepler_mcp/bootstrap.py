@@ -6,6 +6,8 @@ plain arguments, so each can be built and tested alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from carbon_kepler_mcp.adapters.http.config import WebConfig, check_exposure, check_token
 from carbon_kepler_mcp.adapters.http.security import read_token_file
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
@@ -16,6 +18,9 @@ from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources.base import MetricsSource
 from carbon_kepler_mcp.sources.kepler import KeplerSource, build_ssl_context
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["app_config", "build_context", "build_prometheus_source", "build_source", "web_config"]
 
@@ -152,3 +157,13 @@ def web_config(settings: Settings) -> WebConfig:
         settings.host, auth_enabled=config.auth_enabled, allow_unauthenticated=settings.allow_unauthenticated
     )
     return config
+
+
+def build_web_app(ctx: AppContext, config: WebConfig | None = None, *, close_context: bool = False) -> FastAPI:
+    """The HTTP application (MCP at ``/mcp``, REST, dashboard) over ``ctx``: the one place both adapters meet."""
+    from carbon_kepler_mcp.adapters.http.app import build_app
+    from carbon_kepler_mcp.adapters.mcp.server import build_server
+
+    config = config or WebConfig()
+    mcp = build_server(ctx, close_context=False, tool_prefix=config.tool_prefix, tools_allowed=config.tools_allowed)
+    return build_app(ctx, mcp, config, close_service=close_context)

@@ -165,11 +165,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from carbon_kepler_mcp.adapters.http import build_app, is_loopback
+    from carbon_kepler_mcp.adapters.http import is_loopback
+    from carbon_kepler_mcp.bootstrap import build_web_app
 
     config = web_config(settings)  # refuses a public bind without a token before anything starts
     ctx = build_context(settings)
-    app = build_app(ctx, config, close_service=True)
+    app = build_web_app(ctx, config, close_context=True)
     base = f"http://{'[' + settings.host + ']' if ':' in settings.host else settings.host}:{settings.port}"
     logger.warning(
         "serving on %s: dashboard /, REST /tools and /docs, MCP Streamable HTTP /mcp, /metrics; auth %s (metrics: %s)",

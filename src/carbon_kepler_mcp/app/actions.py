@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 from carbon_kepler_mcp.app import recommendations as recs
 from carbon_kepler_mcp.app.common import BATCH_KINDS, DEFAULT_BATCH_HOURS
-from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percent, rounded
+from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percent
 from carbon_kepler_mcp.app.explore_results import ActionType, PreventiveAction, Priority
 from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.shifting import best_shift
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
-from carbon_kepler_mcp.names import escape_promql_regex, escape_promql_string
+from carbon_kepler_mcp.domain.names import escape_promql_regex, escape_promql_string
+from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.workloads import GENERATED_NAME_ALPHABET, looks_like_daemonset
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, looks_like_daemonset
 
 if TYPE_CHECKING:
     from carbon_kepler_mcp.app.context import AppContext

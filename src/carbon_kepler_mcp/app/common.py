@@ -7,33 +7,26 @@ and the notes that qualify its figures. These helpers build those parts the same
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
 from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, ReferenceData, Region
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.workloads import ResolvedWorkload
 
 if TYPE_CHECKING:
     from carbon_kepler_mcp.app.context import AppContext
     from carbon_kepler_mcp.app.footprint import Figures, Grid
 
-KOREA = "KR"
 BATCH_KINDS = frozenset({"Job", "CronJob"})
 DEFAULT_BATCH_HOURS = 4.0
 
 ProvenanceMap = dict[str, Provenance | ProfileProvenance]
-
-
-def rounded(value: float, digits: int = 3) -> float:
-    """A figure as results show it (3 decimals unless told)."""
-    return round(value, digits)
 
 
 def iso(moment: datetime) -> str:
@@ -44,23 +37,6 @@ def iso(moment: datetime) -> str:
 def utc_iso(moment: datetime) -> str:
     """A result's timestamp: the moment in UTC, to the second."""
     return iso(moment.astimezone(UTC))
-
-
-@dataclass(frozen=True, slots=True)
-class WorkloadPods:
-    """A workload name resolved to its pods in a snapshot."""
-
-    resolved: ResolvedWorkload
-    pods: tuple[PodReading, ...]
-
-    @property
-    def running(self) -> tuple[PodReading, ...]:
-        return tuple(p for p in self.pods if p.running)
-
-    @property
-    def namespace(self) -> str:
-        """The namespace of the pods (resolution never returns an empty workload)."""
-        return self.pods[0].namespace
 
 
 class CoverageFields(TypedDict):

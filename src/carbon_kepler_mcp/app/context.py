@@ -14,22 +14,21 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from carbon_kepler_mcp.app import footprint
-from carbon_kepler_mcp.app.common import KOREA, WorkloadPods
 from carbon_kepler_mcp.app.footprint import Figures, Grid
 from carbon_kepler_mcp.app.results import PueSource, StandardInfo
-from carbon_kepler_mcp.detail import DetailScrape, scrape_detail
-from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, parse_window
-from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError
-from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.names import (
+from carbon_kepler_mcp.domain.names import (
     validate_namespace,
     validate_object_name,
     validate_region_code,
     validate_standard_code,
 )
+from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, parse_window
+from carbon_kepler_mcp.domain.workloads import ResolvedWorkload, looks_like_daemonset, resolve_workload
+from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError
+from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot, WindowedSource
-from carbon_kepler_mcp.workloads import looks_like_daemonset, resolve_workload
+from carbon_kepler_mcp.sources.detail import DetailScrape, scrape_detail
 
 __all__ = ["KOREA_CARBON_BENCHMARK", "KOREA_PUE_STANDARD", "AppConfig", "AppContext", "DetailFetcher"]
 
@@ -45,6 +44,26 @@ async def _fetch_detail(
 
 KOREA_CARBON_BENCHMARK = "KR_CARBON_2050"
 KOREA_PUE_STANDARD = "KR_PUE_GREEN_DC"
+
+
+KOREA = "KR"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadPods:
+    """A workload name resolved to its pods in a snapshot."""
+
+    resolved: ResolvedWorkload
+    pods: tuple[PodReading, ...]
+
+    @property
+    def running(self) -> tuple[PodReading, ...]:
+        return tuple(p for p in self.pods if p.running)
+
+    @property
+    def namespace(self) -> str:
+        """The namespace of the pods (resolution never returns an empty workload)."""
+        return self.pods[0].namespace
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,16 @@ from carbon_kepler_mcp.app.requests import MAX_POWER_WATTS
 from carbon_kepler_mcp.app.results import Status
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.names import safe_repr, validate_namespace
+from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.workloads import group_by_workload, infer_owner, looks_like_daemonset
 from carbon_kepler_mcp.errors import InvalidArgumentError, NotFoundError
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.names import safe_repr, validate_namespace
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, Region, Standard
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.workloads import group_by_workload, infer_owner, looks_like_daemonset
 
 if TYPE_CHECKING:
     from carbon_kepler_mcp.app.context import AppContext
-
-
-def rounded(value: float, digits: int = 3) -> float:
-    return round(value, digits)
 
 
 def iso(moment: datetime) -> str:

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
-from carbon_kepler_mcp.app.common import rounded
 from carbon_kepler_mcp.app.results import PodFigures, PueDetail, PueSource, Status
 from carbon_kepler_mcp.domain import calculations as calc
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, Region, Standard
 from carbon_kepler_mcp.sources.base import Snapshot

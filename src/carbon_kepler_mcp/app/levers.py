@@ -10,13 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from carbon_kepler_mcp.app.common import BATCH_KINDS, WorkloadPods, cleanest_region, rounded
+from carbon_kepler_mcp.app.common import BATCH_KINDS, cleanest_region
+from carbon_kepler_mcp.app.context import WorkloadPods
 from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
 from carbon_kepler_mcp.app.rightsizing import Rightsizing
 from carbon_kepler_mcp.app.shifting import best_shift
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import ReferenceData, Region
 
 

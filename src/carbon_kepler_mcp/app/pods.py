@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carbon_kepler_mcp.app.common import data_source_info, rounded, utc_iso
+from carbon_kepler_mcp.app.common import data_source_info, utc_iso
 from carbon_kepler_mcp.app.results import PodMetrics
-from carbon_kepler_mcp.names import validate_namespace, validate_object_name
-from carbon_kepler_mcp.workloads import resolve_workload
+from carbon_kepler_mcp.domain.names import validate_namespace, validate_object_name
+from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.workloads import resolve_workload
 
 if TYPE_CHECKING:
     from carbon_kepler_mcp.app.context import AppContext

@@ -6,11 +6,12 @@ request model in :mod:`carbon_kepler_mcp.app.requests`, and one entry here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import ToolRequest
@@ -28,7 +29,7 @@ from carbon_kepler_mcp.app.tools import (
     summary,
 )
 
-__all__ = ["TOOLS", "ToolSpec", "tool_spec"]
+__all__ = ["TOOLS", "ToolSpec", "arguments_model", "tool_spec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +173,12 @@ _BY_NAME: Final = {spec.name: spec for spec in TOOLS}
 def tool_spec(name: str) -> ToolSpec:
     """A tool by its MCP name (KeyError when unknown)."""
     return _BY_NAME[name]
+
+
+@functools.cache
+def arguments_model(spec: ToolSpec) -> type[BaseModel]:
+    """The request model named as MCP names a tool's arguments (``<tool>Arguments``): REST's body and OpenAPI.
+
+    Its JSON schema is the MCP input schema, so both protocols publish one schema per tool.
+    """
+    return create_model(f"{spec.name}Arguments", __base__=spec.request)

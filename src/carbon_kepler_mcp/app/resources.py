@@ -7,8 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.domain.names import validate_region_code, validate_standard_code
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.names import validate_region_code, validate_standard_code
 from carbon_kepler_mcp.reference import Region, Standard
 
 

@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
+from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.names import safe_repr
 
 __all__ = ["MAX_CURSOR_LENGTH", "Page", "check_limit", "decode_cursor", "paginate", "query_fingerprint"]
 

@@ -43,3 +43,8 @@ def grams_to_kilograms(mass_grams: float) -> float:
 def lbs_per_mwh_to_g_per_kwh(intensity_lbs_per_mwh: float) -> float:
     """Carbon intensity in gCO2eq/kWh from lbs/MWh."""
     return intensity_lbs_per_mwh * LBS_PER_MWH_TO_G_PER_KWH
+
+
+def rounded(value: float, digits: int = 3) -> float:
+    """A figure as results show it (3 decimals unless told)."""
+    return round(value, digits)

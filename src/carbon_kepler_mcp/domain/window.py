@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.names import safe_repr
 
 __all__ = [
     "DEFAULT_WINDOW_SECONDS",

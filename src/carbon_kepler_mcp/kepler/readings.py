@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import isfinite
 from operator import itemgetter
@@ -427,3 +427,205 @@ def legacy_readings(
         nodes=nodes,
         warnings=tuple(warnings),
     )
+
+
+# --- container, process and node-zone readings (read on demand, see sources.detail) ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerReading:
+    """One container series set (one container id, one state) as Kepler reports it."""
+
+    container_id: str
+    name: str
+    pod_uid: str
+    runtime: str
+    node: str
+    state: str
+    power_watts: float
+    energy_joules: float
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    endpoint: str
+
+    @property
+    def running(self) -> bool:
+        """Whether the series is a running container's."""
+        return self.state == schema.STATE_RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessReading:
+    """One process series set (one pid on one node, one state) as Kepler reports it."""
+
+    pid: str
+    comm: str
+    exe: str
+    type: str
+    container_id: str
+    vm_id: str
+    node: str
+    state: str
+    power_watts: float
+    energy_joules: float
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    endpoint: str
+
+    @property
+    def running(self) -> bool:
+        """Whether the series is a running process's."""
+        return self.state == schema.STATE_RUNNING
+
+
+@dataclass(frozen=True, slots=True)
+class NodeZoneReading:
+    """A node's power and energy by RAPL zone (several sockets of one zone added)."""
+
+    node: str
+    zone_power_watts: Mapping[str, float]
+    zone_energy_joules: Mapping[str, float]
+    zone_active_watts: Mapping[str, float]
+    zone_idle_watts: Mapping[str, float]
+    endpoint: str
+
+
+_Zones = dict[str, float]
+_SeriesZones = dict[tuple[str, ...], _Zones]
+
+_CONTAINER_KEY = (schema.L_CONTAINER_ID, schema.L_CONTAINER_NAME, schema.L_POD_ID, schema.L_RUNTIME, schema.L_NODE_NAME)
+_PROCESS_KEY = (
+    schema.L_PID,
+    schema.L_COMM,
+    schema.L_EXE,
+    schema.L_TYPE,
+    schema.L_CONTAINER_ID,
+    schema.L_VM_ID,
+    schema.L_NODE_NAME,
+)
+
+
+def _add(zones: _Zones, labels: Mapping[str, str], value: float) -> None:
+    if not isfinite(value):
+        return  # an unreadable zone is absent (it_total falls back to the zones read), as for pods
+    zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
+    zones[zone] = zones.get(zone, 0.0) + value
+
+
+def _series_zones(
+    samples: Sequence[Sample], families: Collection[str], watts_family: str, key_labels: Sequence[str]
+) -> tuple[_SeriesZones, _SeriesZones]:
+    """Watts and joules by zone per series set, keyed by the ``key_labels`` values and the state.
+
+    Only samples of ``families`` count (``watts_family`` is the watts gauge, the other the joules counter);
+    series with an unknown state are skipped.
+    """
+    watts: _SeriesZones = defaultdict(dict)
+    joules: _SeriesZones = defaultdict(dict)
+    for sample in samples:
+        if sample.name not in families:
+            continue
+        labels = sample.labels
+        state = labels.get(schema.L_STATE, schema.STATE_RUNNING)
+        if state not in (schema.STATE_RUNNING, schema.STATE_TERMINATED):
+            continue
+        key = (*[labels.get(label, "") for label in key_labels], state)
+        _add((watts if sample.name == watts_family else joules)[key], labels, sample.value)
+    return watts, joules
+
+
+def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ContainerReading]:
+    """Containers from current-generation container series, per endpoint; unknown states are skipped."""
+    out: list[ContainerReading] = []
+    for endpoint, endpoint_samples in samples.items():
+        watts, joules = _series_zones(
+            endpoint_samples, schema.CONTAINER_FAMILIES, schema.CONTAINER_WATTS, _CONTAINER_KEY
+        )
+        for key in sorted(watts.keys() | joules.keys()):
+            container_id, name, pod_uid, runtime, node, state = key
+            if not container_id:
+                continue
+            running = state == schema.STATE_RUNNING
+            zones_w = watts.get(key, {})
+            zones_j = joules.get(key, {})
+            out.append(
+                ContainerReading(
+                    container_id=container_id,
+                    name=name,
+                    pod_uid=pod_uid,
+                    runtime=runtime,
+                    node=node,
+                    state=state,
+                    power_watts=it_total(zones_w) if running else 0.0,
+                    energy_joules=it_total(zones_j),
+                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=dict(zones_j),
+                    endpoint=endpoint,
+                )
+            )
+    return out
+
+
+def process_readings(samples: Mapping[str, Sequence[Sample]]) -> list[ProcessReading]:
+    """Processes from current-generation process series, per endpoint; unknown states are skipped."""
+    out: list[ProcessReading] = []
+    for endpoint, endpoint_samples in samples.items():
+        watts, joules = _series_zones(endpoint_samples, schema.PROCESS_FAMILIES, schema.PROCESS_WATTS, _PROCESS_KEY)
+        for key in sorted(watts.keys() | joules.keys()):
+            pid, comm, exe, kind, container_id, vm_id, node, state = key
+            if not pid:
+                continue
+            running = state == schema.STATE_RUNNING
+            zones_w = watts.get(key, {})
+            zones_j = joules.get(key, {})
+            out.append(
+                ProcessReading(
+                    pid=pid,
+                    comm=comm,
+                    exe=exe,
+                    type=kind,
+                    container_id=container_id,
+                    vm_id=vm_id,
+                    node=node,
+                    state=state,
+                    power_watts=it_total(zones_w) if running else 0.0,
+                    energy_joules=it_total(zones_j),
+                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=dict(zones_j),
+                    endpoint=endpoint,
+                )
+            )
+    return out
+
+
+def node_zone_readings(samples: Mapping[str, Sequence[Sample]]) -> list[NodeZoneReading]:
+    """Per-zone node power, energy, active and idle watts from current-generation node series."""
+    by_node: dict[str, dict[str, _Zones]] = defaultdict(lambda: defaultdict(dict))
+    endpoints: dict[str, str] = {}
+    families = {
+        schema.NODE_WATTS: "watts",
+        schema.NODE_JOULES: "joules",
+        schema.NODE_ACTIVE_WATTS: "active",
+        schema.NODE_IDLE_WATTS: "idle",
+    }
+    for endpoint, endpoint_samples in samples.items():
+        for sample in endpoint_samples:
+            family = families.get(sample.name)
+            if family is None:
+                continue
+            node = sample.labels.get(schema.L_NODE_NAME, "")
+            if not node:
+                continue
+            endpoints.setdefault(node, endpoint)
+            _add(by_node[node][family], sample.labels, sample.value)
+    return [
+        NodeZoneReading(
+            node=node,
+            zone_power_watts=dict(parts.get("watts", {})),
+            zone_energy_joules=dict(parts.get("joules", {})),
+            zone_active_watts=dict(parts.get("active", {})),
+            zone_idle_watts=dict(parts.get("idle", {})),
+            endpoint=endpoints[node],
+        )
+        for node, parts in sorted(by_node.items())
+    ]

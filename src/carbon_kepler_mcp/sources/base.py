@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from carbon_kepler_mcp.domain.workloads import WorkloadRef
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading
-from carbon_kepler_mcp.workloads import WorkloadRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,9 @@ from typing import Any, Final, cast
 import anyio
 import httpx2
 
+from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, format_window
+from carbon_kepler_mcp.domain.workloads import WorkloadKind, WorkloadRef
 from carbon_kepler_mcp.errors import (
     CarbonKeplerError,
     ConfigError,
@@ -54,12 +56,10 @@ from carbon_kepler_mcp.errors import (
 )
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
-from carbon_kepler_mcp.names import safe_repr
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
 from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
 from carbon_kepler_mcp.sources.kepler import redact_url
-from carbon_kepler_mcp.workloads import WorkloadKind, WorkloadRef
 
 __all__ = ["PrometheusClient", "PrometheusSource", "VectorSample"]
 

@@ -5,9 +5,9 @@ summed over RAPL domains, states and, for legacy Kepler, containers), one per po
 one per node for node figures, never raw series. Python only combines zones without double counting
 (:func:`~carbon_kepler_mcp.kepler.readings.it_total`) and groups pods into workloads.
 
-Every label value that reaches a query goes through two gates: a validator from :mod:`carbon_kepler_mcp.names`
+Every label value that reaches a query goes through two gates: a validator from :mod:`carbon_kepler_mcp.domain.names`
 (an allow-list: a namespace is a DNS-1123 label, a pod a DNS-1123 subdomain) and then
-:func:`~carbon_kepler_mcp.names.escape_promql_string` (and :func:`~carbon_kepler_mcp.names.escape_promql_regex`
+:func:`~carbon_kepler_mcp.domain.names.escape_promql_string` (and :func:`~carbon_kepler_mcp.domain.names.escape_promql_regex`
 for ``=~`` matchers). Durations are written from integers (:func:`~carbon_kepler_mcp.domain.window.promql_duration`).
 No argument can end a string literal early or add an operator.
 """
@@ -17,16 +17,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from carbon_kepler_mcp.domain.window import promql_duration
-from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.names import (
+from carbon_kepler_mcp.domain.names import (
     escape_promql_regex,
     escape_promql_string,
     validate_namespace,
     validate_object_name,
 )
-from carbon_kepler_mcp.workloads import GENERATED_NAME_ALPHABET, WorkloadKind
+from carbon_kepler_mcp.domain.window import promql_duration
+from carbon_kepler_mcp.domain.workloads import GENERATED_NAME_ALPHABET, WorkloadKind
+from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.kepler import schema
 
 __all__ = [
     "CADVISOR_CPU_USAGE",
@@ -260,7 +260,7 @@ def pod_name_regex(pods: Sequence[str]) -> str:
 def workload_pods_regex(name: str, kind: WorkloadKind) -> str:
     """An ``=~`` value matching every pod a controller ``name`` of ``kind`` creates, past runs included.
 
-    The Kubernetes naming rules of :mod:`carbon_kepler_mcp.workloads` written as RE2: a CronJob's pods
+    The Kubernetes naming rules of :mod:`carbon_kepler_mcp.domain.workloads` written as RE2: a CronJob's pods
     of every scheduled run, a Deployment's pods of every ReplicaSet, a StatefulSet's ordinals. ``name`` is
     validated and its ``.`` escaped, so it only matches itself.
     """

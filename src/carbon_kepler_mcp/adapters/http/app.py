@@ -52,7 +52,6 @@ from carbon_kepler_mcp.adapters.http.problems import (
 )
 from carbon_kepler_mcp.adapters.http.rest import add_resource_routes, add_tool_routes, readiness, rest_tools
 from carbon_kepler_mcp.adapters.http.security import SecurityMiddleware, TokenStore
-from carbon_kepler_mcp.adapters.mcp.server import build_server
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.errors import CarbonKeplerError
 
@@ -68,20 +67,22 @@ HTTP at `/mcp`, and as a dashboard at `/`. Errors are RFC 9457 problem details (
 """
 
 
-def build_app(service: AppContext, config: WebConfig | None = None, *, close_service: bool = False) -> FastAPI:
-    """The HTTP application over ``service``.
+def build_app(
+    service: AppContext, mcp: MCPServer[Any], config: WebConfig | None = None, *, close_service: bool = False
+) -> FastAPI:
+    """The HTTP application over ``service``, serving ``mcp`` at ``/mcp`` beside REST and the dashboard.
 
     Args:
-        service: the use cases; its metrics source is wrapped to report fetches and cache hits on ``/metrics``.
+        service: the context the tools run on; its metrics source is wrapped to report fetches and cache hits
+            on ``/metrics``.
+        mcp: the MCP server of the same context (built by the composition root, :func:`~carbon_kepler_mcp.
+            bootstrap.build_web_app`), mounted at ``/mcp``.
         config: tokens, allowed hosts and origins, body cap (default: loopback only, no token).
         close_service: close the service when the app shuts down (the ``serve`` command does; tests that own
             the service do not).
     """
     config = config or WebConfig()
-    mcp: MCPServer[Any] = build_server(
-        service, close_context=False, tool_prefix=config.tool_prefix, tools_allowed=config.tools_allowed
-    )
-    tools = rest_tools(service)
+    tools = rest_tools()
     metrics = Metrics(tools=[t.spec.name for t in tools])
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)

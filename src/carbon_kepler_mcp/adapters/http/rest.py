@@ -22,10 +22,9 @@ from starlette.responses import Response
 
 from carbon_kepler_mcp.adapters.http.metrics import Metrics
 from carbon_kepler_mcp.adapters.http.problems import error_label, problem_responses
-from carbon_kepler_mcp.adapters.mcp.server import mcp_tools
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.pods import pod_metrics
-from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec
+from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec, arguments_model
 from carbon_kepler_mcp.app.resources import ResourceViews
 from carbon_kepler_mcp.app.results import PodMetrics
 from carbon_kepler_mcp.errors import CarbonKeplerError, NotFoundError
@@ -46,18 +45,20 @@ class RestTool:
     output_schema: dict[str, Any] | None
 
 
-def rest_tools(ctx: AppContext) -> list[RestTool]:
-    """Every tool of the registry, with the argument model and schemas of its MCP form."""
-    by_name = {tool.name: tool for tool in mcp_tools(ctx)}
-    return [
-        RestTool(
-            spec=spec,
-            arg_model=by_name[spec.name].fn_metadata.arg_model,
-            input_schema=by_name[spec.name].parameters,
-            output_schema=by_name[spec.name].output_schema,
+def rest_tools() -> list[RestTool]:
+    """Every tool of the registry, with the argument model and the schemas MCP publishes for it."""
+    tools: list[RestTool] = []
+    for spec in TOOLS:
+        arg_model = arguments_model(spec)
+        tools.append(
+            RestTool(
+                spec=spec,
+                arg_model=arg_model,
+                input_schema=arg_model.model_json_schema(),
+                output_schema=spec.result.model_json_schema(by_alias=True),
+            )
         )
-        for spec in TOOLS
-    ]
+    return tools
 
 
 class ToolEndpoint:
@@ -161,7 +162,7 @@ NAMESPACE_PATTERN = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 POD_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 REGION_PATTERN = r"^[a-z0-9-]{2,32}$"
 STANDARD_PATTERN = r"^[A-Z0-9_]{2,64}$"
-"""The names :mod:`carbon_kepler_mcp.names` accepts, as JSON Schema patterns for the path parameters."""
+"""The names :mod:`carbon_kepler_mcp.domain.names` accepts, as JSON Schema patterns for the path parameters."""
 
 
 def add_resource_routes(app: FastAPI, ctx: AppContext) -> None:

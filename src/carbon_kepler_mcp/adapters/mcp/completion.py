@@ -18,9 +18,9 @@ from typing import Final
 from mcp.types import Completion
 
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.domain.names import is_object_name, validate_namespace
+from carbon_kepler_mcp.domain.workloads import group_by_workload
 from carbon_kepler_mcp.errors import CarbonKeplerError
-from carbon_kepler_mcp.names import is_object_name, validate_namespace
-from carbon_kepler_mcp.workloads import group_by_workload
 
 __all__ = ["MAX_VALUES", "complete_argument", "rank_matches"]
 

@@ -12,8 +12,8 @@ import re
 from typing import Final
 
 from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.names import safe_repr
 
 __all__ = [
     "PROMPT_NAMES",

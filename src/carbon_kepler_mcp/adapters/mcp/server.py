@@ -46,8 +46,8 @@ from carbon_kepler_mcp.app.pods import pod_metrics
 from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec
 from carbon_kepler_mcp.app.resources import ResourceViews
 from carbon_kepler_mcp.app.results import PodMetrics
+from carbon_kepler_mcp.domain.names import validate_namespace, validate_object_name
 from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError
-from carbon_kepler_mcp.names import validate_namespace, validate_object_name
 
 __all__ = ["INSTRUCTIONS", "RESOURCE_TEMPLATES", "build_server", "mcp_tools"]
 

@@ -12,7 +12,6 @@ from carbon_kepler_mcp.app.common import (
     cleanest_region,
     figure_notes,
     figure_provenance,
-    rounded,
     snapshot_fields,
     utc_iso,
 )
@@ -24,6 +23,7 @@ from carbon_kepler_mcp.app.shifting import best_shift
 from carbon_kepler_mcp.app.sizing import rightsizing_candidate, rightsizing_for, with_rightsizing_savings
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, status_text, tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import Region, Standard
 
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
-    rounded,
     snapshot_fields,
     utc_iso,
 )
@@ -24,6 +23,7 @@ from carbon_kepler_mcp.app.shifting import check_duration
 from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.reference import Provenance
 

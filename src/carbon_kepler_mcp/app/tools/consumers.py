@@ -14,7 +14,6 @@ from carbon_kepler_mcp.app.explore_common import (
     ordered,
     page_notes,
     provenance,
-    rounded,
     scope_notes,
     scope_of,
     snapshot_seconds,
@@ -22,9 +21,10 @@ from carbon_kepler_mcp.app.explore_common import (
 from carbon_kepler_mcp.app.explore_results import TopConsumersResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, TopConsumersRequest
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import InvalidArgumentError
-from carbon_kepler_mcp.names import safe_repr
 
 
 async def run(ctx: AppContext, req: TopConsumersRequest) -> TopConsumersResult:

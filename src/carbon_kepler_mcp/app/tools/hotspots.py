@@ -18,7 +18,6 @@ from carbon_kepler_mcp.app.explore_common import (
     page_notes,
     percent,
     provenance,
-    rounded,
     scope_notes,
     scope_of,
     snapshot_seconds,
@@ -27,6 +26,7 @@ from carbon_kepler_mcp.app.explore_results import Hotspot, HotspotsResult, Preve
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, HotspotsRequest
 from carbon_kepler_mcp.domain.i18n import fmt, status_text, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
 
 
 async def run(ctx: AppContext, req: HotspotsRequest) -> HotspotsResult:

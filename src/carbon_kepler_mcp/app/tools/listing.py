@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from carbon_kepler_mcp.app.common import ProvenanceMap, rounded, snapshot_fields, utc_iso, window_notes
+from carbon_kepler_mcp.app.common import ProvenanceMap, snapshot_fields, utc_iso, window_notes
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import page_notes, snapshot_seconds
 from carbon_kepler_mcp.app.footprint import Grid, evaluate
@@ -12,13 +12,14 @@ from carbon_kepler_mcp.app.requests import ListRequest
 from carbon_kepler_mcp.app.results import WorkloadListResult, WorkloadSummary
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.names import validate_namespace
 from carbon_kepler_mcp.domain.paging import paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.workloads import WorkloadRef, group_by_workload
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.names import validate_namespace
 from carbon_kepler_mcp.reference import Region, Standard
 from carbon_kepler_mcp.sources.base import Snapshot
-from carbon_kepler_mcp.workloads import WorkloadRef, group_by_workload
 
 MAX_PAGE = 1000
 

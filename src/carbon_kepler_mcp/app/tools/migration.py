@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.explore_common import page_notes, rounded
+from carbon_kepler_mcp.app.explore_common import page_notes
 from carbon_kepler_mcp.app.explore_results import MigrationCandidate, MigrationResult
 from carbon_kepler_mcp.app.latency import BASIS as LATENCY_BASIS
 from carbon_kepler_mcp.app.latency import estimate_latency
@@ -14,6 +14,7 @@ from carbon_kepler_mcp.app.tools import regional
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import fmt, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
 
 
 async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from carbon_kepler_mcp.app.common import figure_notes, rounded, snapshot_fields, utc_iso
+from carbon_kepler_mcp.app.common import figure_notes, snapshot_fields, utc_iso
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import RegionalRequest
 from carbon_kepler_mcp.app.results import RegionalComparisonResult, RegionFigures
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import fmt, tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.reference import Region
 

@@ -11,22 +11,21 @@ from zoneinfo import ZoneInfo
 
 from carbon_kepler_mcp.app.common import (
     ProvenanceMap,
-    WorkloadPods,
     energy_zones,
     figure_notes,
     iso,
     kepler_generation,
-    rounded,
     snapshot_fields,
     utc_iso,
 )
-from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.context import AppContext, WorkloadPods
 from carbon_kepler_mcp.app.observed import next_start, observe
 from carbon_kepler_mcp.app.requests import ScheduleRequest
 from carbon_kepler_mcp.app.results import HourlyIntensity, ObservedSchedule, ScheduleResult, ScheduleWindow
 from carbon_kepler_mcp.app.shifting import SCHEDULE_HORIZON_HOURS, check_duration, search_windows
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import SourceError
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import History, Snapshot, WindowedSource

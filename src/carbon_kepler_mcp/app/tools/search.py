@@ -16,21 +16,21 @@ from carbon_kepler_mcp.app.explore_common import (
     iso,
     page_notes,
     provenance,
-    rounded,
     scope_notes,
     scope_of,
     snapshot_seconds,
 )
 from carbon_kepler_mcp.app.explore_results import Level, SearchHit, SearchResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, SearchRequest
-from carbon_kepler_mcp.detail import container_readings
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.names import glob_to_regex, safe_repr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.workloads import infer_owner
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.names import glob_to_regex, safe_repr
-from carbon_kepler_mcp.workloads import infer_owner
+from carbon_kepler_mcp.kepler.readings import container_readings
 
 
 async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:

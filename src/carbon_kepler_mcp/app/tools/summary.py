@@ -17,7 +17,6 @@ from carbon_kepler_mcp.app.explore_common import (
     page_notes,
     percent,
     provenance,
-    rounded,
     scope_notes,
     scope_of,
     snapshot_seconds,
@@ -27,6 +26,7 @@ from carbon_kepler_mcp.app.requests import MAX_LIMIT, SummaryRequest
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
+from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import Region
 from carbon_kepler_mcp.sources.base import Snapshot
 

@@ -46,8 +46,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, NoReturn
 
+from carbon_kepler_mcp.domain.names import is_object_name, safe_repr, validate_namespace, validate_object_name
 from carbon_kepler_mcp.errors import AmbiguousWorkloadError, UnknownWorkloadError
-from carbon_kepler_mcp.names import is_object_name, safe_repr, validate_namespace, validate_object_name
 
 __all__ = [
     "GENERATED_NAME_ALPHABET",
