@@ -16,7 +16,7 @@ from carbon_kepler_mcp.adapters.http.metrics import Metrics, instrument_source
 from carbon_kepler_mcp.adapters.http.problems import PROBLEM_MEDIA_TYPE
 from carbon_kepler_mcp.adapters.mcp.server import build_server, mcp_tools
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
-from carbon_kepler_mcp.app.registry import TOOLS
+from carbon_kepler_mcp.app.registry import TOOLS, arguments_model, tool_spec
 from carbon_kepler_mcp.bootstrap import build_web_app
 from carbon_kepler_mcp.errors import SourceUnavailableError
 from carbon_kepler_mcp.reference import load_reference_data
@@ -112,8 +112,10 @@ async def test_rest_bodies_and_responses_are_the_mcp_tools_own_models(demo_servi
     spec = build_web_app(demo_service).openapi()
     schemas = spec["components"]["schemas"]
     for tool in mcp_tools(demo_service):
-        # The model REST validates with is the one MCP validates with: its schema is the public inputSchema.
-        assert tool.fn_metadata.arg_model.model_json_schema() == public[tool.name].input_schema
+        # REST validates with the registry's argument model; its schema is exactly MCP's public inputSchema.
+        rest_model = arguments_model(tool_spec(tool.name))
+        assert rest_model.model_json_schema() == public[tool.name].input_schema
+        assert rest_model.__name__ == tool.fn_metadata.arg_model.__name__
         operation = spec["paths"][f"/tools/{tool.name}"]["post"]
         body_ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
         assert body_ref == f"#/components/schemas/{tool.fn_metadata.arg_model.__name__}"

@@ -164,3 +164,13 @@ def evaluate(standard: Standard, *, intensity: float, pue: float) -> Status:
         return "NOT_ASSESSABLE"
     value = intensity if standard.kind == "carbon_intensity" else pue
     return "COMPLIANT" if value <= standard.limit.value + 1e-9 else "NON_COMPLIANT"
+
+
+def move_savings_g_per_hour(emissions_g_per_hour: float, current: Region, destination: Region) -> float:
+    """What a move saves (negative when the destination is dirtier): emissions × the comparison-basis reduction.
+
+    The one rule for a move's saving: the regional comparison and migration use it, and the assess lever
+    takes the same fraction (``max(0, …)``).
+    """
+    fraction = calc.reduction_fraction(current.comparison_intensity.value, destination.comparison_intensity.value)
+    return emissions_g_per_hour * fraction

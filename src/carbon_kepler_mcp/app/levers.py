@@ -91,7 +91,7 @@ def _pue_improvement(inputs: LeverInputs) -> Lever:
 def _regional_migration(inputs: LeverInputs) -> Lever:
     language, reg = inputs.language, inputs.region
     dest = inputs.target_region or cleanest_region(inputs.reference)
-    fraction = max(0.0, 1.0 - dest.comparison_intensity.value / reg.comparison_intensity.value)
+    fraction = max(0.0, calc.reduction_fraction(reg.comparison_intensity.value, dest.comparison_intensity.value))
     impact = OptimizationImpact(
         type="regional_migration",
         quantified=True,

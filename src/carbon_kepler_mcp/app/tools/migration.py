@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from carbon_kepler_mcp.app import footprint
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import page_notes
 from carbon_kepler_mcp.app.explore_results import MigrationCandidate, MigrationResult
@@ -27,7 +28,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
     )
     limit, cursor, language, window = req.limit, req.cursor, req.language, req.window
     check_limit(limit, MAX_MIGRATION_LIMIT)
-    comparison = await regional.run(
+    comparison, current_emissions = await regional.compare(
         ctx,
         RegionalRequest(
             workload_name=workload_name,
@@ -47,7 +48,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
     candidates: list[MigrationCandidate] = []
     for index, row in enumerate(rows, start=1):
         crosses = row.country != current.country
-        saved = base.emissions_gCO2eq_hour - row.emissions_gCO2eq_hour
+        saved = footprint.move_savings_g_per_hour(current_emissions, current, ctx.region(row.region))
         if crosses:
             residency = [current.data_residency_ko if language == "ko" else current.data_residency]
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carbon_kepler_mcp.app import footprint
 from carbon_kepler_mcp.app.common import figure_notes, snapshot_fields, utc_iso
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import RegionalRequest
@@ -17,6 +18,12 @@ MAX_REGIONS = 50
 
 async def run(ctx: AppContext, req: RegionalRequest) -> RegionalComparisonResult:
     """The workload's emissions in other regions, on one intensity basis and at the same PUE."""
+    result, _ = await compare(ctx, req)
+    return result
+
+
+async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalComparisonResult, float]:
+    """The comparison and the workload's unrounded emissions in its current region (g/h), for savings."""
     workload, namespace, current_region, comparison_regions, language, window = (
         req.workload_name,
         req.namespace,
@@ -57,10 +64,10 @@ async def run(ctx: AppContext, req: RegionalRequest) -> RegionalComparisonResult
         text = tr(
             language,
             f"Moving to {best.region} ({best.name}) would cut emissions by {fmt(best.savings_percent)}% "
-            f"({fmt(base - best.emissions_gCO2eq_hour)} gCO2eq/h) at the same PUE. Weigh latency to your users "
+            f"({fmt(footprint.move_savings_g_per_hour(base, current, best_region))} gCO2eq/h) at the same PUE. Weigh latency to your users "
             "and data-residency duties first.",
             f"{best.region} ({best.name_ko})로 옮기면 같은 PUE에서 배출량이 {fmt(best.savings_percent)}% "
-            f"({fmt(base - best.emissions_gCO2eq_hour)} gCO2eq/h) 줄어듭니다. 사용자 지연 시간과 데이터 소재지 의무를 "
+            f"({fmt(footprint.move_savings_g_per_hour(base, current, best_region))} gCO2eq/h) 줄어듭니다. 사용자 지연 시간과 데이터 소재지 의무를 "
             "먼저 검토하세요.",
         )
         if residency:
@@ -76,7 +83,7 @@ async def run(ctx: AppContext, req: RegionalRequest) -> RegionalComparisonResult
             "Electricity Maps 2024 연평균 전과정 값의 현재 리전 대비 비율로 환산하므로 같은 기준으로 비교됩니다.",
         )
     )
-    return RegionalComparisonResult(
+    result = RegionalComparisonResult(
         workload=wl.resolved.name,
         namespace=wl.namespace,
         current_region=current.code,
@@ -98,13 +105,16 @@ async def run(ctx: AppContext, req: RegionalRequest) -> RegionalComparisonResult
         notes=notes,
         **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
     )
+    return result, base
 
 
 def _row(reg: Region, current: Region, current_emissions_g_per_hour: float, pue: float) -> RegionFigures:
     """The workload's figures in one region: its current emissions × (the region's / the current region's
     comparison-basis intensity), so the current region's row is the workload's footprint itself."""
     grid = reg.comparison_intensity.value
-    emissions = current_emissions_g_per_hour * grid / current.comparison_intensity.value
+    emissions = current_emissions_g_per_hour - footprint.move_savings_g_per_hour(
+        current_emissions_g_per_hour, current, reg
+    )
     return RegionFigures(
         region=reg.code,
         name=reg.name,
