@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx2
 import pytest
 
@@ -32,7 +33,7 @@ from carbon_kepler_mcp.errors import (
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.settings import Settings
-from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources import _http, promql
 from carbon_kepler_mcp.sources.base import HistoryPoint, PodCpu
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 from tests.tools import tools
@@ -207,7 +208,7 @@ async def test_a_slow_prometheus_times_out_with_the_setting_to_change() -> None:
         (502, "Prometheus-compatible"),
     ],
 )
-async def test_an_http_error_is_reported_with_what_to_check(status: int, hint: str) -> None:
+async def test_an_http_error_is_reported_with_what_to_check(status: int, hint: str, pauses: list[float]) -> None:
     source = _source(httpx2.MockTransport(lambda request: httpx2.Response(status, text="nope")))
     with pytest.raises(SourceUnavailableError, match=rf"HTTP {status}.*{hint}"):
         await source.window_snapshot("production", 3600)
@@ -453,3 +454,118 @@ def test_a_workload_that_never_stops_has_no_start_to_move() -> None:
 
 def test_json_bodies_in_this_file_are_valid() -> None:
     assert json.loads(json.dumps(ENERGY))["status"] == "success"
+
+
+# --- retries and single flight -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses the retry loop takes, recorded instead of waited."""
+    taken: list[float] = []
+
+    async def record(seconds: float) -> None:
+        taken.append(seconds)
+
+    monkeypatch.setattr(_http, "_sleep", record)
+    return taken
+
+
+def _flaky(failures: int, answer: Callable[[], httpx2.Response]) -> tuple[httpx2.MockTransport, list[str]]:
+    """A fake Prometheus whose first ``failures`` answers to each query are ``answer()``, then real ones."""
+    asked: list[str] = []
+    normal = _fake()
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        query = urllib.parse.parse_qs(request.content.decode()).get("query", [""])[0]
+        asked.append(query)
+        if asked.count(query) <= failures:
+            return answer()
+        return normal.handler(request)  # type: ignore[no-any-return]
+
+    return httpx2.MockTransport(handler), asked
+
+
+async def test_a_prometheus_not_ready_yet_is_asked_again_when_its_retry_after_says(pauses: list[float]) -> None:
+    transport, asked = _flaky(1, lambda: httpx2.Response(503, headers={"Retry-After": "2"}, text="not ready"))
+    source = _source(transport)
+    snapshot = await source.window_snapshot("production", 3600)
+    assert snapshot.pods[0].power_watts == pytest.approx((39_600 + 7_200) / 3600)
+    queries = set(asked)
+    assert all(asked.count(q) == 2 for q in queries)  # each query: one 503, then its answer
+    assert pauses == [2.0] * len(queries)
+    await source.aclose()
+
+
+async def test_connection_failures_back_off_and_give_up_after_three_attempts(pauses: list[float]) -> None:
+    asked: list[str] = []
+
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        asked.append(urllib.parse.parse_qs(request.content.decode()).get("query", [""])[0])
+        raise httpx2.ConnectError("connection refused", request=request)
+
+    source = _source(httpx2.MockTransport(refuse))
+    with pytest.raises(SourceUnavailableError, match="cannot connect to Prometheus"):
+        await source.window_snapshot("production", 3600)
+    assert asked and all(asked.count(q) == 3 for q in asked)  # three attempts per query, no more
+    assert pauses == [0.25, 0.5] * len(set(asked))  # 0.25 s, then doubled, before the 2nd and 3rd attempts
+    await source.aclose()
+
+
+async def test_a_retry_after_longer_than_the_timeout_is_not_waited_for(pauses: list[float]) -> None:
+    transport, asked = _flaky(5, lambda: httpx2.Response(429, headers={"Retry-After": "3600"}, text="slow down"))
+    source = _source(transport, timeout_seconds=30)
+    with pytest.raises(SourceUnavailableError, match=r"HTTP 429.*rate-limiting"):
+        await source.window_snapshot("production", 3600)
+    assert pauses == [] and all(asked.count(q) == 1 for q in asked)
+    await source.aclose()
+
+
+async def test_a_query_prometheus_refuses_is_not_asked_again(pauses: list[float]) -> None:
+    bad = {"status": "error", "errorType": "bad_data", "error": "parse error"}
+    transport, asked = _flaky(5, lambda: httpx2.Response(400, json=bad))
+    source = _source(transport)
+    with pytest.raises(PrometheusQueryError, match="bad_data"):
+        await source.window_snapshot("production", 3600)
+    assert pauses == [] and all(asked.count(q) == 1 for q in asked)
+    await source.aclose()
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:
+    now = datetime(2026, 12, 3, 12, 0, 0, tzinfo=UTC)
+    assert _http.retry_after_seconds("7", now) == 7.0
+    assert _http.retry_after_seconds("Thu, 03 Dec 2026 12:00:30 GMT", now) == 30.0
+    assert _http.retry_after_seconds("Thu, 03 Dec 2026 11:00:00 GMT", now) == 0.0  # already past
+    assert _http.retry_after_seconds("soon", now) is None
+    assert _http.retry_after_seconds(None, now) is None
+
+
+async def test_concurrent_asks_share_one_read_per_namespace_and_different_namespaces_run_together() -> None:
+    asked: list[str] = []
+    batch_arrived = anyio.Event()
+
+    async def handler(request: httpx2.Request) -> httpx2.Response:
+        query = urllib.parse.parse_qs(request.content.decode()).get("query", [""])[0]
+        asked.append(query)
+        if 'pod_namespace="batch"' in query:
+            batch_arrived.set()
+        elif 'pod_namespace="production"' in query:
+            await batch_arrived.wait()  # a global lock would hold batch back until production is done: a hang
+        return _fake().handler(request)  # type: ignore[no-any-return]
+
+    source = PrometheusSource(URL, transport=httpx2.MockTransport(handler), cache_ttl_seconds=60, wall_clock=lambda: AT)
+    results: dict[str, object] = {}
+
+    async def read(label: str, namespace: str) -> None:
+        results[label] = await source.window_snapshot(namespace, 3600)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as group:
+            group.start_soon(read, "first", "production")
+            group.start_soon(read, "second", "production")
+            group.start_soon(read, "batch", "batch")
+    assert results["first"] is results["second"]  # one read, shared
+    production = [q for q in asked if 'pod_namespace="production"' in q]
+    batch = [q for q in asked if 'pod_namespace="batch"' in q]
+    assert batch and len(production) == len(batch)  # production's queries asked once, not twice
+    await source.aclose()

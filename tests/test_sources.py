@@ -28,6 +28,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.settings import Settings
+from carbon_kepler_mcp.sources import _http
 from carbon_kepler_mcp.sources.kepler import KeplerSource, build_ssl_context, redact_url
 from tests.conftest import fixture_text
 
@@ -330,3 +331,32 @@ async def test_a_node_scraped_through_two_urls_is_listed_once() -> None:
     snapshot = await source.snapshot()
     assert [n.name for n in snapshot.nodes] == ["worker-1"]
     await source.aclose()
+
+
+async def test_an_exporter_that_answers_503_once_is_asked_again_and_a_401_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pauses: list[float] = []
+
+    async def record(seconds: float) -> None:
+        pauses.append(seconds)
+
+    monkeypatch.setattr(_http, "_sleep", record)
+    answers = [httpx2.Response(503, text="restarting"), httpx2.Response(200, text=CURRENT)]
+    asked: list[str] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        asked.append(str(request.url))
+        return answers.pop(0)
+
+    source = _source(httpx2.MockTransport(handler), cache_ttl_seconds=0.0)
+    snapshot = await source.snapshot()
+    assert [p.name for p in snapshot.pods_in("production")] == ["web-app-7d9f8b6c5-kx2vq"]
+    assert len(asked) == 2 and pauses == [0.25]
+    await source.aclose()
+
+    refused = _source(_serving("no", status=401), cache_ttl_seconds=0.0)
+    with pytest.raises(SourceUnavailableError, match="HTTP 401"):
+        await refused.snapshot()
+    assert pauses == [0.25]  # credentials problems are not retried
+    await refused.aclose()

@@ -6,13 +6,29 @@ Each source keeps its own messages (they name its settings); this module only ho
 
 from __future__ import annotations
 
+import email.utils
+import logging
 import ssl
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Final, TypeVar
 
+import anyio
 import httpx2
 
-from carbon_kepler_mcp.errors import ConfigError, ResponseTooLargeError
+from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError, ResponseTooLargeError
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+RETRY_STATUSES: Final = frozenset({429, 502, 503})
+"""Answers worth asking again: rate-limited, a proxy in front that lost its upstream, not ready yet."""
+MAX_ATTEMPTS: Final = 3
+BACKOFF_SECONDS: Final = 0.25
+"""First pause between attempts; doubled each time (0.25 s, 0.5 s) unless the server says ``Retry-After``."""
 
 
 def request_headers(accept: str, token: str | None, token_file: Path | None, *, token_file_name: str) -> dict[str, str]:
@@ -74,3 +90,66 @@ def is_tls_error(exc: BaseException) -> bool:
         current = current.__cause__ or current.__context__
     text = str(exc).upper()
     return "SSL" in text or "CERTIFICATE" in text or "TLS" in text
+
+
+class Transient(Exception):
+    """A failure worth one more attempt; ``error`` is what the caller sees when no attempt is left."""
+
+    def __init__(self, error: CarbonKeplerError, retry_after: str | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(header: str | None, now: datetime) -> float | None:
+    """``Retry-After`` as seconds from ``now`` (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if header is None:
+        return None
+    value = header.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+_sleep = anyio.sleep  # tests replace it to record the pauses without waiting
+
+
+async def retrying(
+    attempt: Callable[[float], Awaitable[_T]],
+    *,
+    budget_seconds: float,
+    what: str,
+    clock: Callable[[], float] = time.monotonic,
+) -> _T:
+    """``attempt(seconds_left)``, repeated after a pause while it raises :class:`Transient`, within the budget.
+
+    At most :data:`MAX_ATTEMPTS` attempts; each is given only the time left (``seconds_left``), and a pause that
+    would end past the budget (a long ``Retry-After``, say) is not taken: the last failure is raised instead.
+    Only idempotent reads are retried (scrapes and PromQL queries), so asking twice changes nothing.
+
+    Raises:
+        CarbonKeplerError: the error of the last transient failure, or whatever ``attempt`` raised otherwise.
+    """
+    start = clock()
+    for number in range(1, MAX_ATTEMPTS + 1):
+        left = budget_seconds - (clock() - start)
+        try:
+            return await attempt(left)
+        except Transient as failure:
+            if number == MAX_ATTEMPTS:
+                raise failure.error from failure.__cause__
+            asked = retry_after_seconds(failure.retry_after, datetime.now(UTC))
+            pause = asked if asked is not None else BACKOFF_SECONDS * 2 ** (number - 1)
+            if budget_seconds - (clock() - start) - pause <= 0:
+                raise failure.error from failure.__cause__
+            logger.info(
+                "%s: %s; asking again in %.2f s (attempt %d of %d)", what, failure, pause, number + 1, MAX_ATTEMPTS
+            )
+            await _sleep(pause)
+    raise AssertionError("unreachable")  # pragma: no cover

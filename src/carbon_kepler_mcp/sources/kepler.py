@@ -42,7 +42,15 @@ from carbon_kepler_mcp.kepler.readings import (
     detect_generation,
     legacy_readings,
 )
-from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
+from carbon_kepler_mcp.sources._http import (
+    RETRY_STATUSES,
+    Transient,
+    is_tls_error,
+    read_capped,
+    request_headers,
+    retrying,
+    root_message,
+)
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -189,18 +197,31 @@ class KeplerSource:
         return request_headers(_ACCEPT, self._token, self._token_file, token_file_name="bearer token file")
 
     async def _fetch(self, url: str) -> str:
+        """The endpoint's text, asked again on connection errors, 429, 502 and 503 within the scrape timeout."""
+        return await retrying(
+            lambda left: self._fetch_once(url, left), budget_seconds=self._timeout, what=f"Kepler {redact_url(url)}"
+        )
+
+    async def _fetch_once(self, url: str, left: float) -> str:
         shown = redact_url(url)
         try:
-            async with self._client.stream("GET", url, headers=self._headers()) as response:
+            async with self._client.stream(
+                "GET", url, headers=self._headers(), timeout=httpx2.Timeout(max(left, 0.001))
+            ) as response:
                 if response.status_code != 200:
                     hint = {
                         401: "the endpoint wants credentials: set kepler_bearer_token(_file)",
                         403: "the credentials were refused: check the token's RBAC",
                         404: "wrong path? Kepler serves /metrics",
+                        429: "it is rate-limiting this server: try again later",
+                        503: "it is not ready or overloaded",
                     }.get(response.status_code, "is this a Kepler exporter?")
-                    raise SourceUnavailableError(
+                    error = SourceUnavailableError(
                         f"Kepler endpoint {shown} answered HTTP {response.status_code}; {hint}"
                     )
+                    if response.status_code in RETRY_STATUSES:
+                        raise Transient(error, response.headers.get("retry-after"))
+                    raise error
                 body = await read_capped(response, self._max_bytes, lambda: self._too_large(shown))
         except httpx2.TimeoutException as exc:
             raise SourceTimeoutError(
@@ -213,9 +234,11 @@ class KeplerSource:
                     f"TLS handshake with {shown} failed ({root_message(exc)}); set kepler_ca_bundle to the CA that "
                     "signed the exporter's certificate (kepler_insecure_skip_verify=true only for lab clusters)"
                 ) from exc
-            raise SourceUnavailableError(
-                f"cannot connect to Kepler endpoint {shown} ({root_message(exc)}); is Kepler running and the "
-                "address right? In a cluster: kubectl -n kepler-system get pods,svc"
+            raise Transient(
+                SourceUnavailableError(
+                    f"cannot connect to Kepler endpoint {shown} ({root_message(exc)}); is Kepler running and the "
+                    "address right? In a cluster: kubectl -n kepler-system get pods,svc"
+                )
             ) from exc
         except httpx2.HTTPError as exc:
             raise SourceUnavailableError(f"request to Kepler endpoint {shown} failed: {root_message(exc)}") from exc

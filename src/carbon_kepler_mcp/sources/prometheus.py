@@ -57,7 +57,15 @@ from carbon_kepler_mcp.errors import (
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
 from carbon_kepler_mcp.sources import promql
-from carbon_kepler_mcp.sources._http import is_tls_error, read_capped, request_headers, root_message
+from carbon_kepler_mcp.sources._http import (
+    RETRY_STATUSES,
+    Transient,
+    is_tls_error,
+    read_capped,
+    request_headers,
+    retrying,
+    root_message,
+)
 from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
 from carbon_kepler_mcp.sources.kepler import redact_url
 
@@ -229,14 +237,25 @@ class PrometheusClient:
         return tuple(found)
 
     async def _post(self, path: str, form: Mapping[str, str], query: str) -> dict[str, Any]:
+        """The JSON body of a query, asked again on connection errors, 429, 502 and 503 within the timeout."""
+        return await retrying(
+            lambda left: self._post_once(path, form, query, left),
+            budget_seconds=self._timeout,
+            what=f"Prometheus at {self._shown}",
+        )
+
+    async def _post_once(self, path: str, form: Mapping[str, str], query: str, left: float) -> dict[str, Any]:
         url = self._base + path
         shown = self._shown
         params = dict(form)
         params["timeout"] = f"{self._timeout:g}s"
         try:
-            async with self._client.stream("POST", url, data=params, headers=self._headers()) as response:
+            async with self._client.stream(
+                "POST", url, data=params, headers=self._headers(), timeout=httpx2.Timeout(max(left, 0.001))
+            ) as response:
                 raw = await read_capped(response, self._max_bytes, self._too_large)
                 status = response.status_code
+                retry_after = response.headers.get("retry-after")
         except httpx2.TimeoutException as exc:
             raise SourceTimeoutError(
                 f"Prometheus at {shown} did not answer within {self._timeout:g} s; is it overloaded? Raise "
@@ -248,9 +267,11 @@ class PrometheusClient:
                     f"TLS handshake with Prometheus at {shown} failed ({root_message(exc)}); set "
                     "prometheus_ca_bundle to the CA that signed its certificate"
                 ) from exc
-            raise SourceUnavailableError(
-                f"cannot connect to Prometheus at {shown} ({root_message(exc)}); is it running and the URL "
-                "right? In a cluster: kubectl -n monitoring get svc"
+            raise Transient(
+                SourceUnavailableError(
+                    f"cannot connect to Prometheus at {shown} ({root_message(exc)}); is it running and the URL "
+                    "right? In a cluster: kubectl -n monitoring get svc"
+                )
             ) from exc
         except httpx2.HTTPError as exc:
             raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {root_message(exc)}") from exc
@@ -269,10 +290,13 @@ class PrometheusClient:
                     f"Prometheus at {shown} gave up on a query ({error}); use a shorter window or raise its "
                     f"--query.timeout. Query: {_shown_query(query)}"
                 )
-            raise PrometheusQueryError(
+            refused = PrometheusQueryError(
                 f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}). "
                 f"Query: {_shown_query(query)}"
             )
+            if status in RETRY_STATUSES:  # "unavailable" while starting up, a frontend's queue full
+                raise Transient(refused, retry_after)
+            raise refused
         if status != 200:
             hint = {
                 401: "it wants credentials: set prometheus_bearer_token(_file) or prometheus_username/password",
@@ -281,7 +305,10 @@ class PrometheusClient:
                 429: "it is rate-limiting this server: try again later",
                 503: "it is not ready or overloaded",
             }.get(status, "is this a Prometheus-compatible API?")
-            raise SourceUnavailableError(f"Prometheus at {shown} answered HTTP {status}; {hint}")
+            error = SourceUnavailableError(f"Prometheus at {shown} answered HTTP {status}; {hint}")
+            if status in RETRY_STATUSES:
+                raise Transient(error, retry_after)
+            raise error
         if body is None:
             raise SourceUnavailableError(
                 f"Prometheus at {shown} sent a body that is not JSON; is the URL the Prometheus API (not a web "
@@ -348,7 +375,7 @@ class PrometheusSource:
         self._wall_clock = wall_clock
         self._is_demo = is_demo
         self._facilities = dict(facilities or {})
-        self._lock = anyio.Lock()
+        self._locks: dict[tuple[str | None, int], anyio.Lock] = {}
         self._cache: dict[tuple[str | None, int], tuple[Snapshot, float]] = {}
 
     @property
@@ -377,14 +404,18 @@ class PrometheusSource:
     async def window_snapshot(self, namespace: str | None, window_seconds: int) -> Snapshot:
         """Pods of ``namespace`` (every namespace when None) over the window, cached for the TTL."""
         key = (namespace, window_seconds)
-        async with self._lock:
+        # Single flight per key: concurrent asks for one namespace and window share one read, while other
+        # namespaces are read at the same time.
+        lock = self._locks.setdefault(key, anyio.Lock())
+        async with lock:
             cached = self._cache.get(key)
-            now = self._clock()
-            if cached is not None and now - cached[1] < self._ttl:
+            if cached is not None and self._clock() - cached[1] < self._ttl:
                 return cached[0]
             snapshot = await self._read(namespace, window_seconds)
+            now = self._clock()
             self._cache = {k: v for k, v in self._cache.items() if now - v[1] < self._ttl}
-            self._cache[key] = (snapshot, self._clock())
+            self._cache[key] = (snapshot, now)
+            self._locks = {k: v for k, v in self._locks.items() if k in self._cache or v.locked()}
             return snapshot
 
     async def history(
