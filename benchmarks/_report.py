@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.registry import tool_spec
 
 
 def write_section(path: Path, start_marker: str, end_marker: str, section: str) -> None:
@@ -21,3 +27,10 @@ def write_section(path: Path, start_marker: str, end_marker: str, section: str) 
         updated = current.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(updated, encoding="utf-8")
+
+
+async def call(ctx: AppContext, tool: str, **arguments: Any) -> Any:
+    """Run one tool of the registry in process, its arguments validated as every adapter validates them."""
+    spec = tool_spec(tool)
+    result: BaseModel = await spec.run(ctx, spec.request.model_validate(arguments))
+    return result

@@ -44,9 +44,9 @@ from typing import TypeVar
 
 import anyio
 import httpx2
-from tests.tools import tools
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+from _report import call
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.demo.history import write_openmetrics
@@ -195,12 +195,24 @@ async def _measure_async(
     cluster_snapshot: list[float] = []
     async with httpx2.AsyncClient(timeout=120) as client:
         await _raw(client, url, _queries(None))  # warm Prometheus's caches once, untimed
-        await tools(service).list_workloads(namespace, window=WINDOW)
+        await call(service, "list_workloads_by_compliance", namespace=namespace, window=WINDOW)
         for _ in range(repeat):
             raw.append(await _timed(lambda: _raw(client, url, _queries(namespace))))
             snapshot.append(await _timed(lambda: source.window_snapshot(namespace, WINDOW_SECONDS)))
-            listing.append(await _timed(lambda: tools(service).list_workloads(namespace, window=WINDOW)))
-            assess.append(await _timed(lambda: tools(service).assess(deployment, namespace, window=WINDOW)))
+            listing.append(
+                await _timed(lambda: call(service, "list_workloads_by_compliance", namespace=namespace, window=WINDOW))
+            )
+            assess.append(
+                await _timed(
+                    lambda: call(
+                        service,
+                        "assess_workload_compliance",
+                        workload_name=deployment,
+                        namespace=namespace,
+                        window=WINDOW,
+                    )
+                )
+            )
             cluster_raw.append(await _timed(lambda: _raw(client, url, _queries(None))))
             cluster_snapshot.append(await _timed(lambda: source.window_snapshot(None, WINDOW_SECONDS)))
     await service.aclose()

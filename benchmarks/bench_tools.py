@@ -40,9 +40,9 @@ from pathlib import Path
 import anyio
 from mcp import Client
 from prometheus_client.parser import text_string_to_metric_families
-from tests.tools import tools
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+from _report import call
 from carbon_kepler_mcp.adapters.mcp.server import build_server
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
@@ -161,7 +161,9 @@ async def _cold(url: str, namespace: str, repeat: int) -> tuple[list[float], lis
         gc.collect()  # every cold run starts from the same heap, whatever the previous run left behind
         try:
             with GcClock() as collector:
-                lists.append(await _timed(tools(service).list_workloads(namespace, limit=LIMIT)))
+                lists.append(
+                    await _timed(call(service, "list_workloads_by_compliance", namespace=namespace, limit=LIMIT))
+                )
             pauses.append(collector.total)
         finally:
             await service.aclose()
@@ -178,14 +180,20 @@ async def _warm(url: str, namespace: str, calls: int) -> tuple[str, list[float],
     """Warm list_workloads, assess and MCP list_workloads_by_compliance times on one service."""
     service = _fresh_service(url)
     try:
-        first = await tools(service).list_workloads(namespace, limit=1000)
+        first = await call(service, "list_workloads_by_compliance", namespace=namespace, limit=200)
         deployments = [w.workload for w in first.workloads if w.kind == "Deployment"]
         if not deployments:
             raise SystemExit(f"the grouping found no Deployment in namespace {namespace!r}")
         workload = deployments[0]
-        await tools(service).assess(workload, namespace)
-        lists = [await _timed(tools(service).list_workloads(namespace, limit=LIMIT)) for _ in range(calls)]
-        assessments = [await _timed(tools(service).assess(workload, namespace)) for _ in range(calls)]
+        await call(service, "assess_workload_compliance", workload_name=workload, namespace=namespace)
+        lists = [
+            await _timed(call(service, "list_workloads_by_compliance", namespace=namespace, limit=LIMIT))
+            for _ in range(calls)
+        ]
+        assessments = [
+            await _timed(call(service, "assess_workload_compliance", workload_name=workload, namespace=namespace))
+            for _ in range(calls)
+        ]
         arguments = {"namespace": namespace, "limit": LIMIT}
         async with Client(build_server(service, close_context=False)) as client:
             warm_up = await client.call_tool("list_workloads_by_compliance", arguments)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from carbon_kepler_mcp.app.results import ResultEnvelope, Status
+from carbon_kepler_mcp.app.results import FrozenModel, ResultEnvelope, Status
 from carbon_kepler_mcp.reference import Provenance
 
 Level = Literal["workload", "pod"]
@@ -28,11 +28,7 @@ _PAGE_OMITTED = "Matching items after this page (fetch them with next_cursor)"
 _PAGE_CURSOR = "Pass as cursor (with the same other arguments) to get the next page; null on the last page"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Efficiency(_Model):
+class Efficiency(FrozenModel):
     """How much node power stands behind each watt Kepler attributes to a consumer (see docs/methodology.md)."""
 
     node_overhead_watts_per_watt: float | None = Field(
@@ -47,7 +43,7 @@ class Efficiency(_Model):
     unavailable_reason: str | None = Field(description="Why the measure is null, when it is")
 
 
-class Consumer(_Model):
+class Consumer(FrozenModel):
     """A workload (or pod) with its power, status and emissions."""
 
     rank: int = Field(description="1 = first in the requested order")
@@ -75,7 +71,7 @@ class Hotspot(Consumer):
     reasons: list[str] = Field(description="Why it is a hotspot")
 
 
-class PreventiveAction(_Model):
+class PreventiveAction(FrozenModel):
     """One preventive action for a hotspot, quantified where the data allows."""
 
     type: ActionType
@@ -140,7 +136,7 @@ class TopConsumersResult(ResultEnvelope):
     summary: str
 
 
-class NodePowerShare(_Model):
+class NodePowerShare(FrozenModel):
     """A node's power and the part of it Kepler attributes to no pod."""
 
     node: str
@@ -196,7 +192,7 @@ class PowerSummaryResult(ResultEnvelope):
     summary: str
 
 
-class ResourceRef(_Model):
+class ResourceRef(FrozenModel):
     """A parent in the chain process → container → pod → node."""
 
     kind: str = Field(description="container, pod, node or vm")
@@ -206,7 +202,7 @@ class ResourceRef(_Model):
     power_watts: float | None
 
 
-class ChildPower(_Model):
+class ChildPower(FrozenModel):
     """One child of a resource (pods of a node, containers of a pod, processes of a container)."""
 
     kind: str
@@ -248,7 +244,7 @@ class ResourcePowerResult(ResultEnvelope):
     node_breakdown: NodePowerShare | None = Field(description="kind=node: the power no pod accounts for")
 
 
-class SearchHit(_Model):
+class SearchHit(FrozenModel):
     """One workload, pod or container that matched the filters."""
 
     kind: SearchKind
@@ -286,7 +282,7 @@ class SearchResult(ResultEnvelope):
     summary: str
 
 
-class LatencyEstimate(_Model):
+class LatencyEstimate(FrozenModel):
     """An indicative lower bound on network round-trip time, never a measurement."""
 
     distance_km: float | None = Field(description="Great-circle distance between the regions' reference points")
@@ -300,7 +296,7 @@ class LatencyEstimate(_Model):
     basis: str
 
 
-class MigrationCandidate(_Model):
+class MigrationCandidate(FrozenModel):
     """One region the workload could move to."""
 
     rank: int = Field(description="1 = largest saving")

@@ -18,11 +18,13 @@ OptimizationType = Literal["temporal_shift", "resource_rightsizing", "regional_m
 PueSource = Literal["operator_node_setting", "operator_setting", "source_facility", "region_default"]
 
 
-class _Model(BaseModel):
+class FrozenModel(BaseModel):
+    """The base of every result model: immutable once built."""
+
     model_config = ConfigDict(frozen=True)
 
 
-class DataSourceInfo(_Model):
+class DataSourceInfo(FrozenModel):
     """Where the power figures come from."""
 
     kind: str = Field(
@@ -47,7 +49,7 @@ class DataSourceInfo(_Model):
     )
 
 
-class StandardInfo(_Model):
+class StandardInfo(FrozenModel):
     """A standard and what it really is."""
 
     code: str
@@ -64,7 +66,7 @@ class StandardInfo(_Model):
     effective_from: str | None
 
 
-class PueDetail(_Model):
+class PueDetail(FrozenModel):
     """The PUE used and where it came from."""
 
     value: float = Field(description="Power-weighted PUE of the workload's pods")
@@ -74,7 +76,7 @@ class PueDetail(_Model):
     operator_supplied: bool = Field(description="False when a default stands in for your facility's real PUE")
 
 
-class PodFigures(_Model):
+class PodFigures(FrozenModel):
     """One pod's share of a workload."""
 
     pod: str
@@ -93,7 +95,7 @@ class PodFigures(_Model):
     )
 
 
-class Coverage(_Model):
+class Coverage(FrozenModel):
     """What a windowed answer covers (Prometheus source)."""
 
     window_seconds: int | None = Field(description="Energy window; null for a direct scrape's instant power")
@@ -108,7 +110,7 @@ class Coverage(_Model):
     )
 
 
-class ResultEnvelope(_Model):
+class ResultEnvelope(FrozenModel):
     """The fields every tool result carries: language, time, provenance of each figure, source and notes."""
 
     language: Language
@@ -128,7 +130,7 @@ class CoverageEnvelope(ResultEnvelope):
     coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
-class RightsizingPod(_Model):
+class RightsizingPod(FrozenModel):
     """One pod's CPU request against its use."""
 
     pod: str
@@ -140,7 +142,7 @@ class RightsizingPod(_Model):
     idle_watts_per_core: float | None
 
 
-class RightsizingDetail(_Model):
+class RightsizingDetail(FrozenModel):
     """Right-sizing from real CPU requests and usage (Prometheus source with kube-state-metrics and cAdvisor)."""
 
     quantified: bool
@@ -157,7 +159,7 @@ class RightsizingDetail(_Model):
     missing_series: list[str] = Field(description="Series needed for a figure that Prometheus does not have")
 
 
-class Optimization(_Model):
+class Optimization(FrozenModel):
     """One recommendation, quantified where the data allows."""
 
     type: OptimizationType
@@ -204,7 +206,7 @@ class AssessmentResult(CoverageEnvelope):
     )
 
 
-class OptimizationImpact(_Model):
+class OptimizationImpact(FrozenModel):
     """The effect of one optimisation in a comparison."""
 
     type: OptimizationType
@@ -238,7 +240,7 @@ class ComparisonResult(CoverageEnvelope):
     combination_method: str
 
 
-class WorkloadSummary(_Model):
+class WorkloadSummary(FrozenModel):
     """One workload in a namespace listing."""
 
     workload: str
@@ -274,7 +276,7 @@ class WorkloadListResult(CoverageEnvelope):
     summary: str
 
 
-class RegionFigures(_Model):
+class RegionFigures(FrozenModel):
     """A workload's figures if it ran in one region."""
 
     region: str
@@ -306,7 +308,7 @@ class RegionalComparisonResult(CoverageEnvelope):
     data_residency: list[str]
 
 
-class ScheduleWindow(_Model):
+class ScheduleWindow(FrozenModel):
     """A run window and its average grid intensity."""
 
     start: str = Field(description="ISO 8601 with the region's local UTC offset")
@@ -315,14 +317,14 @@ class ScheduleWindow(_Model):
     emissions_gCO2eq: float = Field(description="The workload's power × PUE × average intensity × duration")
 
 
-class HourlyIntensity(_Model):
+class HourlyIntensity(FrozenModel):
     """One hour of the intensity series used for the search."""
 
     start: str
     intensity_gCO2eq_kWh: float
 
 
-class ObservedSchedule(_Model):
+class ObservedSchedule(FrozenModel):
     """When a workload actually drew energy, from a range query over past days."""
 
     history_days: int
@@ -370,7 +372,7 @@ class ScheduleResult(CoverageEnvelope):
     )
 
 
-class PodMetrics(_Model):
+class PodMetrics(FrozenModel):
     """The ``workload-metrics://{namespace}/{pod}`` resource."""
 
     namespace: str
