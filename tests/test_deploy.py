@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 import kubernetes_validate
 import pytest
 import yaml
-from pydantic import AliasChoices
 
 from carbon_kepler_mcp import __version__
 from carbon_kepler_mcp.settings import Settings
@@ -126,14 +125,9 @@ def test_every_namespaced_object_lives_in_carbon_mcp_and_carries_the_part_of_lab
             assert metadata.get("namespace") == NAMESPACE, (variant, doc["kind"], metadata["name"])
 
 
-def _setting_env_names() -> set[str]:
-    """Every environment name the settings accept, read from the fields' aliases."""
-    names: set[str] = set()
-    for field in Settings.model_fields.values():
-        alias = field.validation_alias
-        choices = alias.choices if isinstance(alias, AliasChoices) else [alias]
-        names.update(choice.upper() for choice in choices if isinstance(choice, str))
-    return names
+def _setting_env_names() -> frozenset[str]:
+    """Every environment name the settings accept."""
+    return Settings.environment_names()
 
 
 def _pod_env(docs: list[Doc]) -> dict[str, str | None]:
@@ -163,12 +157,12 @@ def test_every_env_var_in_the_manifests_is_a_setting_of_the_server_and_its_value
     for name, value in env.items():
         monkeypatch.setenv(name, "placeholder-secret" if value is None else value)
     settings = Settings()
-    assert settings.source == variant
+    assert settings.metrics.source == variant
     # No Service links: the Service carbon-kepler-mcp would inject CARBON_KEPLER_MCP_* variables into the pod.
     assert _one(rendered[variant], "Deployment")["spec"]["template"]["spec"]["enableServiceLinks"] is False
-    assert settings.api_token is not None
-    assert settings.data_dir == Path("/etc/carbon-kepler-mcp/data")
-    assert "carbon-kepler-mcp.carbon-mcp.svc:*" in settings.allowed_hosts
+    assert settings.server.api_token is not None
+    assert settings.accounting.data_dir == Path("/etc/carbon-kepler-mcp/data")
+    assert "carbon-kepler-mcp.carbon-mcp.svc:*" in settings.server.allowed_hosts
 
 
 def test_the_api_token_comes_from_a_secret_reference_never_a_literal(rendered: dict[str, list[Doc]]) -> None:

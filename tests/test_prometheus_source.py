@@ -330,7 +330,7 @@ def test_credentials_never_reach_the_description() -> None:
 def test_prometheus_url_alias_makes_auto_pick_prometheus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROMETHEUS_URL", "http://prom.monitoring:9090/")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert settings.prometheus_url == "http://prom.monitoring:9090"
+    assert settings.prometheus.url == "http://prom.monitoring:9090"
     assert isinstance(build_source(settings), PrometheusSource)
 
 

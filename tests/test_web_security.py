@@ -232,10 +232,10 @@ def test_the_serving_settings_default_to_no_token_loopback_names_and_a_1_mib_bod
         monkeypatch.delenv(f"CARBON_KEPLER_{name}", raising=False)
     monkeypatch.delenv("CARBON_KEPLER_MAX_REQUEST_BODY_BYTES", raising=False)
     settings = Settings()
-    assert settings.api_token is None and settings.api_token_file is None
-    assert settings.allow_unauthenticated is False
-    assert settings.allowed_hosts == () and settings.allowed_origins == ()
-    assert settings.max_request_body_bytes == 1024 * 1024
+    assert settings.server.api_token is None and settings.server.api_token_file is None
+    assert settings.server.allow_unauthenticated is False
+    assert settings.server.allowed_hosts == () and settings.server.allowed_origins == ()
+    assert settings.server.max_request_body_bytes == 1024 * 1024
     config = web_config(settings)
     assert not config.auth_enabled
     assert set(config.hosts) == {"127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*"}

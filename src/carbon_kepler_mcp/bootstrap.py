@@ -37,34 +37,34 @@ def build_source(settings: Settings) -> MetricsSource:
     Raises:
         ConfigError: no source is configured, or the settings contradict each other.
     """
-    kind = settings.source
+    kind = settings.metrics.source
     if kind == "auto":
-        if settings.prometheus_url:
+        if settings.prometheus.url:
             kind = "prometheus"
-        elif not settings.kepler_endpoints:
+        elif not settings.kepler.endpoints:
             raise ConfigError(NO_SOURCE_MESSAGE)
         else:
             kind = "kepler"
     if kind == "demo":
         from carbon_kepler_mcp.sources.demo import DemoSource
 
-        return DemoSource(cache_ttl_seconds=settings.cache_ttl_seconds)
+        return DemoSource(cache_ttl_seconds=settings.metrics.cache_ttl_seconds)
     if kind == "prometheus":
         return build_prometheus_source(settings)
-    if not settings.kepler_endpoints:
+    if not settings.kepler.endpoints:
         raise ConfigError("source is 'kepler' but no endpoint is set: " + NO_SOURCE_MESSAGE)
-    token = settings.kepler_bearer_token.get_secret_value() if settings.kepler_bearer_token else None
+    token = settings.kepler.bearer_token.get_secret_value() if settings.kepler.bearer_token else None
     return KeplerSource(
-        settings.kepler_endpoints,
-        timeout_seconds=settings.scrape_timeout_seconds,
-        max_bytes=settings.scrape_max_bytes,
-        cache_ttl_seconds=settings.cache_ttl_seconds,
-        legacy_rate_interval_seconds=settings.legacy_rate_interval_seconds,
+        settings.kepler.endpoints,
+        timeout_seconds=settings.kepler.timeout_seconds,
+        max_bytes=settings.kepler.max_bytes,
+        cache_ttl_seconds=settings.metrics.cache_ttl_seconds,
+        legacy_rate_interval_seconds=settings.kepler.legacy_rate_interval_seconds,
         verify=build_ssl_context(
-            ca_bundle=settings.kepler_ca_bundle, insecure_skip_verify=settings.kepler_insecure_skip_verify
+            ca_bundle=settings.kepler.ca_bundle, insecure_skip_verify=settings.kepler.insecure_skip_verify
         ),
         bearer_token=token,
-        bearer_token_file=settings.kepler_bearer_token_file,
+        bearer_token_file=settings.kepler.bearer_token_file,
     )
 
 
@@ -74,28 +74,28 @@ def build_prometheus_source(settings: Settings) -> PrometheusSource:
     Raises:
         ConfigError: no URL, or an unreadable CA bundle.
     """
-    if not settings.prometheus_url:
+    if not settings.prometheus.url:
         raise ConfigError(
             "source is 'prometheus' but no URL is set: set PROMETHEUS_URL (CARBON_KEPLER_PROMETHEUS_URL) or "
             "--prometheus-url to the Prometheus API base URL, e.g. http://prometheus.monitoring:9090"
         )
-    token = settings.prometheus_bearer_token.get_secret_value() if settings.prometheus_bearer_token else None
+    token = settings.prometheus.bearer_token.get_secret_value() if settings.prometheus.bearer_token else None
     basic = (
-        (settings.prometheus_username, settings.prometheus_password.get_secret_value())
-        if settings.prometheus_username is not None and settings.prometheus_password is not None
+        (settings.prometheus.username, settings.prometheus.password.get_secret_value())
+        if settings.prometheus.username is not None and settings.prometheus.password is not None
         else None
     )
     return PrometheusSource(
-        settings.prometheus_url,
-        timeout_seconds=settings.prometheus_timeout_seconds,
-        max_bytes=settings.prometheus_max_bytes,
-        cache_ttl_seconds=settings.cache_ttl_seconds,
-        default_window_seconds=parse_window(settings.default_window),
+        settings.prometheus.url,
+        timeout_seconds=settings.prometheus.timeout_seconds,
+        max_bytes=settings.prometheus.max_bytes,
+        cache_ttl_seconds=settings.metrics.cache_ttl_seconds,
+        default_window_seconds=parse_window(settings.metrics.default_window),
         verify=build_ssl_context(
-            ca_bundle=settings.prometheus_ca_bundle, insecure_skip_verify=settings.prometheus_insecure_skip_verify
+            ca_bundle=settings.prometheus.ca_bundle, insecure_skip_verify=settings.prometheus.insecure_skip_verify
         ),
         bearer_token=token,
-        bearer_token_file=settings.prometheus_bearer_token_file,
+        bearer_token_file=settings.prometheus.bearer_token_file,
         basic_auth=basic,
     )
 
@@ -103,31 +103,31 @@ def build_prometheus_source(settings: Settings) -> PrometheusSource:
 def app_config(settings: Settings) -> AppConfig:
     """The application configuration from the settings."""
     return AppConfig(
-        default_region=settings.default_region,
-        pue_standard=settings.pue_standard,
-        pue=settings.pue,
-        node_pue=settings.node_pue,
-        korea_intensity_override_g_per_kwh=settings.korea_carbon_intensity_g_per_kwh,
-        korea_pue_target_override=settings.korea_pue_target,
-        electricity_price_usd_per_kwh=settings.electricity_price_usd_per_kwh,
-        default_window_seconds=parse_window(settings.default_window),
+        default_region=settings.accounting.default_region,
+        pue_standard=settings.accounting.pue_standard,
+        pue=settings.accounting.pue,
+        node_pue=settings.accounting.node_pue,
+        korea_intensity_override_g_per_kwh=settings.accounting.korea_carbon_intensity_g_per_kwh,
+        korea_pue_target_override=settings.accounting.korea_pue_target,
+        electricity_price_usd_per_kwh=settings.accounting.electricity_price_usd_per_kwh,
+        default_window_seconds=parse_window(settings.metrics.default_window),
     )
 
 
 def build_context(settings: Settings) -> AppContext:
     """The application context with the source and reference data the settings ask for."""
-    reference = load_reference_data(settings.data_dir)
+    reference = load_reference_data(settings.accounting.data_dir)
     source = build_source(settings)
     ctx = AppContext(source, reference, app_config(settings))
     # Fail on a bad PUE standard or region at start-up, not at the first tool call.
-    pue_standard = ctx.standard(settings.pue_standard)
+    pue_standard = ctx.standard(settings.accounting.pue_standard)
     if pue_standard.kind != "pue":
         raise ConfigError(
             f"pue_standard {pue_standard.code} is a {pue_standard.kind} standard, not a PUE standard; set "
             "CARBON_KEPLER_PUE_STANDARD to one of: "
             + ", ".join(s.code for s in ctx.reference.standards.values() if s.kind == "pue")
         )
-    ctx.region(settings.default_region)
+    ctx.region(settings.accounting.default_region)
     return ctx
 
 
@@ -138,23 +138,25 @@ def web_config(settings: Settings) -> WebConfig:
         ConfigError: the server would be reachable from other machines without a token (and the operator
             did not pass ``--allow-unauthenticated``), a token is too short, or the token file is unusable.
     """
-    tokens = (settings.api_token.get_secret_value().strip(),) if settings.api_token is not None else ()
+    tokens = (settings.server.api_token.get_secret_value().strip(),) if settings.server.api_token is not None else ()
     for token in tokens:
         check_token(token, "CARBON_KEPLER_API_TOKEN")
-    if settings.api_token_file is not None and not read_token_file(settings.api_token_file, strict=True):
-        raise ConfigError(f"the API token file {settings.api_token_file} holds no token")
+    if settings.server.api_token_file is not None and not read_token_file(settings.server.api_token_file, strict=True):
+        raise ConfigError(f"the API token file {settings.server.api_token_file} holds no token")
     config = WebConfig(
         api_tokens=tokens,
-        api_token_file=settings.api_token_file,
-        allowed_hosts=tuple(h.lower() for h in settings.allowed_hosts),
-        allowed_origins=tuple(o.lower().rstrip("/") for o in settings.allowed_origins),
-        max_request_body_bytes=settings.max_request_body_bytes,
-        bind_host=settings.host,
-        tool_prefix=settings.tool_prefix,
-        tools_allowed=settings.tools_allowed,
+        api_token_file=settings.server.api_token_file,
+        allowed_hosts=tuple(h.lower() for h in settings.server.allowed_hosts),
+        allowed_origins=tuple(o.lower().rstrip("/") for o in settings.server.allowed_origins),
+        max_request_body_bytes=settings.server.max_request_body_bytes,
+        bind_host=settings.server.host,
+        tool_prefix=settings.server.tool_prefix,
+        tools_allowed=settings.server.tools_allowed,
     )
     check_exposure(
-        settings.host, auth_enabled=config.auth_enabled, allow_unauthenticated=settings.allow_unauthenticated
+        settings.server.host,
+        auth_enabled=config.auth_enabled,
+        allow_unauthenticated=settings.server.allow_unauthenticated,
     )
     return config
 

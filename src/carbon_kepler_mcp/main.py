@@ -154,13 +154,15 @@ def _serve(args: argparse.Namespace) -> int:
         allowed_hosts=",".join(args.allowed_host) if args.allowed_host else None,
         allow_unauthenticated=True if args.allow_unauthenticated else None,
     )
-    _setup_logging(args.verbose, default=settings.log_level)
-    if settings.transport == "stdio":
+    _setup_logging(args.verbose, default=settings.server.log_level)
+    if settings.server.transport == "stdio":
         from carbon_kepler_mcp.adapters.mcp.server import build_server
 
         ctx = build_context(settings)
         logger.info("serving MCP over stdio (metrics: %s)", ctx.source.description)
-        build_server(ctx, tool_prefix=settings.tool_prefix, tools_allowed=settings.tools_allowed).run("stdio")
+        build_server(ctx, tool_prefix=settings.server.tool_prefix, tools_allowed=settings.server.tools_allowed).run(
+            "stdio"
+        )
         return EXIT_OK
 
     import uvicorn
@@ -171,24 +173,24 @@ def _serve(args: argparse.Namespace) -> int:
     config = web_config(settings)  # refuses a public bind without a token before anything starts
     ctx = build_context(settings)
     app = build_web_app(ctx, config, close_context=True)
-    base = f"http://{'[' + settings.host + ']' if ':' in settings.host else settings.host}:{settings.port}"
+    base = f"http://{'[' + settings.server.host + ']' if ':' in settings.server.host else settings.server.host}:{settings.server.port}"
     logger.warning(
         "serving on %s: dashboard /, REST /tools and /docs, MCP Streamable HTTP /mcp, /metrics; auth %s (metrics: %s)",
         base,
         "on (bearer token)" if config.auth_enabled else "off",
         ctx.source.description,
     )
-    if not config.auth_enabled and not is_loopback(settings.host):
+    if not config.auth_enabled and not is_loopback(settings.server.host):
         logger.warning("no API token: anyone who can reach %s can use this server (--allow-unauthenticated)", base)
-    if not is_loopback(settings.host) and not settings.allowed_hosts:
+    if not is_loopback(settings.server.host) and not settings.server.allowed_hosts:
         logger.warning(
             "only loopback names and the bound address are accepted as Host; set CARBON_KEPLER_ALLOWED_HOSTS to the "
             "names clients use (e.g. the Service name), or their requests get 421"
         )
     uvicorn.run(
         app,
-        host=settings.host,
-        port=settings.port,
+        host=settings.server.host,
+        port=settings.server.port,
         log_config=None,  # our stderr logging, not uvicorn's (which prints access lines to stdout)
         server_header=False,
         timeout_graceful_shutdown=5,
