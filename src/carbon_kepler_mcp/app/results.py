@@ -10,10 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carbon_kepler_mcp.domain.i18n import Language
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 
 Status = Literal["COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE"]
-Language = Literal["en", "ko"]
+
 OptimizationType = Literal["temporal_shift", "resource_rightsizing", "regional_migration", "pue_improvement"]
 PueSource = Literal["operator_node_setting", "operator_setting", "source_facility", "region_default"]
 

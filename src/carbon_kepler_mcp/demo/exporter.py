@@ -1,12 +1,13 @@
-"""Serve a :class:`~carbon_kepler_mcp.demo.cluster.DemoCluster` as a Kepler-compatible HTTP exporter.
+"""The demo's one HTTP server: a metrics endpoint for any render function (a Kepler exporter by default).
 
 The impure edge of the demo: a stdlib :class:`http.server.ThreadingHTTPServer` that answers
 
-* ``GET``/``HEAD /metrics`` → 200, ``text/plain; version=0.0.4; charset=utf-8``, ``cluster.render(clock())``;
+* ``GET``/``HEAD /metrics`` → 200, ``text/plain; version=0.0.4; charset=utf-8``, ``render(clock())``;
 * ``GET``/``HEAD /`` → a short text page pointing to ``/metrics``;
 * anything else → 404.
 
-Requests are logged with :mod:`logging` at DEBUG only (no stderr line per request).
+:class:`DemoExporter` serves a cluster's Kepler metrics; :mod:`.multi` serves one per node, kube-state-metrics
+and cAdvisor with the same class. Requests are logged with :mod:`logging` at DEBUG only.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, Final, Self
 from carbon_kepler_mcp.demo.cluster import DemoCluster
 from carbon_kepler_mcp.errors import ConfigError, InvalidArgumentError
 
-__all__ = ["METRICS_CONTENT_TYPE", "DemoExporter", "serve_forever"]
+__all__ = ["METRICS_CONTENT_TYPE", "DemoExporter", "Render", "serve_forever"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +35,18 @@ METRICS_CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
 _INDEX: Final = b"carbon-kepler-mcp demo cluster: a Kepler-compatible exporter (synthetic data).\nMetrics: /metrics\n"
 
 
+Render = Callable[[float], str]
+"""The text exposition of an endpoint at a unix time."""
+
+
 class _Server(ThreadingHTTPServer):
-    """ThreadingHTTPServer that carries the cluster and clock, supports IPv6 and logs quietly."""
+    """ThreadingHTTPServer that carries the render function and clock, supports IPv6 and logs quietly."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], cluster: DemoCluster, clock: Callable[[], float]) -> None:
-        self.cluster = cluster
+    def __init__(self, address: tuple[str, int], render: Render, clock: Callable[[], float]) -> None:
+        self.render = render
         self.clock = clock
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -67,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/metrics":
             try:
-                body = self.server.cluster.render(self.server.clock()).encode("utf-8")
+                body = self.server.render(self.server.clock()).encode("utf-8")
             except Exception:
                 logger.exception("demo exporter: rendering the metrics failed")
                 self._send(
@@ -92,14 +97,14 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("demo exporter %s: " + format, self.address_string(), *args)
 
 
-def _bind(cluster: DemoCluster, host: str, port: int, clock: Callable[[], float]) -> _Server:
+def _bind(render: Render, host: str, port: int, clock: Callable[[], float], what: str) -> _Server:
     if not 0 <= port <= 65535:
         raise InvalidArgumentError(f"port must be between 0 and 65535, got {port}")
     try:
-        return _Server((host, port), cluster, clock)
+        return _Server((host, port), render, clock)
     except OSError as exc:
         raise ConfigError(
-            f"cannot listen on {host}:{port} for the demo exporter ({exc.strerror or exc}); "
+            f"cannot listen on {host}:{port} for the {what} ({exc.strerror or exc}); "
             "choose another host or port (port 0 picks a free one)"
         ) from exc
 
@@ -110,7 +115,7 @@ def _url(host: str, port: int) -> str:
 
 
 class DemoExporter:
-    """A Kepler-compatible HTTP exporter of a demo cluster, served from a background thread.
+    """A metrics endpoint served from a background thread: a cluster's Kepler exporter, or any ``render``.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Port 0 picks a free port;
     :attr:`url` gives the real one once started.
@@ -118,12 +123,22 @@ class DemoExporter:
 
     def __init__(
         self,
-        cluster: DemoCluster,
+        cluster: DemoCluster | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.time,
+        *,
+        render: Render | None = None,
+        name: str = "demo exporter",
     ) -> None:
-        self._cluster = cluster
+        if render is None:
+            if cluster is None:
+                raise InvalidArgumentError("give the demo exporter a cluster or a render function")
+            render = cluster.render
+        elif cluster is not None:
+            raise InvalidArgumentError("give the demo exporter a cluster or a render function, not both")
+        self._render: Render = render
+        self._name = name
         self._host = host
         self._port = port
         self._clock = clock
@@ -146,9 +161,9 @@ class DemoExporter:
         """Bind the port and serve in a daemon thread. Raises ConfigError if the port cannot be bound."""
         if self._server is not None:
             return
-        server = _bind(self._cluster, self._host, self._port, self._clock)
+        server = _bind(self._render, self._host, self._port, self._clock, self._name)
         thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="kepler-demo-exporter", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=self._name, daemon=True
         )
         self._server, self._thread = server, thread
         thread.start()
@@ -181,7 +196,7 @@ class DemoExporter:
 
 def serve_forever(cluster: DemoCluster, host: str, port: int) -> None:
     """Serve ``cluster`` on ``host:port`` in the calling thread until Ctrl-C (for ``demo-cluster``)."""
-    server = _bind(cluster, host, port, time.time)
+    server = _bind(cluster.render, host, port, time.time, "demo exporter")
     logger.info("demo Kepler exporter serving on %s (Ctrl-C to stop)", _url(host, server.server_address[1]))
     try:
         server.serve_forever(poll_interval=0.5)

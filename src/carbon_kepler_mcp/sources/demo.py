@@ -1,22 +1,30 @@
 """The built-in demo cluster as a metrics source.
 
-It starts the demo exporter on a free loopback port and reads it exactly like any Kepler endpoint, over
-HTTP, through :class:`KeplerSource`. The only thing it knows beyond what Kepler exports is each demo
-node's (illustrative) facility PUE, which a real cluster's operator supplies through settings.
+It reads the demo cluster exactly like any Kepler endpoint, through :class:`KeplerSource` and its HTTP client,
+but the requests go to an in-process transport that renders the cluster at the clock's time: no thread, no
+port, nothing listening. (``demo-cluster`` serves the same text over real HTTP.) The only thing it knows beyond
+what Kepler exports is each demo node's (illustrative) facility PUE, which a real cluster's operator supplies
+through settings.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
+from typing import Final
 
-from carbon_kepler_mcp.demo import DemoCluster, DemoExporter, default_cluster
+import httpx2
+
+from carbon_kepler_mcp.demo import METRICS_CONTENT_TYPE, DemoCluster, default_cluster
 from carbon_kepler_mcp.kepler.parser import Sample
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 
 DEMO_UPTIME_SECONDS = 6 * 3600.0
 """The demo exporter pretends to have booted this long ago, so its counters hold hours of energy."""
+
+DEMO_URL: Final = "http://demo-cluster.invalid/metrics"
+"""Where the in-process demo answers (``.invalid`` never resolves: no request can leave the process)."""
 
 
 def demo_facilities(cluster: DemoCluster) -> dict[str, FacilityInfo]:
@@ -36,13 +44,21 @@ class DemoSource:
 
     def __init__(self, *, cache_ttl_seconds: float = 60.0, clock: Callable[[], float] = time.time) -> None:
         self.cluster = default_cluster(epoch=clock() - DEMO_UPTIME_SECONDS)
-        self._exporter = DemoExporter(self.cluster, host="127.0.0.1", port=0, clock=clock)
-        self._exporter.start()
+        cluster = self.cluster
+
+        def answer(request: httpx2.Request) -> httpx2.Response:
+            if request.url.path != "/metrics":
+                return httpx2.Response(404, text="404 not found: try /metrics\n")
+            return httpx2.Response(
+                200, content=cluster.render(clock()).encode(), headers={"content-type": METRICS_CONTENT_TYPE}
+            )
+
         self._inner = KeplerSource(
-            [self._exporter.url],
+            [DEMO_URL],
             cache_ttl_seconds=cache_ttl_seconds,
             is_demo=True,
             facilities=demo_facilities(self.cluster),
+            transport=httpx2.MockTransport(answer),
         )
 
     @property
@@ -52,13 +68,13 @@ class DemoSource:
 
     @property
     def description(self) -> str:
-        """Where the demo exporter listens."""
-        return f"built-in demo cluster ({self._exporter.url})"
+        """What the answers come from."""
+        return "built-in demo cluster (in process)"
 
     @property
     def url(self) -> str:
-        """The demo exporter's /metrics URL."""
-        return self._exporter.url
+        """The /metrics URL the in-process demo answers."""
+        return DEMO_URL
 
     async def scrape_families(self, names: Collection[str]) -> list[tuple[str, list[Sample]]]:
         """Samples of the named families from the demo exporter (see :meth:`KeplerSource.scrape_families`)."""
@@ -69,6 +85,5 @@ class DemoSource:
         return await self._inner.snapshot()
 
     async def aclose(self) -> None:
-        """Stop the exporter and close connections."""
+        """Close the client."""
         await self._inner.aclose()
-        self._exporter.stop()
