@@ -121,10 +121,14 @@ async def _timed(action: Callable[[], Awaitable[T]]) -> float:
     return time.perf_counter() - start
 
 
-def _queries(namespace: str | None) -> list[str]:
+def _queries(namespace: str | None, at: float) -> list[str]:
+    """The snapshot's queries, as the source sends them at unix time ``at``."""
+    recent = promql.DEFAULT_RECENT_SECONDS
     return [
-        promql.pod_energy_query("current", namespace, WINDOW_SECONDS),
-        promql.pod_energy_query("legacy", namespace, WINDOW_SECONDS),
+        promql.pod_energy_query("current", namespace, WINDOW_SECONDS, recent, at),
+        promql.pod_energy_query("legacy", namespace, WINDOW_SECONDS, recent, at),
+        promql.pod_times_query("current", namespace, WINDOW_SECONDS, recent, at),
+        promql.pod_times_query("legacy", namespace, WINDOW_SECONDS, recent, at),
         promql.running_query("current", namespace),
         promql.running_query("legacy", namespace),
         promql.owners_query(namespace, WINDOW_SECONDS),
@@ -194,10 +198,10 @@ async def _measure_async(
     cluster_raw: list[float] = []
     cluster_snapshot: list[float] = []
     async with httpx2.AsyncClient(timeout=120) as client:
-        await _raw(client, url, _queries(None))  # warm Prometheus's caches once, untimed
+        await _raw(client, url, _queries(None, END))  # warm Prometheus's caches once, untimed
         await call(service, "list_workloads_by_compliance", namespace=namespace, window=WINDOW)
         for _ in range(repeat):
-            raw.append(await _timed(lambda: _raw(client, url, _queries(namespace))))
+            raw.append(await _timed(lambda: _raw(client, url, _queries(namespace, END))))
             snapshot.append(await _timed(lambda: source.window_snapshot(namespace, WINDOW_SECONDS)))
             listing.append(
                 await _timed(lambda: call(service, "list_workloads_by_compliance", namespace=namespace, window=WINDOW))
@@ -213,7 +217,7 @@ async def _measure_async(
                     )
                 )
             )
-            cluster_raw.append(await _timed(lambda: _raw(client, url, _queries(None))))
+            cluster_raw.append(await _timed(lambda: _raw(client, url, _queries(None, END))))
             cluster_snapshot.append(await _timed(lambda: source.window_snapshot(None, WINDOW_SECONDS)))
     await service.aclose()
     return Row(

@@ -133,10 +133,19 @@ async def test_a_windowed_answer_reports_its_window_nodes_pods_and_the_promql_be
     assert result.coverage is not None and result.coverage.promql is not None
     assert result.data_source.kind == "prometheus" and result.data_source.window_seconds == 1800
     assert any("increase(kepler_pod_cpu_joules_total" in q for q in result.data_source.queries)
-    # The query shown in the answer, pasted into Prometheus, gives the answer's watts.
-    ((_, value),) = _instant(live_demo.prometheus.url, result.coverage.promql)
-    assert float(value) == pytest.approx(result.current_power_watts, abs=1e-3)
-    assert result.coverage.energy_joules == pytest.approx(result.current_power_watts * 1800, rel=1e-4)
+    # The query shown in the answer, pasted into Prometheus, gives the answer's window energy.
+    coverage = result.coverage
+    ((_, value),) = _instant(live_demo.prometheus.url, coverage.promql)
+    assert coverage.window_energy_joules is not None
+    # (Live 1 s samples keep arriving: the answer may predate the newest sample at window_end by its ingestion.)
+    assert float(value) == pytest.approx(coverage.window_energy_joules, abs=2 * WEB_WATTS)
+    # web-app's three pods ran the whole 30 min at a constant WEB_WATTS. Each pod is counted from its first sample
+    # visible in the window: backfilled samples are 60 s apart and the subquery steps 15 s, so up to 75 s of the
+    # window's start can go uncounted (its energy and its time alike); the end is the latest live 1 s sample.
+    assert coverage.covered_seconds is not None and 1800 - 75 <= coverage.covered_seconds <= 1800
+    assert WEB_WATTS * (1800 - 75) <= coverage.window_energy_joules <= WEB_WATTS * 1800
+    assert coverage.average_power_watts == pytest.approx(WEB_WATTS, rel=75 / 1800)
+    assert result.current_power_watts == pytest.approx(WEB_WATTS, rel=1e-3)
 
 
 async def test_owner_references_from_kube_state_metrics_name_the_real_controllers(
@@ -292,9 +301,15 @@ async def test_energy_is_counted_across_a_kepler_restart_and_the_restart_is_flag
 
 
 async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_service: AppContext) -> None:
-    # The training pods' node stopped 20 min before the end: 40 of 60 min are counted, and the answer says so.
+    # The training pods' node stopped 20 min before the end: nothing reports now, so there is no power now; the
+    # window holds the 40 min it did report, at the full TRAINING_WATTS (never diluted to 40/60 of it).
     result = await tools(fault_service).assess("ml-training-job", "ai-team")
-    assert result.current_power_watts == pytest.approx(TRAINING_WATTS * 40 / 60, rel=0.02)
+    assert result.current_power_watts == 0.0
+    coverage = result.coverage
+    assert coverage is not None and coverage.covered_seconds is not None
+    assert 2400 - 30 - 15 <= coverage.covered_seconds <= 2400  # 30 s samples, first seen within one 15 s step
+    assert coverage.average_power_watts == pytest.approx(TRAINING_WATTS, rel=1e-3)
+    assert coverage.window_energy_joules == pytest.approx(TRAINING_WATTS * coverage.covered_seconds, rel=1e-3)
     warning = next(w for w in result.data_source.warnings if "stopped reporting" in w)
     assert "kr-seoul-gpu-1" in warning and "ml-training-job-x7k2p" in warning
     assert all(p.state == "terminated" for p in result.pods)  # no fresh running series at the end

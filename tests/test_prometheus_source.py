@@ -52,12 +52,39 @@ def _pod(ns: str, pod: str, node: str, zone: str, joules: float) -> tuple[dict[s
     return {"pod_namespace": ns, "pod_name": pod, "node_name": node, "zone": zone}, joules
 
 
-# web-app-7d9f8b6c5-kx2vq: 11 W package and 2 W dram for the whole 1 h window → 39,600 J and 7,200 J.
-ENERGY = _vector(
-    _pod("production", "web-app-7d9f8b6c5-kx2vq", "worker-1", "package", 39_600.0),
-    _pod("production", "web-app-7d9f8b6c5-kx2vq", "worker-1", "core", 27_720.0),
-    _pod("production", "web-app-7d9f8b6c5-kx2vq", "worker-1", "dram", 7_200.0),
-)
+WINDOW_FIRST = AT.timestamp() - 3585  # the first sample the 15 s subquery steps see in the 1 h window
+RECENT_FIRST = AT.timestamp() - 285  # and in the last 5 min
+
+
+def _energy(ns: str, pod: str, node: str, watts: Mapping[str, float]) -> list[tuple[dict[str, str], float]]:
+    """The energy query's rows for a pod drawing ``watts`` per zone from WINDOW_FIRST to AT, never reset."""
+    rows: list[tuple[dict[str, str], float]] = []
+    for zone, w in watts.items():
+        labels = _pod(ns, pod, node, zone, 0.0)[0]
+        rows += [
+            (labels | {"part": "window"}, w * 3585),
+            (labels | {"part": "recent"}, w * 285),
+            (labels | {"part": "increase"}, w * 3600),
+            (labels | {"part": "resets"}, 0.0),
+        ]
+    return rows
+
+
+def _times(
+    ns: str, pod: str, node: str, first: float, last: float, first_recent: float
+) -> list[tuple[dict[str, str], float]]:
+    labels = {"pod_namespace": ns, "pod_name": pod, "node_name": node}
+    return [
+        (labels | {"part": "first"}, first),
+        (labels | {"part": "last"}, last),
+        (labels | {"part": "first_recent"}, first_recent),
+    ]
+
+
+# web-app-7d9f8b6c5-kx2vq: 11 W package (7.7 W of it core) and 2 W dram for the whole 1 h window.
+WEB = ("production", "web-app-7d9f8b6c5-kx2vq", "worker-1")
+ENERGY = _vector(*_energy(*WEB, {"package": 11.0, "core": 7.7, "dram": 2.0}))
+TIMES = _vector(*_times(*WEB, WINDOW_FIRST, AT.timestamp(), RECENT_FIRST))
 RUNNING = _vector(({"pod_namespace": "production", "pod_name": "web-app-7d9f8b6c5-kx2vq", "node_name": "worker-1"}, 1))
 EMPTY = _vector()
 
@@ -74,8 +101,10 @@ def _fake(
             seen.append(query)
         if overrides is not None and (answer := overrides(query)) is not None:
             return answer
-        if query.startswith("sum by (pod_namespace, pod_name, node_name, zone)"):
+        if query.startswith("sum by (pod_namespace, pod_name, node_name, zone, part)"):
             return httpx2.Response(200, json=ENERGY)
+        if query.startswith("label_replace(min by (pod_namespace, pod_name, node_name)"):
+            return httpx2.Response(200, json=TIMES)
         if query.startswith("group by (pod_namespace, pod_name, node_name)"):
             return httpx2.Response(200, json=RUNNING)
         return httpx2.Response(200, json=EMPTY)
@@ -94,8 +123,11 @@ async def test_one_pod_energy_over_an_hour_becomes_its_average_power_without_dou
     source = _source(_fake())
     snapshot = await source.window_snapshot("production", 3600)
     (pod,) = snapshot.pods
-    assert pod.energy_joules == 39_600.0 + 7_200.0  # core is inside package: not added
-    assert pod.power_watts == pytest.approx(13.0)  # 46,800 J / 3,600 s
+    # Window: (11 + 2) W × 3,585 s between the first and last sample = 46,605 J (core is inside package: not
+    # added); power now: (11 + 2) W × 285 s ÷ 285 s = 13 W. Neither is divided by the 15 s without data.
+    assert pod.energy_joules == pytest.approx(46_605.0)
+    assert pod.covered_seconds == 3585
+    assert pod.power_watts == pytest.approx(13.0)
     assert pod.running and snapshot.window_seconds == 3600 and snapshot.generation == "current"
     assert snapshot.owners is None
     assert (
@@ -136,7 +168,7 @@ async def test_a_hostile_name_is_refused_before_any_query_is_sent(hostile: str) 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_every_query_builder_validates_its_label_values(hostile: str) -> None:
     with pytest.raises(InvalidNameError):
-        promql.pod_energy_query("current", hostile, 3600)
+        promql.pod_energy_query("current", hostile, 3600, 300, AT.timestamp())
     with pytest.raises(InvalidNameError):
         promql.owners_query(hostile, 3600)
     with pytest.raises(InvalidNameError):
@@ -148,10 +180,16 @@ def test_every_query_builder_validates_its_label_values(hostile: str) -> None:
 
 
 def test_a_namespace_is_written_as_one_escaped_string_literal() -> None:
-    query = promql.pod_energy_query("current", "production", 3600)
-    assert query == (
-        'sum by (pod_namespace, pod_name, node_name, zone) (increase(kepler_pod_cpu_joules_total{pod_namespace="production"}[3600s]))'
-    )
+    query = promql.pod_energy_query("current", "production", 3600, 300, AT.timestamp())
+    start = AT.timestamp() - 3600
+    assert 'kepler_pod_cpu_joules_total{pod_namespace="production"}' in query
+    assert query.count("pod_namespace=") == query.count('pod_namespace="production"')
+    # The window's raw counter growth: the latest value minus the first seen at or after the window's start.
+    assert (
+        '(kepler_pod_cpu_joules_total{pod_namespace="production"} and timestamp(kepler_pod_cpu_joules_total'
+        f'{{pod_namespace="production"}}) >= {start:.3f})[3600s:15s]'
+    ) in query
+    assert 'increase(kepler_pod_cpu_joules_total{pod_namespace="production"}[3600s])' in query
 
 
 def test_workload_regexes_match_every_run_of_a_controller_and_nothing_else() -> None:
@@ -291,9 +329,7 @@ async def test_a_pod_with_one_sample_in_the_window_is_flagged_as_not_counted_yet
 async def test_a_node_without_a_dram_zone_is_flagged() -> None:
     def no_dram(query: str) -> httpx2.Response | None:
         if query.startswith("sum by (pod_namespace"):
-            return httpx2.Response(
-                200, json=_vector(_pod("production", "web-app-7d9f8b6c5-kx2vq", "worker-1", "package", 36_000.0))
-            )
+            return httpx2.Response(200, json=_vector(*_energy(*WEB, {"package": 10.0})))
         return None
 
     source = _source(_fake(no_dram))
@@ -375,7 +411,8 @@ def test_basic_auth_and_a_bearer_token_are_sent() -> None:
 )
 def test_a_window_is_parsed_into_whole_seconds(text: str, seconds: int) -> None:
     assert parse_window(text) == seconds
-    assert promql.pod_energy_query("current", "x", seconds).endswith(f"[{seconds}s]))")
+    query = promql.pod_energy_query("current", "x", seconds, 300, AT.timestamp())
+    assert f'increase(kepler_pod_cpu_joules_total{{pod_namespace="x"}}[{seconds}s])' in query
 
 
 @pytest.mark.parametrize("text", ["4m", "8d", "1h1h", "1w", "-1h", "1h; drop", "] or vector(1)", "", "nan"])
@@ -490,7 +527,7 @@ async def test_a_prometheus_not_ready_yet_is_asked_again_when_its_retry_after_sa
     transport, asked = _flaky(1, lambda: httpx2.Response(503, headers={"Retry-After": "2"}, text="not ready"))
     source = _source(transport)
     snapshot = await source.window_snapshot("production", 3600)
-    assert snapshot.pods[0].power_watts == pytest.approx((39_600 + 7_200) / 3600)
+    assert snapshot.pods[0].power_watts == pytest.approx(13.0)
     queries = set(asked)
     assert all(asked.count(q) == 2 for q in queries)  # each query: one 503, then its answer
     assert pauses == [2.0] * len(queries)
@@ -568,4 +605,88 @@ async def test_concurrent_asks_share_one_read_per_namespace_and_different_namesp
     production = [q for q in asked if 'pod_namespace="production"' in q]
     batch = [q for q in asked if 'pod_namespace="batch"' in q]
     assert batch and len(production) == len(batch)  # production's queries asked once, not twice
+    await source.aclose()
+
+
+# --- energy over time: coverage, never dilution ---------------------------------------------------------------
+
+
+def _only(energy: dict[str, Any], times: dict[str, Any], running: dict[str, Any]) -> httpx2.MockTransport:
+    def answer(query: str) -> httpx2.Response | None:
+        if query.startswith("sum by (pod_namespace, pod_name, node_name, zone, part)"):
+            return httpx2.Response(200, json=energy)
+        if query.startswith("label_replace(min by (pod_namespace, pod_name, node_name)"):
+            return httpx2.Response(200, json=times)
+        if query.startswith("group by (pod_namespace, pod_name, node_name)"):
+            return httpx2.Response(200, json=running)
+        return None
+
+    return _fake(answer)
+
+
+async def test_a_pod_with_30_s_of_data_in_an_hour_reads_its_real_power_not_a_120th_of_it() -> None:
+    # Prometheus started 30 s ago: the pod's first sample is 30 s old. 386 W (330 package + 56 dram) for 30 s =
+    # 11,580 J. Dividing by the 1 h window would say 3.2 W; the answer is 386 W now, and on average.
+    at = AT.timestamp()
+    pod = ("ai-team", "ml-training-job-r9t4m", "gpu-1")
+    labels = _pod(*pod, "package", 0.0)[0]
+    dram = _pod(*pod, "dram", 0.0)[0]
+    energy = _vector(
+        *[
+            (zone | {"part": part}, value)
+            for zone, watts in ((labels, 330.0), (dram, 56.0))
+            for part, value in (
+                ("window", watts * 30),
+                ("recent", watts * 30),
+                ("increase", watts * 37.5),
+                ("resets", 0),
+            )
+        ]
+    )
+    times = _vector(*_times(*pod, at - 30, at, at - 30))
+    running = _vector(({"pod_namespace": pod[0], "pod_name": pod[1], "node_name": pod[2]}, 1))
+    service = AppContext(_source(_only(energy, times, running)), load_reference_data(), AppConfig())
+    result = await tools(service).assess("ml-training-job", "ai-team")
+    assert result.current_power_watts == pytest.approx(386.0)
+    coverage = result.coverage
+    assert coverage is not None
+    assert (coverage.window_energy_joules, coverage.covered_seconds) == (pytest.approx(11_580.0), 30.0)
+    assert coverage.average_power_watts == pytest.approx(386.0)
+    await service.aclose()
+
+
+async def test_a_pod_that_finished_in_the_window_keeps_its_energy_and_draws_nothing_now() -> None:
+    # report-1: 44 W (40 package + 4 dram) from 50 min ago to 20 min ago, gone since: 44 × 1,800 = 79,200 J.
+    at = AT.timestamp()
+    pod = ("batch", "report-28900000-x7k2p", "worker-2")
+    rows = [
+        (_pod(*pod, zone, 0.0)[0] | {"part": part}, value)
+        for zone, watts in (("package", 40.0), ("dram", 4.0))
+        for part, value in (("window", watts * 1800), ("increase", watts * 1800), ("resets", 0))
+    ]
+    times = _vector(*_times(*pod, at - 3000, at - 1200, at - 1200)[:2])
+    service = AppContext(_source(_only(_vector(*rows), times, _vector())), load_reference_data(), AppConfig())
+    result = await tools(service).assess("report", "batch")
+    assert result.current_power_watts == 0.0
+    assert [p.state for p in result.pods] == ["terminated"]
+    coverage = result.coverage
+    assert coverage is not None and coverage.window_energy_joules == pytest.approx(79_200.0)
+    assert coverage.covered_seconds == 1800.0 and coverage.average_power_watts == pytest.approx(44.0)
+    await service.aclose()
+
+
+async def test_a_counter_reset_falls_back_to_prometheus_increase_and_says_so() -> None:
+    at = AT.timestamp()
+    rows = [
+        (labels | {"part": part}, value)
+        for labels, watts in ((_pod(*WEB, "package", 0.0)[0], 11.0), (_pod(*WEB, "dram", 0.0)[0], 2.0))
+        # max − min across the restart is meaningless (here 5 J); increase() counts across it: 13 W × 3,600 s.
+        for part, value in (("window", 5.0), ("recent", watts * 285), ("increase", watts * 3600), ("resets", 1))
+    ]
+    source = _source(_only(_vector(*rows), TIMES, RUNNING))
+    snapshot = await source.window_snapshot("production", 3600)
+    (pod,) = snapshot.pods
+    assert pod.energy_joules == pytest.approx(13.0 * 3600)
+    assert pod.span == (WINDOW_FIRST, at)
+    assert any("reset" in w and "web-app-7d9f8b6c5-kx2vq" in w for w in snapshot.warnings)
     await source.aclose()

@@ -94,6 +94,7 @@ def coverage(snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | No
     """What an answer covers: window, nodes, pods, energy, and a query that reproduces its watts."""
     window = snapshot.window_seconds
     end = snapshot.taken_at.astimezone(UTC)
+    covered = None if window is None else covered_seconds(pods)
     query: str | None = None
     if window is not None and namespace is not None and pods:
         query = promql.workload_check_query(
@@ -111,9 +112,26 @@ def coverage(snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | No
         nodes=len({p.node for p in pods}),
         pods=len(pods),
         running_pods=sum(1 for p in pods if p.running),
-        energy_joules=None if window is None else rounded(sum(p.energy_joules for p in pods)),
+        window_energy_joules=None if window is None else rounded(sum(p.energy_joules for p in pods)),
+        covered_seconds=None if covered is None else rounded(covered, 1),
+        average_power_watts=None if not covered else rounded(sum(p.energy_joules for p in pods) / covered),
         promql=query,
     )
+
+
+def covered_seconds(pods: Sequence[PodReading]) -> float | None:
+    """The union of the pods' spans (a rollout's old and new pods overlap; each second counts once)."""
+    spans = sorted(p.span for p in pods if p.span is not None)
+    if not spans:
+        return None
+    total, (start, end) = 0.0, spans[0]
+    for first, last in spans[1:]:
+        if first > end:
+            total += end - start
+            start, end = first, last
+        else:
+            end = max(end, last)
+    return total + end - start
 
 
 def coverage_fields(coverage: Coverage) -> CoverageFields:

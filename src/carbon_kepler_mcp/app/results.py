@@ -105,9 +105,20 @@ class Coverage(FrozenModel):
     nodes: int = Field(description="Nodes the counted pods ran on")
     pods: int = Field(description="Pods (pod series sets) counted")
     running_pods: int
-    energy_joules: float | None = Field(description="IT energy over the window (Σ increase of Kepler counters)")
+    window_energy_joules: float | None = Field(
+        description="IT energy the pods really used in the window, by Kepler's counters (growth between each "
+        "pod's first and last sample); null for a direct scrape"
+    )
+    covered_seconds: float | None = Field(
+        description="How long the pods' series held data in the window (the union of their spans); null for a "
+        "direct scrape"
+    )
+    average_power_watts: float | None = Field(
+        description="window_energy_joules ÷ covered_seconds: average IT power while there was data (never "
+        "diluted by time without data); null when nothing was covered"
+    )
     promql: str | None = Field(
-        default=None, description="One query giving the same average watts, pinned to window_end with @"
+        default=None, description="One query giving the same window energy (J), pinned to window_end with @"
     )
 
 

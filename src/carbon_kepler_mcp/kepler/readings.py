@@ -42,11 +42,19 @@ class PodReading:
     zone_power_watts: Mapping[str, float]
     zone_energy_joules: Mapping[str, float]
     endpoint: str
+    span: tuple[float, float] | None = None
+    """Windowed sources: unix times of the pod's first and last sample in the window; ``energy_joules`` is the
+    energy between them. None for a direct scrape (energy since Kepler began tracking the pod)."""
 
     @property
     def running(self) -> bool:
         """Whether the series is a running pod's (terminated pods keep series with power 0)."""
         return self.state == schema.STATE_RUNNING
+
+    @property
+    def covered_seconds(self) -> float | None:
+        """How long the pod's series held data in the window (windowed sources only)."""
+        return None if self.span is None else self.span[1] - self.span[0]
 
 
 @dataclass(frozen=True, slots=True)

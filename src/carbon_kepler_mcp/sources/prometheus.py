@@ -327,7 +327,10 @@ class PrometheusClient:
 
 # --- the source ------------------------------------------------------------------------------------------
 
-_ESSENTIAL: Final = ("energy_current", "energy_legacy")
+_PodKey = tuple[str, str, str]
+"""(namespace, pod, node) of a pod's series."""
+
+_ESSENTIAL: Final = ("energy_current", "energy_legacy", "times_current", "times_legacy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +352,7 @@ class PrometheusSource:
         max_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
         default_window_seconds: int = DEFAULT_WINDOW_SECONDS,
+        recent_seconds: int = promql.DEFAULT_RECENT_SECONDS,
         verify: ssl.SSLContext | bool = True,
         bearer_token: str | None = None,
         bearer_token_file: Path | None = None,
@@ -371,6 +375,7 @@ class PrometheusSource:
         )
         self._ttl = cache_ttl_seconds
         self._default_window = default_window_seconds
+        self._recent = recent_seconds
         self._clock = clock
         self._wall_clock = wall_clock
         self._is_demo = is_demo
@@ -453,8 +458,10 @@ class PrometheusSource:
         taken = self._wall_clock()
         at = float(math.floor(taken.timestamp()))
         queries = {
-            "energy_current": promql.pod_energy_query("current", namespace, window_seconds),
-            "energy_legacy": promql.pod_energy_query("legacy", namespace, window_seconds),
+            "energy_current": promql.pod_energy_query("current", namespace, window_seconds, self._recent, at),
+            "energy_legacy": promql.pod_energy_query("legacy", namespace, window_seconds, self._recent, at),
+            "times_current": promql.pod_times_query("current", namespace, window_seconds, self._recent, at),
+            "times_legacy": promql.pod_times_query("legacy", namespace, window_seconds, self._recent, at),
             "running_current": promql.running_query("current", namespace),
             "running_legacy": promql.running_query("legacy", namespace),
             "owners": promql.owners_query(namespace, window_seconds),
@@ -504,9 +511,12 @@ class PrometheusSource:
         if generations == {"legacy"}:
             missing = [m for m in missing if m != schema.NODE_IDLE_JOULES]
         generation = "mixed" if len(generations) > 1 else (next(iter(generations)) if generations else "current")
+        recent = format_window(min(self._recent, window_seconds))
         method = (
-            f"Σ increase() of Kepler joule counters over {format_window(window_seconds)}, per pod across all nodes, "
-            "zones package+dram; power = energy / window"
+            f"Kepler joule counters per pod across all nodes, zones package+dram: window energy = counter growth "
+            f"between each pod's first and last sample in the last {format_window(window_seconds)} (covered_seconds "
+            f"= the time between them); power now = the growth over the last {recent} ÷ the time between its "
+            "samples; never energy divided by time that holds no data"
         )
         if generation != "current":
             method += " (Kepler 0.7 container counters, mode≠idle, summed per pod)"
@@ -548,20 +558,23 @@ class PrometheusSource:
     def _pods(
         self, ok: Mapping[str, tuple[VectorSample, ...]], window: float, at: float
     ) -> tuple[list[PodReading], set[str], list[str]]:
-        zones: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
-        running: set[tuple[str, str, str]] = set()
+        # part → pod key → zone → joules (or reset count)
+        parts: defaultdict[str, defaultdict[_PodKey, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+        times: dict[str, dict[_PodKey, float]] = defaultdict(dict)
+        running: set[_PodKey] = set()
         generations: set[str] = set()
         skipped = 0
         for generation, (ns_label, node_label) in {
             "current": (schema.L_POD_NAMESPACE, schema.L_NODE_NAME),
             "legacy": (schema.L_LEGACY_NAMESPACE, "instance"),
         }.items():
+
+            def key_of(sample: VectorSample, ns_label: str = ns_label, node_label: str = node_label) -> _PodKey:
+                labels = sample.labels
+                return (labels.get(ns_label, ""), labels.get("pod_name", ""), labels.get(node_label, ""))
+
             for sample in ok.get(f"energy_{generation}", ()):
-                key = (
-                    sample.labels.get(ns_label, ""),
-                    sample.labels.get("pod_name", ""),
-                    sample.labels.get(node_label, ""),
-                )
+                key = key_of(sample)
                 if not key[0] or not key[1]:
                     continue
                 generations.add(generation)
@@ -569,33 +582,50 @@ class PrometheusSource:
                     skipped += 1
                     continue
                 zone = sample.labels.get("zone", schema.ZONE_PACKAGE)
-                zones[key][zone] = zones[key].get(zone, 0.0) + sample.value
+                bucket = parts[sample.labels.get("part", "window")][key]
+                bucket[zone] = bucket.get(zone, 0.0) + sample.value
+            for sample in ok.get(f"times_{generation}", ()):
+                key = key_of(sample)
+                if key[0] and key[1] and math.isfinite(sample.value):
+                    times[sample.labels.get("part", "")][key] = sample.value
             for sample in ok.get(f"running_{generation}", ()):
-                key = (
-                    sample.labels.get(ns_label, ""),
-                    sample.labels.get("pod_name", ""),
-                    sample.labels.get(node_label, ""),
-                )
+                key = key_of(sample)
                 if key[0] and key[1]:
                     running.add(key)
                     generations.add(generation)
         warnings: list[str] = []
         if skipped:
             warnings.append(f"{skipped} pod zone values were not finite numbers and were left out")
-        fresh = sorted(running - zones.keys())
-        if fresh:
-            shown = ", ".join(f"{ns}/{pod}" for ns, pod, _ in fresh[:5]) + (" ..." if len(fresh) > 5 else "")
-            warnings.append(
-                f"{len(fresh)} running pods have fewer than two samples in the window (just started?), so "
-                f"increase() gives no energy for them yet: {shown}"
-            )
+        fresh: list[_PodKey] = []
+        reset: list[_PodKey] = []
         pods: list[PodReading] = []
         node_zones: dict[str, set[str]] = defaultdict(set)
-        for key in sorted(zones.keys() | running):
+        for key in sorted(parts["window"].keys() | running):
             namespace, pod, node = key
-            zone_j = zones.get(key, {})
+            first, last = times["first"].get(key), times["last"].get(key)
+            zone_j = dict(parts["window"].get(key, {}))
+            if first is None or last is None or last <= first:
+                fresh.append(key)  # one sample (or none) in the window: no energy or time to count yet
+                span: tuple[float, float] = (last, last) if last is not None else (at, at)
+                zone_j = {}
+            else:
+                if any(parts["resets"].get(key, {}).values()):
+                    # Kepler restarted: max − min is wrong across the reset; Prometheus's increase() counts
+                    # across it (extrapolated up to the window's end), so the span runs to the window's end.
+                    reset.append(key)
+                    zone_j = dict(parts["increase"].get(key, {}))
+                    last = at
+                span = (first, last)
             node_zones[node].update(zone_j)
             energy = it_total(zone_j)
+            zone_w: dict[str, float] = {}
+            if key in running:
+                recent_first = times["first_recent"].get(key)
+                recent_j = parts["recent"].get(key, {})
+                if recent_first is not None and last is not None and last > recent_first and key not in reset:
+                    zone_w = {z: j / (last - recent_first) for z, j in recent_j.items()}
+                elif span[1] > span[0]:
+                    zone_w = {z: j / (span[1] - span[0]) for z, j in zone_j.items()}
             pods.append(
                 PodReading(
                     namespace=namespace,
@@ -603,12 +633,25 @@ class PrometheusSource:
                     uid="",
                     node=node,
                     state=schema.STATE_RUNNING if key in running else schema.STATE_TERMINATED,
-                    power_watts=energy / window,
+                    power_watts=it_total(zone_w),
                     energy_joules=energy,
-                    zone_power_watts={z: j / window for z, j in zone_j.items()},
-                    zone_energy_joules=dict(zone_j),
+                    zone_power_watts=zone_w,
+                    zone_energy_joules=zone_j,
                     endpoint=self._client.url,
+                    span=span,
                 )
+            )
+        if fresh:
+            shown = ", ".join(f"{ns}/{pod}" for ns, pod, _ in fresh[:5]) + (" ..." if len(fresh) > 5 else "")
+            warnings.append(
+                f"{len(fresh)} pods have fewer than two samples in the window (just started?), so neither their "
+                f"energy nor their power can be counted yet: {shown}"
+            )
+        if reset:
+            shown = ", ".join(f"{ns}/{pod}" for ns, pod, _ in reset[:5]) + (" ..." if len(reset) > 5 else "")
+            warnings.append(
+                f"Kepler's counters reset in the window for {len(reset)} pods (a Kepler restart): their energy is "
+                f"Prometheus's increase(), extrapolated to the window's edges: {shown}"
             )
         for node, seen in sorted(node_zones.items()):
             if not seen:

@@ -30,6 +30,7 @@ from carbon_kepler_mcp.kepler import schema
 
 __all__ = [
     "CADVISOR_CPU_USAGE",
+    "DEFAULT_RECENT_SECONDS",
     "KSM_JOB_OWNER",
     "KSM_NODE_CAPACITY",
     "KSM_POD_OWNER",
@@ -44,7 +45,9 @@ __all__ = [
     "owners_query",
     "pod_energy_query",
     "pod_name_regex",
+    "pod_times_query",
     "running_query",
+    "subquery_step_seconds",
     "workload_check_query",
     "workload_pods_regex",
 ]
@@ -102,26 +105,121 @@ def energy_zone_regex(zones: Sequence[str]) -> str:
 # --- snapshot queries (instant, evaluated at the snapshot's time) --------------------------------------
 
 
-def pod_energy_query(generation: str, namespace: str | None, window_seconds: int) -> str:
-    """Energy of every pod of ``namespace`` (all namespaces when None) per node and zone over the window.
+DEFAULT_RECENT_SECONDS: Final = 300
+"""How far back "power now" looks on the Prometheus source (5 min; a setting, never longer than the window)."""
 
-    Current Kepler: ``increase()`` of ``kepler_pod_cpu_joules_total`` summed over states and RAPL domains.
-    Legacy Kepler: ``increase()`` of the per-zone container counters (``mode`` other than ``idle``) summed
-    over the pod's containers; the node is the scrape target (``instance``), as Kepler 0.7 labels no node.
-    ``increase()`` counts across counter resets (a restarted Kepler) as ``rate()`` does.
+
+def subquery_step_seconds(range_seconds: int) -> int:
+    """Resolution of the subqueries that find a series' first and last samples in a range.
+
+    A series that starts inside the range is seen from the first step after its first sample, so at most one
+    step of its life goes uncounted (its energy and its time alike, so its average is unaffected): 15 s for
+    ranges up to an hour, 1/240 of longer ones (6 min of a day, 42 min of a week).
+    """
+    return max(1, min(15, range_seconds // 20)) if range_seconds <= 3600 else max(15, range_seconds // 240)
+
+
+def _since(selector: str, start: float) -> str:
+    """Only samples taken at or after ``start`` (unix seconds): a subquery step otherwise sees the last sample
+    before the range opened, and a span would start outside its window. (The comparison's right side is a
+    number, so the result keeps the selector's values.)"""
+    return f"({selector} and timestamp({selector}) >= {start:.3f})"
+
+
+def _subrange(range_seconds: int) -> str:
+    return f"[{promql_duration(range_seconds)}:{promql_duration(subquery_step_seconds(range_seconds))}]"
+
+
+def _raw_delta(selector: str, range_seconds: int, end: float, *, pinned: bool = False) -> str:
+    """Counter growth between the first and the last sample in ``(end − range, end]``: no extrapolation.
+
+    Exact between two real samples when the counter did not reset (resets are counted apart, see
+    :func:`pod_energy_query`).
+    """
+    pin = f" @ {end:.3f}" if pinned else ""
+    inside = _since(selector, end - range_seconds)
+    r = _subrange(range_seconds) + pin
+    # The last value is the selector's own (its latest sample, exact to the second); a series that has gone
+    # stale (a stopped pod or node) falls back to its last value the subquery saw.
+    return f"(({selector}{pin} or max_over_time({inside}{r})) - min_over_time({inside}{r}))"
+
+
+def _first_last(
+    selector: str, range_seconds: int, end: float, part_first: str, part_last: str | None, by: str
+) -> list[str]:
+    # timestamp() gives a sample's own time only when applied to a selector (of anything else it gives the
+    # evaluation time), so the filter compares it directly: its values are the samples' times.
+    stamps = f"(timestamp({selector}) >= {end - range_seconds:.3f})"
+    r = _subrange(range_seconds)
+    parts = [_tag(f"min by ({by}) (min_over_time({stamps}{r}))", "part", part_first)]
+    if part_last is not None:
+        last = f"(timestamp({selector}) or max_over_time({stamps}{r}))"
+        parts.append(_tag(f"max by ({by}) ({last})", "part", part_last))
+    return parts
+
+
+def pod_energy_query(
+    generation: str, namespace: str | None, window_seconds: int, recent_seconds: int, at: float
+) -> str:
+    """Energy of every pod of ``namespace`` (all namespaces when None) per node, zone and part.
+
+    ``part="window"``: counter growth between the pod's first and last sample in the window ``(at − window, at]``
+    (no extrapolation);
+    ``part="recent"``: the same over the last ``recent_seconds`` (power now = that ÷ the time between those two
+    samples, from :func:`pod_times_query`); ``part="increase"``: Prometheus's extrapolated ``increase()`` over the
+    window, used only for a pod whose counters reset in the window; ``part="resets"``: how many resets.
+
+    Current Kepler: ``kepler_pod_cpu_joules_total``, summed over states and RAPL domains per zone. Legacy
+    Kepler: the per-zone container counters (``mode`` other than ``idle``) summed over the pod's containers;
+    the node is the scrape target (``instance``), as Kepler 0.7 labels no node.
     """
     w = promql_duration(window_seconds)
+    recent = min(recent_seconds, window_seconds)
     if generation == "current":
         sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
-        return f"sum by (pod_namespace, pod_name, node_name, zone) (increase({sel}[{w}]))"
+        parts = [
+            _tag(_raw_delta(sel, window_seconds, at), "part", "window"),
+            _tag(_raw_delta(sel, recent, at), "part", "recent"),
+            _tag(f"increase({sel}[{w}])", "part", "increase"),
+            _tag(f"resets({sel}[{w}])", "part", "resets"),
+        ]
+        return f"sum by (pod_namespace, pod_name, node_name, zone, part) ({' or '.join(parts)})"
     if generation == "legacy":
         ns = _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace)
-        parts = [
-            _tag(f"increase({_selector(metric, ns, 'mode!=' + _s('idle'))}[{w}])", "zone", zone)
-            for zone, metric in LEGACY_ZONE_METRICS.items()
-        ]
-        return f"sum by (container_namespace, pod_name, instance, zone) ({' or '.join(parts)})"
+        parts: list[str] = []
+        for zone, metric in LEGACY_ZONE_METRICS.items():
+            sel = _selector(metric, ns, "mode!=" + _s("idle"))
+            for part, expression in (
+                ("window", _raw_delta(sel, window_seconds, at)),
+                ("recent", _raw_delta(sel, recent, at)),
+                ("increase", f"increase({sel}[{w}])"),
+                ("resets", f"resets({sel}[{w}])"),
+            ):
+                parts.append(_tag(_tag(expression, "zone", zone), "part", part))
+        return f"sum by (container_namespace, pod_name, instance, zone, part) ({' or '.join(parts)})"
     raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+
+
+def pod_times_query(generation: str, namespace: str | None, window_seconds: int, recent_seconds: int, at: float) -> str:
+    """When each pod's series held data: ``part="first"``/``"last"`` sample time in the window and
+    ``part="first_recent"`` in the last ``recent_seconds`` (unix seconds), per pod and node.
+
+    Read with :func:`pod_energy_query`: the window's energy ÷ (last − first) is the pod's average power over the
+    time it really ran, never diluted by window time that holds no data.
+    """
+    recent = min(recent_seconds, window_seconds)
+    if generation == "current":
+        sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
+        by = "pod_namespace, pod_name, node_name"
+    elif generation == "legacy":
+        sel = _selector(schema.LEGACY_CONTAINER_PACKAGE_JOULES, _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace))
+        by = "container_namespace, pod_name, instance"
+    else:
+        raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
+    parts = _first_last(sel, window_seconds, at, "first", "last", by) + _first_last(
+        sel, recent, at, "first_recent", None, by
+    )
+    return " or ".join(parts)
 
 
 def running_query(generation: str, namespace: str | None) -> str:
@@ -321,13 +419,24 @@ def _energy_sum(
 def workload_check_query(
     generation: str, namespace: str, pods: Sequence[str], zones: Sequence[str], window_seconds: int, at: float
 ) -> str:
-    """The workload's average IT power over the window in one query, pinned to the snapshot's time (``@``).
+    """The workload's window energy (J) in one query, pinned to the snapshot's time (``@``).
 
-    Shown in every windowed answer so an operator can paste it into their Prometheus UI and get the same
-    watts: Σ increase(joules of the chosen zones) over the window ÷ window seconds.
+    Shown in every windowed answer so an operator can paste it into their Prometheus UI and get the answer's
+    ``window_energy_joules`` (for pods whose counters did not reset): Σ per series of (max − min) of the
+    chosen zones' counters over the window.
     """
-    total = _energy_sum(generation, namespace, pod_name_regex(pods), zones, promql_duration(window_seconds), at)
-    return f"{total} / {window_seconds}"
+    selectors = _pods_selector(generation, namespace, pod_name_regex(pods), zones)
+    if not selectors:
+        raise InvalidArgumentError(f"no legacy Kepler counter for zones {list(zones)!r}")
+    deltas = [
+        _raw_delta(sel, window_seconds, at).replace(
+            _subrange(window_seconds), _subrange(window_seconds) + f" @ {at:.3f}"
+        )
+        for sel in selectors
+    ]
+    if len(deltas) == 1:
+        return f"sum({deltas[0]})"
+    return f"sum({' or '.join(_tag(d, 'zone', str(i)) for i, d in enumerate(deltas))})"
 
 
 def history_query(generation: str, namespace: str, pods_regex: str, zones: Sequence[str]) -> str:
