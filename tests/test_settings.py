@@ -118,3 +118,10 @@ def test_bare_names_set_for_something_else_are_not_read(monkeypatch: pytest.Monk
 def test_the_tool_allowlist_reads_both_names(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv(name, "assess_workload_compliance, list_workloads_by_compliance")
     assert Settings().server.tools_allowed == ("assess_workload_compliance", "list_workloads_by_compliance")
+
+
+def test_the_rate_window_is_a_recent_duration(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().prometheus.rate_window == "5m"
+    monkeypatch.setenv("CARBON_KEPLER_PROMETHEUS_RATE_WINDOW", "2h")
+    with pytest.raises(ValidationError, match="longer than 1h"):
+        Settings()

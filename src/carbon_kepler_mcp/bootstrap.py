@@ -91,6 +91,7 @@ def build_prometheus_source(settings: Settings) -> PrometheusSource:
         max_bytes=settings.prometheus.max_bytes,
         cache_ttl_seconds=settings.metrics.cache_ttl_seconds,
         default_window_seconds=parse_window(settings.metrics.default_window),
+        recent_seconds=parse_window(settings.prometheus.rate_window),
         verify=build_ssl_context(
             ca_bundle=settings.prometheus.ca_bundle, insecure_skip_verify=settings.prometheus.insecure_skip_verify
         ),

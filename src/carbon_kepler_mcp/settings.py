@@ -192,10 +192,25 @@ class PrometheusSettings(_Group):
     timeout_seconds: float = Field(default=30.0, gt=0, le=600, validation_alias=_env("prometheus_timeout_seconds"))
     """Seconds to wait for one query (also sent to Prometheus as the query's ``timeout``)."""
 
+    rate_window: str = Field(default="5m", validation_alias=_env("prometheus_rate_window"))
+    """How far back "power now" looks (5m to 1h): the energy of a pod's samples in that span ÷ the time between
+    them. Never longer than the answer's window, and never divided by time without samples."""
+
     max_bytes: int = Field(
         default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, validation_alias=_env("prometheus_max_bytes")
     )
     """Largest answer accepted for one query. Per-pod aggregates of 5,000 pods are about 3 MB."""
+
+    @field_validator("rate_window")
+    @classmethod
+    def _check_rate_window(cls, value: str) -> str:
+        try:
+            seconds = parse_window(value)
+        except InvalidArgumentError as exc:
+            raise ValueError(str(exc)) from exc
+        if seconds > 3600:
+            raise ValueError(f"prometheus_rate_window {value!r} is longer than 1h: power now must be recent")
+        return value
 
     @field_validator("url")
     @classmethod
