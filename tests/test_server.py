@@ -146,7 +146,15 @@ async def test_schedule_returns_iso_windows_in_korean_time(client: Client) -> No
     )
     assert result["current_window_start"].endswith("+09:00")
     assert result["optimal_window_start"].endswith("+09:00")
-    assert result["optimal_intensity_gCO2eq_kWh"] <= result["current_intensity_gCO2eq_kWh"]
+    assert result["optimal_grid_intensity_gCO2eq_kWh"] <= result["current_grid_intensity_gCO2eq_kWh"]
+    # The seed's names, beside the richer fields: readable ranges with their date, and the grid intensities.
+    start = result["optimal_window_start"]
+    assert result["optimal_schedule"].startswith(f"{start[:10]} {start[11:16]} KST - ")
+    assert result["optimal_carbon_intensity"] == result["optimal_grid_intensity_gCO2eq_kWh"]
+    assert result["current_carbon_intensity"] == result["current_grid_intensity_gCO2eq_kWh"]
+    # Seoul's hourly data is the synthetic shape: a window as a hint, no percentage or grams.
+    assert result["quantified"] is False and result["reduction_percent"] is None
+    assert result["optimal_window"]["emissions_gCO2eq"] is None and "synthetic" in result["not_quantified_reason"]
 
 
 @pytest.mark.parametrize(

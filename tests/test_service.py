@@ -182,8 +182,9 @@ async def test_schedule_search_follows_the_synthetic_profile_from_a_spring_eveni
     start = datetime.fromisoformat(result.optimal_window_start)
     assert start.utcoffset() is not None and start.utcoffset().total_seconds() == 9 * 3600  # type: ignore[union-attr]
     assert 10 <= start.hour <= 13
-    assert result.reduction_percent > 10
+    assert result.optimal_grid_intensity_gCO2eq_kWh < 0.9 * result.current_grid_intensity_gCO2eq_kWh
     assert result.provenance["hourly_profile"].synthetic  # type: ignore[union-attr]
+    assert result.reduction_percent is None and not result.quantified  # a hint: no saving rests on it
     assert len(result.intensity_series) == 24
 
 
@@ -194,8 +195,9 @@ async def test_at_spring_noon_the_best_window_is_now() -> None:
     finally:
         await service.aclose()
     assert result.optimal_window_start == result.current_window_start
-    assert result.reduction_percent == 0
-    assert result.recommendation.startswith("Run now")
+    assert result.optimal_grid_intensity_gCO2eq_kWh == result.current_grid_intensity_gCO2eq_kWh
+    assert result.reduction_percent is None  # the synthetic shape claims nothing, not even 0 %
+    assert result.recommendation.startswith("A hint from a synthetic hourly shape")
 
 
 async def test_a_region_without_hourly_data_gives_no_shift_and_says_so(demo_service: AppContext) -> None:
@@ -328,3 +330,64 @@ def test_hourly_series_steps_in_absolute_time_across_a_daylight_saving_change() 
     utc_starts = [p.start.astimezone(UTC) for p in points]
     assert all((b - a).total_seconds() == 3600 for a, b in pairwise(utc_starts))
     assert [p.intensity_g_per_kwh for p in points] == pytest.approx([100 * multipliers[h] for h in local_hours])
+
+
+async def test_a_synthetic_hourly_shape_points_to_a_window_but_claims_no_saving_anywhere() -> None:
+    from datetime import timedelta
+
+    from carbon_kepler_mcp.sources.demo import DemoSource
+    from tests.conftest import SPRING_EVENING_KST
+
+    for minutes in (0, 3, 47):  # a figure must not change with the minute of the call
+        now = SPRING_EVENING_KST + timedelta(minutes=minutes)
+        ctx = AppContext(DemoSource(), load_reference_data(), clock=lambda now=now: now)
+        try:
+            assessed = await tools(ctx).assess("ml-training-job", "ai-team")
+            shift = next(o for o in assessed.optimizations if o.type == "temporal_shift")
+            assert not shift.quantified and shift.estimated_savings_gCO2eq_hour is None
+            assert shift.estimated_savings_kgCO2eq_month is None and shift.estimated_reduction_percent is None
+            assert "synthetic" in shift.data_basis
+            compared = await tools(ctx).compare("ml-training-job", "ai-team", ["temporal_shift"])
+            (impact,) = compared.impacts
+            assert not impact.quantified and impact.reduction_percent is None
+            assert compared.optimized_emissions_gCO2eq_hour == compared.current_emissions_gCO2eq_hour
+            assert compared.implementation_steps  # the window is still named, as a hint
+            hotspots = await tools(ctx).hotspots("ai-team")
+            action = next(
+                a
+                for a in hotspots.preventive_actions
+                if a.type == "temporal_shift" and a.resource == "ai-team/ml-training-job"
+            )
+            assert not action.quantified and action.estimated_savings_gCO2eq_hour is None
+        finally:
+            await ctx.aclose()
+
+
+async def test_a_measured_hourly_profile_quantifies_the_shift_the_same_in_assess_and_compare() -> None:
+    from carbon_kepler_mcp.reference import HourlyProfile, ProfileProvenance
+    from carbon_kepler_mcp.sources.demo import DemoSource
+    from tests.conftest import SPRING_EVENING_KST
+
+    reference = load_reference_data()
+    # Seoul, measured (say): 10:00-14:00 KST at half the other hours' level; 20 × x + 4 × x/2 = 24 → x = 24/22.
+    high = 24 / 22
+    multipliers = tuple(high / 2 if 10 <= hour < 14 else high for hour in range(24))
+    measured = HourlyProfile(
+        region="ap-northeast-2",
+        provenance=ProfileProvenance(unit="ratio", basis="test", publisher="operator", source="test", synthetic=False),
+        seasons={"annual": multipliers},
+    )
+    reference = reference.model_copy(update={"profiles": {**reference.profiles, "ap-northeast-2": measured}})
+    ctx = AppContext(DemoSource(), reference, clock=lambda: SPRING_EVENING_KST)  # 20:00 KST
+    try:
+        assessed = await tools(ctx).assess("ml-training-job", "ai-team")
+        shift = next(o for o in assessed.optimizations if o.type == "temporal_shift")
+        # A 4 h run now (20:00-24:00, all at x) against 10:00-14:00 (x/2): half the intensity → 50 %.
+        assert shift.quantified and shift.estimated_reduction_percent == 50.0
+        compared = await tools(ctx).compare("ml-training-job", "ai-team", ["temporal_shift"])
+        assert compared.reduction_percent == 50.0
+        assert compared.optimized_emissions_gCO2eq_hour == pytest.approx(
+            compared.current_emissions_gCO2eq_hour / 2, abs=1e-3
+        )
+    finally:
+        await ctx.aclose()

@@ -377,6 +377,10 @@ class ReferenceData(BaseModel):
     overridden_files: tuple[str, ...] = ()
     """Names of the files that came from the operator's override directory instead of the package."""
 
+    def cleanest_region(self) -> Region:
+        """The region with the lowest comparison-basis intensity: the one destination every lever proposes."""
+        return min(self.regions.values(), key=lambda r: (r.comparison_intensity.value, r.code))
+
     def region(self, code: str) -> Region:
         """The region with ``code`` (case-insensitive); :class:`UnknownRegionError` if there is none."""
         key = code.strip().lower()

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from carbon_kepler_mcp.app import recommendations as recs
-from carbon_kepler_mcp.app.common import BATCH_KINDS, DEFAULT_BATCH_HOURS
+from carbon_kepler_mcp.app.common import BATCH_KINDS
 from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percent
 from carbon_kepler_mcp.app.explore_results import ActionType, PreventiveAction, Priority
 from carbon_kepler_mcp.app.footprint import Figures
-from carbon_kepler_mcp.app.shifting import best_shift
+from carbon_kepler_mcp.app.optimize import optimizations
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.names import escape_promql_regex, escape_promql_string
 from carbon_kepler_mcp.domain.units import rounded
@@ -119,51 +118,23 @@ def preventive_actions(
         )
     )
 
-    limit = scope.std.limit.value if scope.std.limit is not None and scope.std.kind == "carbon_intensity" else None
-    candidates: list[recs.Candidate] = []
-    pue_target = scope.pue_std.limit.value if scope.pue_std.limit is not None else None
-    if pue_target is not None:
-        candidate = recs.pue_candidate(
-            language,
-            pue=figures.pue,
-            target_pue=pue_target,
-            grid_g_per_kwh=scope.grid.value,
-            limit_g_per_kwh=limit,
-            pue_limit=scope.std.limit.value if scope.std.kind == "pue" and scope.std.limit is not None else None,
-        )
-        if candidate:
-            candidates.append(candidate)
-    best = min(ctx.reference.regions.values(), key=lambda r: r.comparison_intensity.value)
-    candidate = recs.migration_candidate(
+    shiftable = group.owner_kind in BATCH_KINDS and not daemonset_like(group, scope.snapshot)
+    ranked, shift_start = optimizations(
+        ctx.reference,
         language,
-        current_region=scope.reg.code,
-        current_comparison_g_per_kwh=scope.reg.comparison_intensity.value,
-        target_region=best.code,
-        target_name=best.name_ko if language == "ko" else best.name,
-        target_comparison_g_per_kwh=best.comparison_intensity.value,
-        pue=figures.pue,
-        limit_g_per_kwh=limit,
-        current_effective_g_per_kwh=e.intensity,
-        leaves_country=scope.reg.country if scope.reg.country != best.country else None,
+        std=scope.std,
+        pue_std=scope.pue_std,
+        region=scope.reg,
+        grid=scope.grid.value,
+        snapshot=scope.snapshot,
+        pods=group.pods,
+        figures=figures,
+        intensity=e.intensity,
+        shiftable=shiftable,
+        now=now,
     )
-    if candidate:
-        candidates.append(candidate)
-    shift_start = ""
-    if group.owner_kind in BATCH_KINDS and not daemonset_like(group, scope.snapshot):
-        fraction, shift_start, synthetic = best_shift(
-            ctx.reference, scope.reg, scope.grid.value, DEFAULT_BATCH_HOURS, now
-        )
-        candidate = recs.temporal_candidate(
-            language,
-            fraction=fraction,
-            window_start=shift_start,
-            duration_hours=DEFAULT_BATCH_HOURS,
-            synthetic=synthetic,
-        )
-        if candidate:
-            candidates.append(candidate)
-    candidates.append(recs.rightsizing_candidate(language))
-    for optimization in recs.rank(candidates, figures.emissions_g_per_hour):
+    pue_target = scope.pue_std.limit.value if scope.pue_std.limit is not None else None
+    for optimization in ranked:
         kind: ActionType = optimization.type
         watts: float | None = 0.0
         if kind == "pue_improvement" and pue_target is not None:
@@ -193,7 +164,7 @@ def preventive_actions(
                 estimated_savings_kgCO2eq_month=optimization.estimated_savings_kgCO2eq_month,
                 changes_compliance_status=optimization.changes_compliance_status,
                 data_basis=optimization.data_basis,
-                implementation_steps=steps(kind, group, figures, scope, shift_start, language),
+                implementation_steps=steps(kind, group, figures, scope, shift_start or "", language),
             )
         )
     return actions

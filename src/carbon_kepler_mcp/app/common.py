@@ -15,7 +15,7 @@ from carbon_kepler_mcp.domain.i18n import Language, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.reference import ProfileProvenance, Provenance, ReferenceData, Region
+from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import Snapshot
 
@@ -162,11 +162,6 @@ def figure_provenance(ctx: AppContext, snapshot: Snapshot, grid: Grid, figures: 
         "pue": figures.pue_provenance,
         "current_power": ctx.power_provenance(snapshot, figures.power_watts),
     }
-
-
-def cleanest_region(reference: ReferenceData) -> Region:
-    """The region with the lowest comparison intensity."""
-    return min(reference.regions.values(), key=lambda r: r.comparison_intensity.value)
 
 
 def window_notes(snapshot: Snapshot, window: str | int | None, language: Language) -> list[str]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from carbon_kepler_mcp.app.common import BATCH_KINDS, cleanest_region
+from carbon_kepler_mcp.app.common import BATCH_KINDS
 from carbon_kepler_mcp.app.context import WorkloadPods
 from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
@@ -90,7 +90,7 @@ def _pue_improvement(inputs: LeverInputs) -> Lever:
 
 def _regional_migration(inputs: LeverInputs) -> Lever:
     language, reg = inputs.language, inputs.region
-    dest = inputs.target_region or cleanest_region(inputs.reference)
+    dest = inputs.target_region or inputs.reference.cleanest_region()
     fraction = max(0.0, calc.reduction_fraction(reg.comparison_intensity.value, dest.comparison_intensity.value))
     impact = OptimizationImpact(
         type="regional_migration",
@@ -146,6 +146,30 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
     fraction, start, synthetic = best_shift(
         inputs.reference, inputs.region, inputs.grid, inputs.batch_duration_hours, inputs.now
     )
+    hint = [
+        tr(
+            language,
+            f"Schedule runs to start at {start} (CronJob spec.schedule, spec.timeZone).",
+            f"실행 시작을 {start}로 예약하세요 (CronJob spec.schedule, spec.timeZone).",
+        )
+    ]
+    if fraction is None:
+        impact = OptimizationImpact(
+            type="temporal_shift",
+            quantified=False,
+            reduction_percent=None,
+            affects_intensity=False,
+            parameters={"window_start": start, "duration_hours": inputs.batch_duration_hours},
+            data_basis=_hourly_basis(inputs, synthetic),
+            note=tr(
+                language,
+                f"A hint only: the synthetic hourly shape points to {start}, but no saving rests on it. Configure "
+                "measured or forecast hourly intensity to quantify a shift.",
+                f"참고 사항일 뿐입니다: 합성 시간대별 형태가 {start}를 가리키지만 절감량은 계산하지 않습니다. 시간 이동을 "
+                "정량화하려면 실측 또는 예측 시간대별 배출계수를 설정하세요.",
+            ),
+        )
+        return Lever(impact, hint)
     fraction = max(0.0, fraction)
     impact = OptimizationImpact(
         type="temporal_shift",
@@ -160,14 +184,7 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
             "준수 판정은 연간 계수를 쓰므로 시간 이동은 배출량만 바꾸고 판정은 바꾸지 않습니다.",
         ),
     )
-    steps = [
-        tr(
-            language,
-            f"Schedule runs to start at {start} (CronJob spec.schedule, spec.timeZone).",
-            f"실행 시작을 {start}로 예약하세요 (CronJob spec.schedule, spec.timeZone).",
-        )
-    ]
-    return Lever(impact, steps, fraction)
+    return Lever(impact, hint, fraction)
 
 
 def _hourly_basis(inputs: LeverInputs, synthetic: bool) -> str:

@@ -139,23 +139,42 @@ def migration_candidate(
 def temporal_candidate(
     language: Language,
     *,
-    fraction: float,
+    fraction: float | None,
     window_start: str,
     duration_hours: float,
     synthetic: bool,
 ) -> Candidate | None:
-    """Shift a batch run into the cleanest window; None when no window is cleaner."""
+    """Shift a batch run into the cleanest window; None when measured data shows no cleaner window.
+
+    On the built-in synthetic hourly shape the window is only a hint: the candidate names it, unquantified.
+    """
+    if synthetic or fraction is None:
+        return Candidate(
+            type="temporal_shift",
+            title=tr(
+                language,
+                f"Consider starting batch runs at {window_start}",
+                f"배치 실행을 {window_start}에 시작하는 방안 검토",
+            ),
+            description=tr(
+                language,
+                f"A hint, not a saving: the only hourly data for this region is a synthetic shape, which points to "
+                f"{window_start} for a {duration_hours:g} h run. No gram figure rests on it; configure measured or "
+                "forecast hourly intensity (an Electricity Maps or WattTime provider) to quantify a shift.",
+                f"절감량이 아닌 참고 사항입니다: 이 리전의 시간대별 데이터는 합성 형태뿐이며, {duration_hours:g}시간 실행에 "
+                f"{window_start}를 가리킵니다. 이 데이터로는 배출량을 계산하지 않습니다. 시간 이동을 정량화하려면 실측 또는 "
+                "예측 시간대별 배출계수(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
+            ),
+            reduction_fraction=None,
+            data_basis=tr(
+                language,
+                "synthetic hourly profile (merit-order model, not measured data): a scheduling hint only",
+                "합성 시간대별 프로파일(메리트 오더 모델, 실측 아님): 일정 참고용",
+            ),
+            changes_compliance_status=False,
+        )
     if fraction <= 0:
         return None
-    basis = (
-        tr(
-            language,
-            "synthetic hourly profile (merit-order model, not measured data): a scheduling hint only",
-            "합성 시간대별 프로파일(메리트 오더 모델, 실측 아님): 일정 참고용",
-        )
-        if synthetic
-        else tr(language, "hourly intensity data", "시간대별 배출계수 데이터")
-    )
     return Candidate(
         type="temporal_shift",
         title=tr(language, f"Start batch runs at {window_start}", f"배치 실행을 {window_start}에 시작"),
@@ -166,7 +185,7 @@ def temporal_candidate(
             f"그 시각에 시작하는 {duration_hours:g}시간 실행은 지금 시작할 때보다 평균 배출계수가 {fmt(percent(fraction))}% 낮습니다.",
         ),
         reduction_fraction=fraction,
-        data_basis=basis,
+        data_basis=tr(language, "hourly intensity data", "시간대별 배출계수 데이터"),
         changes_compliance_status=False,
     )
 

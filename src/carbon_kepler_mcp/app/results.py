@@ -325,8 +325,11 @@ class ScheduleWindow(FrozenModel):
 
     start: str = Field(description="ISO 8601 with the region's local UTC offset")
     end: str
-    average_intensity_gCO2eq_kWh: float
-    emissions_gCO2eq: float = Field(description="The workload's power × PUE × average intensity × duration")
+    average_intensity_gCO2eq_kWh: float = Field(description="Average grid intensity over the window")
+    emissions_gCO2eq: float | None = Field(
+        description="The workload's power × PUE × average intensity × duration; null when the hourly data is the "
+        "synthetic shape (a hint, on which no gram figure rests)"
+    )
 
 
 class HourlyIntensity(FrozenModel):
@@ -363,9 +366,17 @@ class ScheduleResult(CoverageEnvelope):
     current_window_end: str
     optimal_window_start: str
     optimal_window_end: str
-    current_intensity_gCO2eq_kWh: float
-    optimal_intensity_gCO2eq_kWh: float
-    reduction_percent: float
+    current_schedule: str = Field(description="The current window, readable: 2026-12-04 10:00 KST - 14:00 KST")
+    optimal_schedule: str = Field(description="The optimal window, readable, in the region's local time")
+    current_carbon_intensity: float = Field(description="Average grid intensity of the current window, gCO2eq/kWh")
+    optimal_carbon_intensity: float = Field(description="Average grid intensity of the optimal window, gCO2eq/kWh")
+    current_grid_intensity_gCO2eq_kWh: float = Field(description="Same as current_carbon_intensity")
+    optimal_grid_intensity_gCO2eq_kWh: float = Field(description="Same as optimal_carbon_intensity")
+    reduction_percent: float | None = Field(
+        description="Lower average intensity of the optimal window, %; null when the hourly data is synthetic"
+    )
+    quantified: bool = Field(description="Whether the saving rests on measured or forecast hourly intensity")
+    not_quantified_reason: str | None = Field(default=None, description="Why reduction and grams are null")
     recommendation: str
     current_window: ScheduleWindow
     optimal_window: ScheduleWindow

@@ -99,8 +99,13 @@ def search_windows(
 
 def best_shift(
     reference: ReferenceData, region: Region, grid: float, duration_hours: float, now: datetime
-) -> tuple[float, str, bool]:
-    """(reduction fraction of starting at the cleanest time instead of now, that start as ``HH:MM TZ``, synthetic?)."""
+) -> tuple[float | None, str, bool]:
+    """(reduction of starting at the cleanest time instead of now, that start as ``HH:MM TZ``, synthetic?).
+
+    The reduction is None when the hourly data is the built-in synthetic shape: it may point to a window as a
+    hint, but no saving rests on it (a figure from it would change with the minute of the call).
+    """
     current, ties, _, synthetic = search_windows(reference, region, grid, duration_hours, now)
     start, value = ties[0]
-    return calc.reduction_fraction(current, value), start.strftime("%H:%M %Z"), synthetic
+    fraction = None if synthetic else calc.reduction_fraction(current, value)
+    return fraction, start.strftime("%H:%M %Z"), synthetic

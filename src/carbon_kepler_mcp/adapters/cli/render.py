@@ -22,7 +22,7 @@ from carbon_kepler_mcp.app.results import (
     ScheduleResult,
     WorkloadListResult,
 )
-from carbon_kepler_mcp.domain.i18n import Language
+from carbon_kepler_mcp.domain.i18n import Language, tr
 
 LABELS: dict[str, tuple[str, str]] = {
     "#": ("#", "#"),
@@ -207,9 +207,14 @@ def _schedule(r: ScheduleResult, lang: Language) -> str:
     head = _pairs(
         [
             ("workload", f"{r.namespace}/{r.workload} ({r.power_watts:,.1f} W, PUE {r.pue:.3f})"),
-            ("now", f"{r.current_window_start} → {r.current_window_end}: {r.current_intensity_gCO2eq_kWh:,.1f}"),
-            ("best", f"{r.optimal_window_start} → {r.optimal_window_end}: {r.optimal_intensity_gCO2eq_kWh:,.1f}"),
-            ("reduction", f"{r.reduction_percent:.2f} %"),
+            ("now", f"{r.current_schedule}: {r.current_grid_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),
+            ("best", f"{r.optimal_schedule}: {r.optimal_grid_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),
+            (
+                "reduction",
+                f"{r.reduction_percent:.2f} %"
+                if r.reduction_percent is not None
+                else tr(lang, "– (a hint, not a saving)", "– (절감량이 아닌 참고 사항)"),
+            ),
             ("cleanest hours", ", ".join(r.cleanest_hours)),
             ("dirtiest hours", ", ".join(r.dirtiest_hours)),
         ],

@@ -217,8 +217,8 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             hours=f"{result.duration_hours:g}",
             start=f"{opt_start:%H:%M}",
             end=f"{opt_end:%H:%M}",
-            value=num(result.optimal_intensity_gCO2eq_kWh),
-            now_value=num(result.current_intensity_gCO2eq_kWh),
+            value=num(result.optimal_grid_intensity_gCO2eq_kWh),
+            now_value=num(result.current_grid_intensity_gCO2eq_kWh),
         )
         chart = intensity_chart(
             points,

@@ -93,6 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "optimal_start": ("Optimal start", "최적 시작"),
     "avg_intensity": ("average intensity", "평균 배출계수"),
     "run_emissions": ("emissions of one run", "1회 실행 배출량"),
+    "hint_only": ("A hint, not a saving", "절감량이 아닌 참고 사항"),
     "tied_windows": ("Equally good windows", "동일하게 좋은 구간"),
     "hour": ("Hour", "시각"),
     "show_table": ("Show the numbers as a table", "표로 보기"),

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from carbon_kepler_mcp.app import recommendations as recs
+from carbon_kepler_mcp.app import optimize
 from carbon_kepler_mcp.app.common import (
     BATCH_KINDS,
-    DEFAULT_BATCH_HOURS,
-    cleanest_region,
     figure_notes,
     figure_provenance,
     snapshot_fields,
@@ -19,12 +16,11 @@ from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.footprint import Figures, evaluate
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, Optimization, Status
-from carbon_kepler_mcp.app.shifting import best_shift
-from carbon_kepler_mcp.app.sizing import rightsizing_candidate, rightsizing_for, with_rightsizing_savings
+from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, status_text, tr
 from carbon_kepler_mcp.domain.units import rounded
-from carbon_kepler_mcp.reference import Region, Standard
+from carbon_kepler_mcp.reference import Standard
 
 
 async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
@@ -51,24 +47,21 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
     pue_target = pue_std.limit.value if pue_std.limit is not None else None
     now = ctx.now()
 
-    candidates = _candidates(
-        ctx,
+    optimizations, _ = optimize.optimizations(
+        ctx.reference,
         language,
         std=std,
-        reg=reg,
-        workload_kind=wl.resolved.kind,
+        pue_std=pue_std,
+        region=reg,
         grid=grid.value,
-        pue=figures.pue,
+        snapshot=snapshot,
+        pods=wl.pods,
+        figures=figures,
         intensity=intensity,
-        limit=limit,
-        pue_target=pue_target,
+        shiftable=wl.resolved.kind in BATCH_KINDS,
         now=now,
     )
     sizing = rightsizing_for(snapshot, wl.pods, figures)
-    candidates.append(rightsizing_candidate(language, sizing))
-    optimizations = with_rightsizing_savings(
-        recs.rank(candidates, figures.emissions_g_per_hour), sizing, figures, grid.value
-    )
 
     gap = None if limit is None else calc.gap_percent(intensity, limit)
     provenance = figure_provenance(ctx, snapshot, grid, figures)
@@ -117,62 +110,6 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         rightsizing=None if sizing is None else sizing.detail,
         **snapshot_fields(ctx, snapshot, wl.pods, namespace),
     )
-
-
-def _candidates(
-    ctx: AppContext,
-    language: Language,
-    *,
-    std: Standard,
-    reg: Region,
-    workload_kind: str,
-    grid: float,
-    pue: float,
-    intensity: float,
-    limit: float | None,
-    pue_target: float | None,
-    now: datetime,
-) -> list[recs.Candidate]:
-    """The PUE, migration and (for batch work) temporal-shift recommendations, before right-sizing."""
-    candidates: list[recs.Candidate] = []
-    if pue_target is not None:
-        candidate = recs.pue_candidate(
-            language,
-            pue=pue,
-            target_pue=pue_target,
-            grid_g_per_kwh=grid,
-            limit_g_per_kwh=limit,
-            pue_limit=std.limit.value if std.kind == "pue" and std.limit is not None else None,
-        )
-        if candidate:
-            candidates.append(candidate)
-    best = cleanest_region(ctx.reference)
-    candidate = recs.migration_candidate(
-        language,
-        current_region=reg.code,
-        current_comparison_g_per_kwh=reg.comparison_intensity.value,
-        target_region=best.code,
-        target_name=best.name_ko if language == "ko" else best.name,
-        target_comparison_g_per_kwh=best.comparison_intensity.value,
-        pue=pue,
-        limit_g_per_kwh=limit,
-        current_effective_g_per_kwh=intensity,
-        leaves_country=reg.country if reg.country != best.country else None,
-    )
-    if candidate:
-        candidates.append(candidate)
-    if workload_kind in BATCH_KINDS:
-        fraction, start, synthetic = best_shift(ctx.reference, reg, grid, DEFAULT_BATCH_HOURS, now)
-        candidate = recs.temporal_candidate(
-            language,
-            fraction=fraction,
-            window_start=start,
-            duration_hours=DEFAULT_BATCH_HOURS,
-            synthetic=synthetic,
-        )
-        if candidate:
-            candidates.append(candidate)
-    return candidates
 
 
 def _assessment_text(

@@ -68,7 +68,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
             start=iso(start),
             end=iso(start + span),
             average_intensity_gCO2eq_kWh=rounded(average),
-            emissions_gCO2eq=rounded(energy_kwh * average),
+            emissions_gCO2eq=None if synthetic else rounded(energy_kwh * average),
         )
 
     current_w = window_of(observed_start or local_now, current)
@@ -89,17 +89,29 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
                 f"{reg.code}의 시간대별 배출계수 데이터가 없어 모든 시간이 연평균과 같으므로 지금보다 나은 시간대가 없습니다.",
             )
         )
-    if observed_start is not None:
+    reason: str | None = None
+    if synthetic:
+        reason = tr(
+            language,
+            f"The only hourly data for {reg.code} is a synthetic shape (a merit-order model, not measured): it "
+            "points to a window as a hint, but no saving, percentage or gram figure rests on it. Configure measured "
+            "or forecast hourly intensity (an Electricity Maps or WattTime provider) to quantify a shift.",
+            f"{reg.code}의 시간대별 데이터는 합성 형태(메리트 오더 모델, 실측 아님)뿐입니다. 참고용으로 시간대를 가리키지만 "
+            "절감량, 비율, 배출량은 이 데이터로 계산하지 않습니다. 시간 이동을 정량화하려면 실측 또는 예측 시간대별 "
+            "배출계수(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
+        )
+        text = tr(
+            language,
+            f"A hint from a synthetic hourly shape: it points to {best_w.start} for a {duration_hours:g} h run. "
+            "No saving is claimed until measured or forecast hourly intensity is configured.",
+            f"합성 시간대별 형태에 따른 참고 사항: {duration_hours:g}시간 실행에 {best_w.start}를 가리킵니다. 실측 또는 "
+            "예측 시간대별 배출계수를 설정하기 전에는 절감량을 제시하지 않습니다.",
+        )
+    elif observed_start is not None:
         runs = observed.runs_observed if observed else 0
         text = _observed_text(language, observed_start, runs, best_w.start, current, best, fraction, duration_hours)
     else:
         text = _now_text(language, best_at == local_now, best_w.start, current, best, fraction, duration_hours)
-    if synthetic:
-        text += " " + tr(
-            language,
-            "(Hourly shape from a synthetic model: a hint, not measured data.)",
-            "(시간대별 형태는 합성 모델 값으로, 실측이 아닌 참고용입니다.)",
-        )
     provenance: ProvenanceMap = {"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance}
     if profile is not None:
         provenance["hourly_profile"] = profile.provenance
@@ -113,9 +125,15 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         current_window_end=current_w.end,
         optimal_window_start=best_w.start,
         optimal_window_end=best_w.end,
-        current_intensity_gCO2eq_kWh=rounded(current),
-        optimal_intensity_gCO2eq_kWh=rounded(best),
-        reduction_percent=rounded(calc.percent(fraction), 2),
+        current_schedule=readable_window(observed_start or local_now, span, tz),
+        optimal_schedule=readable_window(best_at, span, tz),
+        current_carbon_intensity=rounded(current),
+        optimal_carbon_intensity=rounded(best),
+        current_grid_intensity_gCO2eq_kWh=rounded(current),
+        optimal_grid_intensity_gCO2eq_kWh=rounded(best),
+        reduction_percent=None if synthetic else rounded(calc.percent(fraction), 2),
+        quantified=not synthetic,
+        not_quantified_reason=reason,
         recommendation=text,
         current_window=current_w,
         optimal_window=best_w,
@@ -235,3 +253,10 @@ async def observed_schedule(
             f"최근 {days}일 동안 쉬지 않고 실행되어 옮길 시작 시각이 없습니다.",
         )
     return observed, None
+
+
+def readable_window(start: datetime, span: timedelta, tz: ZoneInfo) -> str:
+    """``2026-12-04 10:00 KST - 14:00 KST`` in the region's local time (the end's date when it differs)."""
+    local_start, local_end = start.astimezone(tz), (start + span).astimezone(tz)
+    end_format = "%H:%M %Z" if local_end.date() == local_start.date() else "%Y-%m-%d %H:%M %Z"
+    return f"{local_start.strftime('%Y-%m-%d %H:%M %Z')} - {local_end.strftime(end_format)}"
