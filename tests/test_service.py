@@ -391,3 +391,47 @@ async def test_a_measured_hourly_profile_quantifies_the_shift_the_same_in_assess
         )
     finally:
         await ctx.aclose()
+
+
+async def test_a_move_to_a_dirtier_region_is_an_increase_and_never_recommended(demo_service: AppContext) -> None:
+    result = await tools(demo_service).compare(
+        "web-app", "production", ["regional_migration"], target_region="ap-southeast-1"
+    )
+    (impact,) = result.impacts
+    # Singapore 485 against Seoul 423 (comparison basis): r = 1 − 485/423 = −0.146572 → −14.66 %.
+    assert impact.quantified and impact.reduction_percent == -14.66
+    assert "Not recommended" in impact.note
+    assert result.implementation_steps == []
+    assert result.optimized_emissions_gCO2eq_hour == pytest.approx(
+        result.current_emissions_gCO2eq_hour * 485 / 423, abs=1e-3
+    )
+    regional = await tools(demo_service).regional_comparison(
+        "web-app", "production", comparison_regions=["ap-southeast-1"]
+    )
+    singapore = next(r for r in regional.comparisons if r.region == "ap-southeast-1")
+    assert singapore.savings_percent == impact.reduction_percent  # one figure for the same move
+
+
+async def test_a_shift_after_a_migration_uses_the_destination_s_hours() -> None:
+    from carbon_kepler_mcp.reference import HourlyProfile, ProfileProvenance
+    from carbon_kepler_mcp.sources.demo import DemoSource
+    from tests.conftest import SPRING_EVENING_KST
+
+    reference = load_reference_data()
+    high = 24 / 22
+    measured = HourlyProfile(
+        region="ap-northeast-2",
+        provenance=ProfileProvenance(unit="ratio", basis="test", publisher="operator", source="test", synthetic=False),
+        seasons={"annual": tuple(high / 2 if 10 <= hour < 14 else high for hour in range(24))},
+    )
+    reference = reference.model_copy(update={"profiles": {**reference.profiles, "ap-northeast-2": measured}})
+    ctx = AppContext(DemoSource(), reference, clock=lambda: SPRING_EVENING_KST)
+    try:
+        result = await tools(ctx).compare("ml-training-job", "ai-team", ["temporal_shift", "regional_migration"])
+        shift = next(i for i in result.impacts if i.type == "temporal_shift")
+        # Seoul's cheap midday hours do not travel to Stockholm, which has no hourly data: the shift is not applied.
+        assert not shift.quantified and "eu-north-1" in shift.note
+        assert not any("KST" in step for step in result.implementation_steps)
+        assert result.reduction_percent == 95.04  # the migration alone: 1 − 21/423
+    finally:
+        await ctx.aclose()

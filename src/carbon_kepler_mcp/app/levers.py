@@ -91,7 +91,34 @@ def _pue_improvement(inputs: LeverInputs) -> Lever:
 def _regional_migration(inputs: LeverInputs) -> Lever:
     language, reg = inputs.language, inputs.region
     dest = inputs.target_region or inputs.reference.cleanest_region()
-    fraction = max(0.0, calc.reduction_fraction(reg.comparison_intensity.value, dest.comparison_intensity.value))
+    fraction = calc.reduction_fraction(reg.comparison_intensity.value, dest.comparison_intensity.value)
+    if fraction < 0:
+        # A dirtier destination: reported as the increase it is, and never recommended.
+        impact = OptimizationImpact(
+            type="regional_migration",
+            quantified=True,
+            reduction_percent=rounded(calc.percent(fraction), 2),
+            affects_intensity=True,
+            parameters={
+                "from_region": reg.code,
+                "to_region": dest.code,
+                "from_intensity_gCO2eq_kWh": reg.comparison_intensity.value,
+                "to_intensity_gCO2eq_kWh": dest.comparison_intensity.value,
+            },
+            data_basis=tr(
+                language,
+                "Electricity Maps 2024 yearly lifecycle averages (same basis)",
+                "Electricity Maps 2024 연평균 전과정 값 (동일 기준)",
+            ),
+            note=tr(
+                language,
+                f"Not recommended: {dest.code}'s grid is dirtier than {reg.code}'s, so the move would raise emissions "
+                f"by {calc.percent(-fraction):.2f}%.",
+                f"권장하지 않음: {dest.code}의 전력망이 {reg.code}보다 탄소 집약적이어서 이전하면 배출량이 "
+                f"{calc.percent(-fraction):.2f}% 늘어납니다.",
+            ),
+        )
+        return Lever(impact, [], fraction, intensity_factor=1.0 - fraction)
     impact = OptimizationImpact(
         type="regional_migration",
         quantified=True,
@@ -128,6 +155,21 @@ def _regional_migration(inputs: LeverInputs) -> Lever:
 
 def _temporal_shift(inputs: LeverInputs) -> Lever:
     language, kind = inputs.language, inputs.wl.resolved.kind
+    if kind in BATCH_KINDS and inputs.reference.profile(inputs.region.code) is None:
+        impact = OptimizationImpact(
+            type="temporal_shift",
+            quantified=False,
+            reduction_percent=None,
+            affects_intensity=False,
+            parameters={"workload_kind": kind, "region": inputs.region.code},
+            data_basis=_hourly_basis(inputs, synthetic=False),
+            note=tr(
+                language,
+                f"No hourly intensity data for {inputs.region.code}: no hour is known to be cleaner than another.",
+                f"{inputs.region.code}의 시간대별 배출계수 데이터가 없어 더 깨끗한 시간대를 알 수 없습니다.",
+            ),
+        )
+        return Lever(impact)
     if kind not in BATCH_KINDS:
         impact = OptimizationImpact(
             type="temporal_shift",

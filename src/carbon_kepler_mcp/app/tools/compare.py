@@ -7,6 +7,7 @@ reductions combine multiplicatively: ``1 − Π(1 − rᵢ)`` over the quantifie
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from carbon_kepler_mcp.app.common import (
     figure_notes,
@@ -85,8 +86,12 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
     fractions: list[float] = []
     intensity_factor = 1.0
     power_factor = 1.0
+    # A shift after a migration is a shift in the destination's grid (its hours, its time zone).
+    destination = target_reg or ctx.reference.cleanest_region()
+    moved = replace(inputs, region=destination, grid=destination.comparison_intensity.value)
     for kind in dict.fromkeys(optimizations):
-        lever = LEVERS[kind](inputs)
+        migrating = "regional_migration" in optimizations and kind == "temporal_shift"
+        lever = LEVERS[kind](moved if migrating else inputs)
         impacts.append(lever.impact)
         steps += lever.steps
         if lever.fraction is not None:
