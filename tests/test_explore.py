@@ -71,7 +71,11 @@ async def test_the_top_consumer_by_power_is_the_workload_with_the_highest_summed
     assert [c.power_watts for c in result.consumers] == sorted(WORKLOAD_WATTS.values(), reverse=True)
     top = result.consumers[0]
     assert (top.namespace, top.name, top.kind, top.rank) == ("ai-team", "ml-training-job", "Job", 1)
-    assert top.monthly_emissions_kgCO2eq == pytest.approx(_monthly_kg(386, 1.6), abs=1e-3)
+    # A Job seen in an instant scrape: no duty cycle was observed, so no month is projected.
+    assert top.monthly_emissions_kgCO2eq is None and top.monthly_basis == "not_projected"
+    service = next(c for c in result.consumers if c.kind not in ("Job", "CronJob"))
+    assert service.monthly_basis == "continuous_at_current_power"
+    assert service.monthly_emissions_kgCO2eq == pytest.approx(service.emissions_gCO2eq_hour * 0.73, abs=2e-3)
     assert top.status == "NON_COMPLIANT"
     assert top.share_of_scope_percent == pytest.approx(386 / CLUSTER_PODS * 100, abs=0.01)
 
@@ -186,14 +190,16 @@ async def test_hotspot_actions_are_quantified_with_the_recommendation_formulas(
     emissions = 386 / 1000 * 1.6 * KOREA_FACTOR
     pue = actions["pue_improvement"]
     assert pue.estimated_reduction_percent == pytest.approx((1 - 1.4 / 1.6) * 100, abs=0.01)
-    assert pue.estimated_savings_kgCO2eq_month == pytest.approx(emissions * (1 - 1.4 / 1.6) * 0.73, abs=1e-3)
+    assert pue.estimated_savings_gCO2eq_hour == pytest.approx(emissions * (1 - 1.4 / 1.6), abs=1e-3)
+    assert pue.estimated_savings_kgCO2eq_month is None  # a Job with no observed runs: no month projected
     assert pue.estimated_savings_watts == pytest.approx(386 * (1.6 - 1.4), abs=1e-3)  # facility watts
     assert pue.priority == "high" and pue.changes_compliance_status
     regions = demo_service.reference.regions
     seoul, stockholm = regions["ap-northeast-2"], regions["eu-north-1"]
     fraction = 1 - stockholm.comparison_intensity.value / seoul.comparison_intensity.value
     migration = actions["regional_migration"]
-    assert migration.estimated_savings_kgCO2eq_month == pytest.approx(emissions * fraction * 0.73, abs=1e-3)
+    assert migration.estimated_savings_gCO2eq_hour == pytest.approx(emissions * fraction, abs=1e-3)
+    assert migration.estimated_savings_kgCO2eq_month is None
     assert migration.estimated_savings_watts == 0  # the same energy, on a cleaner grid
     rightsizing = actions["resource_rightsizing"]
     assert not rightsizing.quantified and rightsizing.estimated_savings_kgCO2eq_month is None

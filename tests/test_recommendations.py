@@ -57,10 +57,16 @@ def test_ranking_puts_the_largest_reduction_first_and_unquantified_last_with_sav
     small = recs.pue_candidate("en", pue=1.5, target_pue=1.4, grid_g_per_kwh=400, limit_g_per_kwh=None)
     large = recs.pue_candidate("en", pue=2.0, target_pue=1.0, grid_g_per_kwh=400, limit_g_per_kwh=None)
     assert small is not None and large is not None
-    ranked = recs.rank([recs.rightsizing_candidate("en"), small, large], emissions_g_per_hour=100.0)
+    # 100 g/h observed over a day as 48 kg/month (a workload busier at night, say): a lever's monthly saving is its
+    # share of that figure, not of 100 g/h × 730 h.
+    ranked = recs.rank([recs.rightsizing_candidate("en"), small, large], emissions_g_per_hour=100.0, monthly_kg=48.0)
     assert [o.estimated_reduction_percent for o in ranked] == [50.0, round((1 - 1.4 / 1.5) * 100, 2), None]
     assert ranked[0].estimated_savings_gCO2eq_hour == 50.0
-    assert ranked[0].estimated_savings_kgCO2eq_month == pytest.approx(50.0 * 730 / 1000)
+    assert ranked[0].estimated_savings_kgCO2eq_month == pytest.approx(48.0 * 0.5)
+    unprojected = recs.rank([large], emissions_g_per_hour=100.0, monthly_kg=None)  # a Job without observed runs
+    assert (
+        unprojected[0].estimated_savings_gCO2eq_hour == 50.0 and unprojected[0].estimated_savings_kgCO2eq_month is None
+    )
     assert [o.rank for o in ranked] == [1, 2, 3]
 
 

@@ -40,9 +40,11 @@ async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_ha
     assert result.grid_carbon_intensity_gCO2eq_kWh == KOREA_FACTOR
     assert result.estimated_workload_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.6, abs=1e-3)
     assert result.carbon_emissions_gCO2eq_hour == pytest.approx(TRAINING_WATTS / 1000 * 1.6 * KOREA_FACTOR, abs=1e-3)
-    assert result.monthly_emissions_kgCO2eq == pytest.approx(
-        TRAINING_WATTS / 1000 * 1.6 * KOREA_FACTOR * 730 / 1000, abs=1e-3
-    )
+    # A Job in an instant scrape: its duty cycle is unknown, so no month is projected (it would be 730 h of today).
+    assert result.monthly_emissions_kgCO2eq is None and result.monthly_basis == "not_projected"
+    web = await tools(demo_service).assess("web-app", "production")
+    assert web.monthly_basis == "continuous_at_current_power"
+    assert web.monthly_emissions_kgCO2eq == pytest.approx(WEB_WATTS / 1000 * 1.25 * KOREA_FACTOR * 730 / 1000, abs=1e-3)
     assert result.target_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * GREEN_DC_PUE, abs=1e-6)
     assert result.status == "NON_COMPLIANT"  # 667.68 > 584.22
     assert result.pue_status == "NON_COMPLIANT"  # 1.6 > 1.4

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from carbon_kepler_mcp.app.common import BATCH_KINDS
 from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percent
 from carbon_kepler_mcp.app.explore_results import ActionType, PreventiveAction, Priority
-from carbon_kepler_mcp.app.footprint import Figures
+from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures
 from carbon_kepler_mcp.app.optimize import optimizations
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.names import escape_promql_regex, escape_promql_string

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from carbon_kepler_mcp.app.context import AppContext
     from carbon_kepler_mcp.app.footprint import Figures, Grid
 
-BATCH_KINDS = frozenset({"Job", "CronJob"})
 DEFAULT_BATCH_HOURS = 4.0
 
 ProvenanceMap = dict[str, Provenance | ProfileProvenance]

@@ -251,10 +251,14 @@ class AppContext:
         default = region.default_pue
         return default.value, "region_default", f"{default.publisher}: {default.basis}"
 
-    def figures_for(self, snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float) -> Figures:
+    def figures_for(
+        self, snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float, kind: str | None = None
+    ) -> Figures:
         """Power, power-weighted PUE and emissions of ``pods``, each at its node's PUE."""
         node_pues = {pod.node: self.node_pue(snapshot, pod.node, region) for pod in pods}
-        return footprint.figures_for(snapshot, pods, region, grid, node_pues)
+        # A Job's pods spread one per node are a DaemonSet's (workloads.looks_like_daemonset): not batch work.
+        batch = kind in footprint.BATCH_KINDS and not self.spread_like_daemonset(snapshot, pods)
+        return footprint.figures_for(snapshot, pods, region, grid, node_pues, batch=batch)
 
     def power_provenance(self, snapshot: Snapshot, power_watts: float) -> Provenance:
         """Provenance of measured power from this service's source."""

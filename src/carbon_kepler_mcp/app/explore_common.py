@@ -202,7 +202,7 @@ async def scope_of(
 
 
 def evaluate(ctx: AppContext, scope: Scope, group: Group, language: Language) -> Evaluated:
-    figures = ctx.figures_for(scope.snapshot, group.pods, scope.reg, scope.grid.value)
+    figures = ctx.figures_for(scope.snapshot, group.pods, scope.reg, scope.grid.value, group.owner_kind)
     intensity = calc.effective_intensity_g_per_kwh(scope.grid.value, figures.pue)
     efficiency, overhead = group_efficiency(group, scope.nodes, language)
     return Evaluated(
@@ -233,7 +233,8 @@ def consumer_fields(e: Evaluated, rank: int, level: Level, scope_power: float, c
         "status": e.status if check else None,
         "pue_status": e.pue_status if check else None,
         "emissions_gCO2eq_hour": rounded(e.figures.emissions_g_per_hour),
-        "monthly_emissions_kgCO2eq": rounded(calc.monthly_kg(e.figures.emissions_g_per_hour)),
+        "monthly_emissions_kgCO2eq": None if e.figures.monthly_kg is None else rounded(e.figures.monthly_kg),
+        "monthly_basis": e.figures.monthly_basis,
         "efficiency": e.efficiency,
     }
 

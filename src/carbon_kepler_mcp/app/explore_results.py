@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from carbon_kepler_mcp.app.results import FrozenModel, ResultEnvelope, Status
+from carbon_kepler_mcp.app.results import MONTHLY_DESCRIPTION, FrozenModel, MonthlyBasis, ResultEnvelope, Status
 from carbon_kepler_mcp.reference import Provenance
 
 Level = Literal["workload", "pod"]
@@ -61,7 +61,8 @@ class Consumer(FrozenModel):
     status: Status | None = Field(description="Against the standard; null when the compliance check is off")
     pue_status: Status | None = Field(description="Against the PUE standard; null when the compliance check is off")
     emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
-    monthly_emissions_kgCO2eq: float = Field(description="emissions_gCO2eq_hour × 730 h / 1000")
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
     efficiency: Efficiency
 
 
@@ -169,7 +170,10 @@ class PowerSummaryResult(ResultEnvelope):
     average_power_watts_per_workload: float
     average_power_watts_per_running_pod: float
     total_emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float = Field(
+        description="Σ of the workloads' monthly figures (see each one's monthly_basis); batch work without "
+        "observed runs has none and is left out (notes say how many)"
+    )
     compliant_count: int
     non_compliant_count: int
     not_assessable_count: int
@@ -234,7 +238,9 @@ class ResourcePowerResult(ResultEnvelope):
     grid_carbon_intensity_gCO2eq_kWh: float
     region: str
     emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float = Field(
+        description="emissions_gCO2eq_hour × 730 h / 1000: if it ran continuously at today's power"
+    )
     parents: list[ResourceRef] = Field(description="From the direct parent up to the node")
     children_kind: str | None
     children_total_count: int
@@ -259,7 +265,8 @@ class SearchHit(FrozenModel):
     pue: float
     status: Status
     emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
 
 
 class SearchResult(ResultEnvelope):
@@ -307,10 +314,10 @@ class MigrationCandidate(FrozenModel):
     recommended: bool = Field(description="True when its grid is cleaner than the current region's on one basis")
     grid_carbon_intensity_gCO2eq_kWh: float = Field(description="Comparison basis (same for every region)")
     emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     savings_percent: float = Field(description="Versus the current region; negative = worse")
     savings_gCO2eq_hour: float
-    savings_kgCO2eq_month: float
+    savings_kgCO2eq_month: float | None
     crosses_border: bool = Field(description="The move leaves the current region's country")
     data_residency: list[str] = Field(description="Duties to check before moving data there")
     latency: LatencyEstimate
@@ -326,7 +333,8 @@ class MigrationResult(ResultEnvelope):
     power_watts: float
     pue: float
     current_emissions_gCO2eq_hour: float
-    current_monthly_emissions_kgCO2eq: float
+    current_monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
     comparison_basis: str
     total_count: int = Field(description="Candidate regions (every compared region but the current one)")
     candidates: list[MigrationCandidate]

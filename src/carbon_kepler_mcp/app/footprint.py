@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
-from carbon_kepler_mcp.app.results import PodFigures, PueDetail, PueSource, Status
+from carbon_kepler_mcp.app.results import MonthlyBasis, PodFigures, PueDetail, PueSource, Status
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.domain.units import HOURS_PER_MONTH, grams_to_kilograms, joules_to_kwh, rounded
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, Region, Standard
 from carbon_kepler_mcp.sources.base import Snapshot
@@ -47,19 +47,57 @@ class Figures:
     pue_provenance: Provenance
     emissions_g_per_hour: float
     per_pod: tuple[PodFigures, ...]
+    window_emissions_g: float | None = None
+    """Windowed sources: Σ pod window energy (kWh) × its node's PUE × grid, in grams."""
+    monthly_kg: float | None = None
+    monthly_basis: MonthlyBasis = "continuous_at_current_power"
+
+    def share(self, fraction: float) -> float | None:
+        """``fraction`` of the monthly figure (a lever's saving per month), None when there is no monthly figure."""
+        return None if self.monthly_kg is None else self.monthly_kg * fraction
+
+
+BATCH_KINDS = frozenset({"Job", "CronJob"})
+"""Kinds that run to completion: their time can shift, and their month needs observed runs."""
+
+MIN_OBSERVED_WINDOW_SECONDS = 86_400
+"""A window this long (a day) shows a duty cycle; shorter ones are not scaled to a month."""
+
+
+def monthly(
+    snapshot: Snapshot, emissions_g_per_hour: float, window_emissions_g: float | None, *, batch: bool
+) -> tuple[float | None, MonthlyBasis]:
+    """The monthly figure (kg per 730 h) and what it rests on: observed, continuous, or not projected."""
+    window = snapshot.window_seconds
+    if window is not None and window >= MIN_OBSERVED_WINDOW_SECONDS and window_emissions_g is not None:
+        return grams_to_kilograms(window_emissions_g * HOURS_PER_MONTH * 3600 / window), "observed_window"
+    if batch:
+        return None, "not_projected"
+    return calc.monthly_kg(emissions_g_per_hour), "continuous_at_current_power"
 
 
 def figures_for(
-    snapshot: Snapshot, pods: Sequence[PodReading], region: Region, grid: float, node_pues: Mapping[str, NodePue]
+    snapshot: Snapshot,
+    pods: Sequence[PodReading],
+    region: Region,
+    grid: float,
+    node_pues: Mapping[str, NodePue],
+    *,
+    batch: bool = False,
 ) -> Figures:
-    """The figures of ``pods``, each pod at the PUE of its node (``node_pues`` holds every node of the pods)."""
+    """The figures of ``pods``, each pod at the PUE of its node (``node_pues`` holds every node of the pods).
+
+    ``batch``: the pods are a Job's or CronJob's, whose monthly figure needs observed runs.
+    """
     loads: list[tuple[float, float]] = []
     per_pod: list[PodFigures] = []
     emissions = 0.0
+    window_emissions = 0.0
     for pod in pods:
         pue = node_pues[pod.node][0]
         pod_emissions = calc.emissions_g_per_hour(pod.power_watts, pue, grid)
         emissions += pod_emissions
+        window_emissions += joules_to_kwh(pod.energy_joules) * pue * grid
         if pod.running or snapshot.windowed:
             # A window's average power includes pods that ended inside the window.
             loads.append((pod.power_watts, pue))
@@ -76,6 +114,8 @@ def figures_for(
         per_node=dict(sorted(per_node.items())),
         operator_supplied=sources <= {"operator_setting", "operator_node_setting"} and bool(sources),
     )
+    windowed = snapshot.window_seconds is not None
+    month, basis = monthly(snapshot, emissions, window_emissions if windowed else None, batch=batch)
     return Figures(
         power_watts=sum(p.power_watts for p in pods if p.running or snapshot.windowed),
         pue=pue,
@@ -83,6 +123,9 @@ def figures_for(
         pue_provenance=_pue_provenance(pue, sources, detail, region),
         emissions_g_per_hour=emissions,
         per_pod=tuple(per_pod),
+        window_emissions_g=window_emissions if windowed else None,
+        monthly_kg=month,
+        monthly_basis=basis,
     )
 
 

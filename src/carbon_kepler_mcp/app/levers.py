@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from carbon_kepler_mcp.app.common import BATCH_KINDS
 from carbon_kepler_mcp.app.context import WorkloadPods
-from carbon_kepler_mcp.app.footprint import Figures
+from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures
 from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
 from carbon_kepler_mcp.app.rightsizing import Rightsizing
 from carbon_kepler_mcp.app.shifting import best_shift

@@ -74,5 +74,7 @@ def optimizations(
             candidates.append(candidate)
     sizing = rightsizing_for(snapshot, pods, figures)
     candidates.append(rightsizing_candidate(language, sizing))
-    ranked = with_rightsizing_savings(recs.rank(candidates, figures.emissions_g_per_hour), sizing, figures, grid)
+    ranked = with_rightsizing_savings(
+        recs.rank(candidates, figures.emissions_g_per_hour, figures.monthly_kg), sizing, figures, grid
+    )
     return ranked, start

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from carbon_kepler_mcp.app.results import Optimization, OptimizationType
 from carbon_kepler_mcp.domain.calculations import percent
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
-from carbon_kepler_mcp.domain.units import HOURS_PER_MONTH, grams_to_kilograms
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +224,11 @@ def rightsizing_candidate(language: Language, *, assumed_reduction_fraction: flo
     )
 
 
-def rank(candidates: list[Candidate], emissions_g_per_hour: float) -> list[Optimization]:
-    """Candidates ranked by estimated reduction (largest first; unquantified last), with savings."""
+def rank(candidates: list[Candidate], emissions_g_per_hour: float, monthly_kg: float | None) -> list[Optimization]:
+    """Candidates ranked by estimated reduction (largest first; unquantified last), with savings.
+
+    A saving per month is the same share of the workload's monthly figure (none when it has none).
+    """
 
     def key(candidate: Candidate) -> tuple[int, float]:
         if candidate.reduction_fraction is None:
@@ -247,8 +249,8 @@ def rank(candidates: list[Candidate], emissions_g_per_hour: float) -> list[Optim
                 estimated_reduction_percent=None if fraction is None else round(percent(fraction), 2),
                 estimated_savings_gCO2eq_hour=None if savings is None else round(savings, 3),
                 estimated_savings_kgCO2eq_month=None
-                if savings is None
-                else round(grams_to_kilograms(savings * HOURS_PER_MONTH), 3),
+                if fraction is None or monthly_kg is None
+                else round(monthly_kg * fraction, 3),
                 data_basis=candidate.data_basis,
                 changes_compliance_status=candidate.changes_compliance_status,
             )

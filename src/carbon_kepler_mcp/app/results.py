@@ -17,6 +17,14 @@ Status = Literal["COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE"]
 
 OptimizationType = Literal["temporal_shift", "resource_rightsizing", "regional_migration", "pue_improvement"]
 PueSource = Literal["operator_node_setting", "operator_setting", "source_facility", "region_default"]
+MonthlyBasis = Literal["observed_window", "continuous_at_current_power", "not_projected"]
+"""What a monthly figure rests on (docs/methodology.md §6.3): a window of at least a day scaled to a 730 h month,
+today's power as if it ran all month (services), or nothing (batch work without a day of observed runs)."""
+MONTHLY_DESCRIPTION = (
+    "kgCO2eq per 730 h month, on monthly_basis: observed_window = the window's emissions scaled to 730 h (a window "
+    "of at least a day); continuous_at_current_power = current emissions × 730 h (if it ran continuously at "
+    "today's power); null for batch work (Job, CronJob) without a day of observed runs"
+)
 
 
 class FrozenModel(BaseModel):
@@ -206,7 +214,8 @@ class AssessmentResult(CoverageEnvelope):
     resolution: str = Field(description="How the name was resolved to pods")
     pods: list[PodFigures]
     facility_power_watts: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
     target_intensity_gCO2eq_kWh: float | None
     gap_percent: float | None = Field(description="(intensity − target) / target × 100; positive = over")
     standard_detail: StandardInfo
@@ -244,8 +253,9 @@ class ComparisonResult(CoverageEnvelope):
     reduction_percent: float = Field(description="1 − Π(1 − rᵢ) over the quantified optimisations, in %")
     estimated_cost_savings_usd_month: float
     implementation_steps: list[str]
-    current_monthly_kgCO2eq: float
-    optimized_monthly_kgCO2eq: float
+    current_monthly_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    optimized_monthly_kgCO2eq: float | None
+    monthly_basis: MonthlyBasis
     current_intensity_gCO2eq_kWh: float
     optimized_intensity_gCO2eq_kWh: float
     impacts: list[OptimizationImpact]
@@ -263,7 +273,8 @@ class WorkloadSummary(FrozenModel):
     pue: float
     intensity_gCO2eq_kWh: float
     emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
     status: Status
 
 
@@ -298,7 +309,8 @@ class RegionFigures(FrozenModel):
     grid_carbon_intensity_gCO2eq_kWh: float = Field(description="Comparison basis (same for every region)")
     effective_intensity_gCO2eq_kWh: float
     emissions_gCO2eq_hour: float
-    monthly_emissions_kgCO2eq: float
+    monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
+    monthly_basis: MonthlyBasis
     savings_percent: float = Field(description="Versus the current region; negative = worse")
     is_current: bool
     intensity_provenance: Provenance

@@ -98,7 +98,9 @@ def with_rightsizing_savings(
         o.model_copy(
             update={
                 "estimated_savings_gCO2eq_hour": round(saved, 3),
-                "estimated_savings_kgCO2eq_month": round(calc.monthly_kg(saved), 3),
+                "estimated_savings_kgCO2eq_month": None
+                if figures.monthly_kg is None
+                else round(calc.monthly_kg(saved), 3),
             }
         )
         if o.type == "resource_rightsizing" and o.quantified

@@ -142,7 +142,16 @@ def _assessment(r: AssessmentResult, lang: Language) -> str:
             ("target", "-" if r.target_intensity_gCO2eq_kWh is None else f"{r.target_intensity_gCO2eq_kWh:,.2f}"),
             (
                 "emissions",
-                f"{r.carbon_emissions_gCO2eq_hour:,.1f} gCO2eq/h = {r.monthly_emissions_kgCO2eq:,.2f} kg/month",
+                f"{r.carbon_emissions_gCO2eq_hour:,.1f} gCO2eq/h"
+                + (
+                    f" = {r.monthly_emissions_kgCO2eq:,.2f} kg/month ({r.monthly_basis})"
+                    if r.monthly_emissions_kgCO2eq is not None
+                    else tr(
+                        lang,
+                        " (batch work: no monthly figure without observed runs)",
+                        " (배치 작업: 관측된 실행 없이는 월간 수치 없음)",
+                    )
+                ),
             ),
         ],
         lang,

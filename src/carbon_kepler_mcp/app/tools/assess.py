@@ -6,14 +6,13 @@ from collections.abc import Sequence
 
 from carbon_kepler_mcp.app import optimize
 from carbon_kepler_mcp.app.common import (
-    BATCH_KINDS,
     figure_notes,
     figure_provenance,
     snapshot_fields,
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.footprint import Figures, evaluate
+from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures, evaluate
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, Optimization, Status
 from carbon_kepler_mcp.app.sizing import rightsizing_for
@@ -39,7 +38,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
     snapshot = await ctx.read(namespace, window)
     wl = ctx.workload_pods(snapshot, workload, namespace)
     grid = ctx.grid(reg)
-    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value)
+    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value, wl.resolved.kind)
     intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
     status = evaluate(std, intensity=intensity, pue=figures.pue)
     pue_status = evaluate(pue_std, intensity=intensity, pue=figures.pue)
@@ -98,7 +97,8 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         resolution=wl.resolved.note,
         pods=list(figures.per_pod),
         facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
-        monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(figures.emissions_g_per_hour)),
+        monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
+        monthly_basis=figures.monthly_basis,
         target_intensity_gCO2eq_kWh=limit,
         gap_percent=None if gap is None else rounded(gap, 2),
         standard_detail=ctx.standard_info(std),

@@ -63,7 +63,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
     snapshot = await ctx.read(namespace, window)
     wl = ctx.workload_pods(snapshot, workload, namespace)
     grid = ctx.grid(reg)
-    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value)
+    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value, wl.resolved.kind)
     intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
     now = ctx.now()
     inputs = LeverInputs(
@@ -128,8 +128,11 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         reduction_percent=rounded(calc.percent(combined), 2),
         estimated_cost_savings_usd_month=rounded((energy_now - energy_after) * price, 2),
         implementation_steps=steps,
-        current_monthly_kgCO2eq=rounded(calc.monthly_kg(figures.emissions_g_per_hour)),
-        optimized_monthly_kgCO2eq=rounded(calc.monthly_kg(optimized_emissions)),
+        current_monthly_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
+        monthly_basis=figures.monthly_basis,
+        optimized_monthly_kgCO2eq=None
+        if figures.monthly_kg is None
+        else rounded(figures.monthly_kg * (1.0 - combined)),
         current_intensity_gCO2eq_kWh=rounded(intensity),
         optimized_intensity_gCO2eq_kWh=rounded(optimized_intensity),
         impacts=impacts,

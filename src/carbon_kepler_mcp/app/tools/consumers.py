@@ -73,14 +73,16 @@ async def run(ctx: AppContext, req: TopConsumersRequest) -> TopConsumersResult:
     scope_text = scope.namespace or tr(language, "the cluster", "클러스터")
     if consumers:
         top = consumers[0]
+        month_en = month_ko = ""
+        if top.monthly_emissions_kgCO2eq is not None:
+            month_en = f", {fmt(top.monthly_emissions_kgCO2eq, 2)} kgCO2eq/month"
+            month_ko = f", 월 {fmt(top.monthly_emissions_kgCO2eq, 2)} kgCO2eq"
         summary = tr(
             language,
             f"{len(evaluated)} {level}s in {scope_text} draw {fmt(scope_power)} W; first by {sort_by}: "
-            f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W, {fmt(top.monthly_emissions_kgCO2eq, 2)} "
-            "kgCO2eq/month).",
+            f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W{month_en}).",
             f"{scope_text}의 {level} {len(evaluated)}개가 {fmt(scope_power)} W를 씁니다. {sort_by} 기준 1위: "
-            f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W, 월 {fmt(top.monthly_emissions_kgCO2eq, 2)} "
-            "kgCO2eq).",
+            f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W{month_ko}).",
         )
     else:
         summary = tr(language, "No consumer on this page.", "이 페이지에 항목이 없습니다.")

@@ -128,7 +128,7 @@ def _summaries(
         members = [pod for name in names for pod in by_name[name]]
         if ref.kind == "Job" and not owners and ctx.spread_like_daemonset(snapshot, members):
             ref = WorkloadRef(ref.name, "DaemonSet")
-        figures = ctx.figures_for(snapshot, members, reg, grid.value)
+        figures = ctx.figures_for(snapshot, members, reg, grid.value, ref.kind)
         intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
         summaries.append(
             WorkloadSummary(
@@ -140,7 +140,8 @@ def _summaries(
                 pue=rounded(figures.pue, 4),
                 intensity_gCO2eq_kWh=rounded(intensity),
                 emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
-                monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(figures.emissions_g_per_hour)),
+                monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
+                monthly_basis=figures.monthly_basis,
                 status=evaluate(std, intensity=intensity, pue=figures.pue),
             )
         )

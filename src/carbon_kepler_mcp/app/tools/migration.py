@@ -28,7 +28,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
     )
     limit, cursor, language, window = req.limit, req.cursor, req.language, req.window
     check_limit(limit, MAX_MIGRATION_LIMIT)
-    comparison, current_emissions = await regional.compare(
+    comparison, figures = await regional.compare(
         ctx,
         RegionalRequest(
             workload_name=workload_name,
@@ -48,7 +48,9 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
     candidates: list[MigrationCandidate] = []
     for index, row in enumerate(rows, start=1):
         crosses = row.country != current.country
-        saved = footprint.move_savings_g_per_hour(current_emissions, current, ctx.region(row.region))
+        destination = ctx.region(row.region)
+        saved = footprint.move_savings_g_per_hour(figures.emissions_g_per_hour, current, destination)
+        moved = calc.reduction_fraction(current.comparison_intensity.value, destination.comparison_intensity.value)
         if crosses:
             residency = [current.data_residency_ko if language == "ko" else current.data_residency]
         else:
@@ -72,7 +74,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
                 monthly_emissions_kgCO2eq=row.monthly_emissions_kgCO2eq,
                 savings_percent=row.savings_percent,
                 savings_gCO2eq_hour=rounded(saved),
-                savings_kgCO2eq_month=rounded(calc.monthly_kg(saved)),
+                savings_kgCO2eq_month=None if figures.monthly_kg is None else rounded(figures.monthly_kg * moved),
                 crosses_border=crosses,
                 data_residency=residency,
                 latency=estimate_latency(current.code, row.region),
@@ -106,12 +108,15 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
                 f"{current.code}에서 왕복 최소 {fmt(rtt, 0)} ms (참고용 하한)",
             )
         )
+        per_month = best.savings_kgCO2eq_month
+        month_en = "" if per_month is None else f" ({fmt(per_month, 2)} kgCO2eq/month)"
+        month_ko = "" if per_month is None else f"(월 {fmt(per_month, 2)} kgCO2eq)"
         text = tr(
             language,
-            f"{best.region} ({best.name}) saves {fmt(best.savings_percent)}% "
-            f"({fmt(best.savings_kgCO2eq_month, 2)} kgCO2eq/month) at the same PUE; expect {latency_text}.",
-            f"{best.region} ({best.name_ko})는 같은 PUE에서 {fmt(best.savings_percent)}% "
-            f"(월 {fmt(best.savings_kgCO2eq_month, 2)} kgCO2eq)를 줄입니다. {latency_text}.",
+            f"{best.region} ({best.name}) saves {fmt(best.savings_percent)}%{month_en} at the same PUE; expect "
+            f"{latency_text}.",
+            f"{best.region} ({best.name_ko})는 같은 PUE에서 {fmt(best.savings_percent)}%{month_ko}를 줄입니다. "
+            f"{latency_text}.",
         )
         if best.crosses_border:
             text += " " + best.data_residency[0]
@@ -133,6 +138,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
         pue=comparison.pue,
         current_emissions_gCO2eq_hour=base.emissions_gCO2eq_hour,
         current_monthly_emissions_kgCO2eq=base.monthly_emissions_kgCO2eq,
+        monthly_basis=figures.monthly_basis,
         comparison_basis=comparison.comparison_basis,
         total_count=page.total,
         candidates=page.items,

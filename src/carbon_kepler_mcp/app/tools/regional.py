@@ -5,6 +5,7 @@ from __future__ import annotations
 from carbon_kepler_mcp.app import footprint
 from carbon_kepler_mcp.app.common import figure_notes, snapshot_fields, utc_iso
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.requests import RegionalRequest
 from carbon_kepler_mcp.app.results import RegionalComparisonResult, RegionFigures
 from carbon_kepler_mcp.domain import calculations as calc
@@ -22,8 +23,8 @@ async def run(ctx: AppContext, req: RegionalRequest) -> RegionalComparisonResult
     return result
 
 
-async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalComparisonResult, float]:
-    """The comparison and the workload's unrounded emissions in its current region (g/h), for savings."""
+async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalComparisonResult, Figures]:
+    """The comparison and the workload's figures (unrounded) in its current region, for savings."""
     workload, namespace, current_region, comparison_regions, language, window = (
         req.workload_name,
         req.namespace,
@@ -43,10 +44,10 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
     wl = ctx.workload_pods(snapshot, workload, namespace)
     # The workload's one footprint (the same figures as every other tool); other regions scale it by the
     # like-for-like ratio of their intensity to the current region's, both on the comparison basis.
-    figures = ctx.figures_for(snapshot, wl.pods, current, ctx.grid(current).value)
+    figures = ctx.figures_for(snapshot, wl.pods, current, ctx.grid(current).value, wl.resolved.kind)
     base = figures.emissions_g_per_hour
     rows = sorted(
-        (_row(reg, current, base, figures.pue) for reg in regions),
+        (_row(reg, current, figures) for reg in regions),
         key=lambda row: (row.grid_carbon_intensity_gCO2eq_kWh, row.region),
     )
     best = rows[0]
@@ -105,15 +106,17 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
         notes=notes,
         **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
     )
-    return result, base
+    return result, figures
 
 
-def _row(reg: Region, current: Region, current_emissions_g_per_hour: float, pue: float) -> RegionFigures:
+def _row(reg: Region, current: Region, figures: Figures) -> RegionFigures:
     """The workload's figures in one region: its current emissions × (the region's / the current region's
     comparison-basis intensity), so the current region's row is the workload's footprint itself."""
     grid = reg.comparison_intensity.value
-    emissions = current_emissions_g_per_hour - footprint.move_savings_g_per_hour(
-        current_emissions_g_per_hour, current, reg
+    pue = figures.pue
+    kept = 1.0 - calc.reduction_fraction(current.comparison_intensity.value, grid)
+    emissions = figures.emissions_g_per_hour - footprint.move_savings_g_per_hour(
+        figures.emissions_g_per_hour, current, reg
     )
     return RegionFigures(
         region=reg.code,
@@ -123,7 +126,8 @@ def _row(reg: Region, current: Region, current_emissions_g_per_hour: float, pue:
         grid_carbon_intensity_gCO2eq_kWh=grid,
         effective_intensity_gCO2eq_kWh=rounded(calc.effective_intensity_g_per_kwh(grid, pue)),
         emissions_gCO2eq_hour=rounded(emissions),
-        monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(emissions)),
+        monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg * kept),
+        monthly_basis=figures.monthly_basis,
         savings_percent=rounded(calc.percent(calc.reduction_fraction(current.comparison_intensity.value, grid)), 2),
         is_current=reg.code == current.code,
         intensity_provenance=reg.comparison_intensity,

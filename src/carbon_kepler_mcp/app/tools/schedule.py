@@ -46,7 +46,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
     snapshot = await ctx.read(namespace, window)
     wl = ctx.workload_pods(snapshot, workload, namespace)
     grid = ctx.grid(reg)
-    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value)
+    figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value, wl.resolved.kind)
     now = ctx.now()
     tz = ZoneInfo(reg.timezone)
     observed, history_note = await observed_schedule(ctx, snapshot, wl, tz, now, language)

@@ -79,7 +79,8 @@ async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:
                     pue=rounded(e.figures.pue, 4),
                     status=e.status,
                     emissions_gCO2eq_hour=rounded(e.figures.emissions_g_per_hour),
-                    monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(e.figures.emissions_g_per_hour)),
+                    monthly_emissions_kgCO2eq=None if e.figures.monthly_kg is None else rounded(e.figures.monthly_kg),
+                    monthly_basis=e.figures.monthly_basis,
                 )
             )
     else:
@@ -174,6 +175,7 @@ async def container_hits(
                 status=footprint.evaluate(scope.std, intensity=intensity, pue=pue),
                 emissions_gCO2eq_hour=rounded(emissions),
                 monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(emissions)),
+                monthly_basis="continuous_at_current_power",
             )
         )
     if orphans and scope.namespace is None:

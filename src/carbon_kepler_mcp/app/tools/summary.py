@@ -23,7 +23,6 @@ from carbon_kepler_mcp.app.explore_common import (
 )
 from carbon_kepler_mcp.app.explore_results import NodePowerShare, PowerSummaryResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, SummaryRequest
-from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.domain.units import rounded
@@ -133,15 +132,26 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
                 "음수 잔여분을 그대로 보여줍니다.",
             )
         )
+    monthly_kg = sum(e.figures.monthly_kg for e in evaluated if e.figures.monthly_kg is not None)
+    unprojected = sum(1 for e in evaluated if e.figures.monthly_kg is None)
+    if unprojected:
+        notes.append(
+            tr(
+                language,
+                f"{unprojected} batch workloads have no monthly figure (no day of observed runs) and are not in the "
+                "monthly total.",
+                f"배치 워크로드 {unprojected}개는 관측된 하루 실행 기록이 없어 월간 수치가 없으며 월간 합계에서 빠졌습니다.",
+            )
+        )
     scope_text = scope.namespace or tr(language, "the cluster", "클러스터")
     rate = None if assessable == 0 else counts["COMPLIANT"] / assessable * 100.0
     summary = tr(
         language,
-        f"{len(evaluated)} workloads in {scope_text}: {fmt(total)} W, {fmt(calc.monthly_kg(emissions), 2)} "
+        f"{len(evaluated)} workloads in {scope_text}: {fmt(total)} W, {fmt(monthly_kg, 2)} "
         f"kgCO2eq/month; {counts['COMPLIANT']} of {assessable} assessable meet {scope.std.code}. "
         f"On their {len(node_names)} node(s), {fmt(unattributed)} W ({fmt(percent(unattributed, node_power))}%) is "
         "attributed to no pod.",
-        f"{scope_text}의 워크로드 {len(evaluated)}개: {fmt(total)} W, 월 {fmt(calc.monthly_kg(emissions), 2)} kgCO2eq; "
+        f"{scope_text}의 워크로드 {len(evaluated)}개: {fmt(total)} W, 월 {fmt(monthly_kg, 2)} kgCO2eq; "
         f"평가 가능한 {assessable}개 중 {counts['COMPLIANT']}개가 {scope.std.code}를 준수합니다. 해당 노드 {len(node_names)}개에서 "
         f"{fmt(unattributed)} W({fmt(percent(unattributed, node_power))}%)는 어느 파드에도 배분되지 않았습니다.",
     )
@@ -157,7 +167,7 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
         average_power_watts_per_workload=rounded(total / len(evaluated)) if evaluated else 0.0,
         average_power_watts_per_running_pod=rounded(total / len(running)) if running else 0.0,
         total_emissions_gCO2eq_hour=rounded(emissions),
-        monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(emissions)),
+        monthly_emissions_kgCO2eq=rounded(monthly_kg),
         compliant_count=counts["COMPLIANT"],
         non_compliant_count=counts["NON_COMPLIANT"],
         not_assessable_count=counts["NOT_ASSESSABLE"],
