@@ -80,6 +80,10 @@ class Snapshot:
         missing_series: Sequence[str] = (),
         queries: Sequence[str] = (),
         known_namespaces: Sequence[str] | None = None,
+        overhead_pods: Sequence[PodReading] = (),
+        failed_endpoints: Sequence[str] = (),
+        endpoints_asked: int | None = None,
+        rate_interval_seconds: float | None = None,
     ) -> None:
         self.taken_at = taken_at
         self.source_kind = source_kind
@@ -110,6 +114,15 @@ class Snapshot:
         self.queries = tuple(queries)
         """The PromQL the source ran for this snapshot (empty for a direct scrape)."""
         self._known_namespaces = None if known_namespaces is None else tuple(sorted(known_namespaces))
+        self.overhead_pods = tuple(overhead_pods)
+        """Kepler's pseudo-pods (host processes, kernel threads): node overhead, kept out of ``pods``."""
+        self.failed_endpoints = tuple(failed_endpoints)
+        """One sentence per endpoint that failed (its pods are missing from this snapshot)."""
+        self.endpoints_asked = (
+            len(self.endpoints) + len(self.failed_endpoints) if endpoints_asked is None else endpoints_asked
+        )
+        self.rate_interval_seconds = rate_interval_seconds
+        """Legacy Kepler: the longest interval a counter rate spans in this snapshot (None otherwise)."""
 
     @property
     def windowed(self) -> bool:
