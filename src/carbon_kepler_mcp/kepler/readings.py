@@ -360,7 +360,20 @@ def legacy_total_only(samples: Iterable[Sample]) -> bool:
     return total
 
 
-def _legacy_pod_zones(samples: Iterable[Sample]) -> tuple[dict[_LegacyKey, float], set[tuple[str, str]], int]:
+_SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+@dataclass(slots=True)
+class _LegacyPods:
+    totals: dict[_LegacyKey, float]
+    """Per pod and zone, the sum of its containers' counters (NaN if any is unreadable)."""
+    series: dict[_LegacyKey, dict[_SeriesKey, float]]
+    """Per pod and zone, each container series' counter: rates are taken per series, then added."""
+    seen: set[tuple[str, str]]
+    duplicates: int
+
+
+def _legacy_pod_zones(samples: Iterable[Sample]) -> _LegacyPods:
     """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc), and
     every pod seen in any mode.
 
@@ -370,8 +383,9 @@ def _legacy_pod_zones(samples: Iterable[Sample]) -> tuple[dict[_LegacyKey, float
     as 0 would turn the next good scrape into a huge false increase).
     """
     totals: dict[_LegacyKey, float] = defaultdict(float)
+    per_series: dict[_LegacyKey, dict[_SeriesKey, float]] = defaultdict(dict)
     seen: set[tuple[str, str]] = set()
-    series: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    series: set[_SeriesKey] = set()
     duplicates = 0
     for sample in samples:
         zone = _LEGACY_POD_FAMILIES.get(sample.name)
@@ -390,11 +404,35 @@ def _legacy_pod_zones(samples: Iterable[Sample]) -> tuple[dict[_LegacyKey, float
         seen.add((namespace, pod))
         if labels.get(schema.L_LEGACY_MODE, "dynamic") != "dynamic":
             continue
-        totals[(namespace, pod, zone)] += sample.value if isfinite(sample.value) else math.nan
+        value = sample.value if isfinite(sample.value) else math.nan
+        totals[(namespace, pod, zone)] += value
+        per_series[(namespace, pod, zone)][key] = value
     with_components = {(ns, pod) for ns, pod, zone in totals if zone != schema.ZONE_TOTAL}
     for key in [k for k in totals if k[2] == schema.ZONE_TOTAL and (k[0], k[1]) in with_components]:
-        del totals[key]
-    return totals, seen, duplicates
+        del totals[key], per_series[key]
+    return _LegacyPods(totals, per_series, seen, duplicates)
+
+
+def _increase(before: Mapping[_SeriesKey, float], after: Mapping[_SeriesKey, float]) -> tuple[float, int, int]:
+    """(increase, resets, new series) of one pod zone, container series by container series.
+
+    Per series, as Prometheus ``rate()`` then ``sum``: a counter that went down was reset (Kepler restarted), so
+    its whole value is the increase; a series only in the later scrape (a new container) has one sample and no
+    rate yet. Added up at pod level first, one container's reset would hide in the others' increase.
+    """
+    increase = 0.0
+    resets = 0
+    new = 0
+    for key, value in after.items():
+        previous = before.get(key)
+        if previous is None:
+            new += 1
+        elif value < previous:
+            resets += 1
+            increase += value
+        else:
+            increase += value - previous
+    return increase, resets, new
 
 
 def _legacy_node(samples: Iterable[Sample], mode: str | None = None) -> tuple[str, dict[str, float]]:
@@ -438,8 +476,9 @@ def legacy_readings(
     if seconds_between <= 0:
         raise ValueError("seconds_between must be positive")
     total_only = legacy_total_only(later)
-    before, _, duplicates_before = _legacy_pod_zones(earlier)
-    after, seen_after, duplicates_after = _legacy_pod_zones(later)
+    earlier_pods = _legacy_pod_zones(earlier)
+    later_pods = _legacy_pod_zones(later)
+    before, after, seen_after = earlier_pods.totals, later_pods.totals, later_pods.seen
     node_name, node_before = _legacy_node(earlier)
     later_node_name, node_after = _legacy_node(later)
     node_name = later_node_name or node_name or endpoint
@@ -447,6 +486,7 @@ def legacy_readings(
     per_pod_w: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     per_pod_j: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     resets = 0
+    new_series = 0
     unseen: set[tuple[str, str]] = set()
     unreadable = 0
     for (namespace, pod, zone), value in after.items():
@@ -467,9 +507,12 @@ def legacy_readings(
             # rate() with a single sample, no rate can be given yet.
             unseen.add((namespace, pod))
             continue
-        if value < previous:
-            resets += 1
-        per_pod_w[(namespace, pod)][zone] = _rate(previous, value, seconds_between)
+        increase, reset, new = _increase(
+            earlier_pods.series[(namespace, pod, zone)], later_pods.series[(namespace, pod, zone)]
+        )
+        resets += reset
+        new_series += new
+        per_pod_w[(namespace, pod)][zone] = increase / seconds_between
     for key in seen_after - per_pod_j.keys():
         per_pod_j[key] = {}  # seen only in idle-mode series: present, no dynamic energy
     total_pods = sorted(
@@ -554,8 +597,13 @@ def legacy_readings(
             f"{endpoint}: {len(unseen)} pod(s) appeared between the two scrapes (e.g. {sorted(unseen)[0][1]}); "
             "their power needs two samples and is counted as 0 W until the next scrape"
         )
-    if duplicates_before or duplicates_after:
-        warnings.append(_duplicates_warning(endpoint, duplicates_before + duplicates_after))
+    if earlier_pods.duplicates or later_pods.duplicates:
+        warnings.append(_duplicates_warning(endpoint, earlier_pods.duplicates + later_pods.duplicates))
+    if new_series:
+        warnings.append(
+            f"{endpoint}: {new_series} container counter(s) of running pods appeared between the two scrapes (a "
+            "container restarted?); they need two samples and add no power until the next scrape"
+        )
     if resets:
         warnings.append(
             f"{endpoint}: {resets} counters went down between two scrapes (Kepler restarted?); "
