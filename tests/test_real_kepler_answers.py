@@ -3,6 +3,8 @@ kinds, unknown zones, failed endpoints named in "not found" answers."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx2
 import pytest
 
@@ -10,8 +12,9 @@ from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.errors import SourceUnavailableError, UnknownNamespaceError, UnknownWorkloadError
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import parse_exposition
-from carbon_kepler_mcp.kepler.readings import current_readings
+from carbon_kepler_mcp.kepler.readings import PodReading, current_readings
 from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.sources.base import Snapshot
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 from tests.conftest import SPRING_EVENING_KST, fixture_text
 from tests.real_kepler import KIND, Replay
@@ -169,3 +172,22 @@ async def test_an_unknown_namespace_answer_names_the_endpoint_that_failed() -> N
     with pytest.raises(UnknownNamespaceError, match=r"1 of 3 endpoints failed: .*node-c"):
         await tools(ctx).list_workloads("nowhere")
     await ctx.aclose()
+
+
+def test_every_source_keeps_pseudo_pods_out_of_the_workloads() -> None:
+    # A windowed source (Prometheus) hands its pods to Snapshot as they come; the snapshot sets the pseudo-pods aside.
+    def reading(namespace: str, name: str, watts: float) -> PodReading:
+        return PodReading(namespace, name, "", "n1", "running", watts, 0.0, {"package": watts}, {}, "prom")
+
+    snapshot = Snapshot(
+        taken_at=datetime(2026, 1, 1, tzinfo=UTC),
+        source_kind="prometheus",
+        generation="legacy",
+        pods=[reading("kernel", "kernel_processes", 2.5), reading("prod", "web-0", 4.0)],
+        nodes=[],
+        endpoints=[],
+        power_method="test",
+        is_demo=False,
+    )
+    assert [p.name for p in snapshot.pods] == ["web-0"] and snapshot.namespaces == ("prod",)
+    assert [p.name for p in snapshot.overhead_pods] == ["kernel_processes"]
