@@ -3,6 +3,7 @@ kinds, unknown zones, failed endpoints named in "not found" answers."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import httpx2
@@ -40,13 +41,14 @@ def replay_source(replay: Replay, **kwargs: object) -> KeplerSource:
 
 
 async def test_identical_legacy_scrapes_answer_that_kepler_has_not_updated_not_0_w() -> None:
-    # Scrapes 5 and 6 (3 s apart) hold identical counters; the source keeps looking for 15 s (3 × the 5 s rate
-    # interval) and then says since when nothing moved: 1702462683 = 2023-12-13T10:18:03Z.
+    # Scrapes 5 and 6 (3 s apart) hold identical counters; the source keeps looking, every second, for 15 s (3 × the
+    # 5 s rate interval) and then says since when nothing moved: 1702462683 = 2023-12-13T10:18:03Z.
     replay = Replay(KIND[5:7])
     source = replay_source(replay)
     with pytest.raises(SourceUnavailableError, match=r"has not updated since 2023-12-13T10:18:03\+00:00"):
         await source.snapshot()
-    assert replay.now - 1702462683 == pytest.approx(15.0)  # waited 5 + 5 + 5 s (fake clock)
+    assert replay.now - 1702462683 == pytest.approx(15.0)  # waited 15 × 1 s (fake clock)
+    assert len(replay.served) == 16
     await source.aclose()
 
 
@@ -54,13 +56,13 @@ async def test_the_legacy_rate_spans_counter_changes_and_says_which_interval_it_
     replay = Replay(KIND)
     source = replay_source(replay, cache_ttl_seconds=60.0)
     first = await source.snapshot()
-    # Scrape 0 is served at 599, 604 and 609 (unchanged: Kepler's update period is at least 10 s), scrape 1 at 614:
-    # a 30 s interval (3 × 10 s) is not reached within the 15 s it may wait, so the rate spans 599 → 614 (15 s)
-    # and says that interval is short. The apiserver then draws the hand-computed 3.4708 W of pair 0→1.
-    assert replay.served == [1702462599, 1702462599, 1702462599, 1702462614]
+    # Scrape 0 is served every second from 599 to 613 (unchanged: Kepler's update period is at least 14 s), scrape 1
+    # at 614: a 42 s interval (3 × 14 s) is not reached within the 15 s it may wait, so the rate spans 599 → 614
+    # (15 s) and says that interval is short. The apiserver then draws the hand-computed 3.4708 W of pair 0→1.
+    assert replay.served == [1702462599] * 15 + [1702462614]
     assert next(p for p in first.pods if p.name == APISERVER).power_watts == pytest.approx(3.4708, abs=5e-5)
     assert "over 15.0 s" in first.power_method and first.rate_interval_seconds == 15.0
-    assert any("at least 10.0 s" in w and "shorter than the rate interval" in w for w in first.warnings)
+    assert any("at least 14.0 s" in w and "shorter than the rate interval" in w for w in first.warnings)
 
     replay.now = 1702462683.0  # a later call, after the cache expired: scrape 5 is the latest
     later = await source.snapshot()
@@ -191,3 +193,39 @@ def test_every_source_keeps_pseudo_pods_out_of_the_workloads() -> None:
     )
     assert [p.name for p in snapshot.pods] == ["web-0"] and snapshot.namespaces == ("prod",)
     assert [p.name for p in snapshot.overhead_pods] == ["kernel_processes"]
+
+
+class _SteppingKepler:
+    """A legacy exporter whose counters move only when Kepler updates: every 3 s, at 0.3 s past (3k) seconds.
+
+    The pod draws 10 W, so at each update its package counter is 10 W × the update time.
+    """
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def body(self) -> str:
+        update = math.floor((self.now - 0.3) / 3) * 3 + 0.3  # the last update at or before now
+        labels = 'container_id="c1",container_name="app",container_namespace="prod",mode="dynamic",pod_name="web-0"'
+        return f"kepler_container_package_joules_total{{{labels}}} {10 * update:.6f}\n"
+
+
+async def test_the_legacy_rate_dates_counter_changes_so_a_staircase_gives_the_true_power() -> None:
+    kepler = _SteppingKepler(100.0)
+    source = KeplerSource(
+        ["http://stepping:9102/metrics"],
+        transport=httpx2.MockTransport(lambda request: httpx2.Response(200, text=kepler.body())),
+        clock=lambda: kepler.now,
+        sleep=kepler.sleep,
+    )
+    snapshot = await source.snapshot()
+    # Polled every second from 100: the values change at 103, 106, 109 (updates at 102.3, 105.3, 108.3); unchanged
+    # for 2 s at 100-102, so the interval must be at least max(5, 3 × 2) = 6 s: 103 → 109, counters 1023 → 1083 J,
+    # 60 J / 6 s = 10 W exactly. (One pair 5 s apart, 100 → 105, would read 993 → 1023 J: 30 J / 5 s = 6 W.)
+    (web,) = snapshot.pods
+    assert web.power_watts == pytest.approx(10.0, abs=1e-9)
+    assert snapshot.rate_interval_seconds == 6.0 and kepler.now == 109.0
+    await source.aclose()

@@ -38,19 +38,27 @@ def test_the_update_period_is_the_longest_run_of_unchanged_counters_before_a_cha
 
 
 def test_the_rate_spans_first_sightings_at_least_three_update_periods_apart() -> None:
-    history = _seen((0, 1), (3, 1), (6, 2), (9, 3), (12, 4), (15, 4))
-    # period 3 s (value 1 seen at 0 and 3) → at least max(5, 3 × 3) = 9 s; the newest values (4) were first seen
-    # at 12; the latest earlier first sighting at least 9 s before is value 1 at 0: 12 s.
+    history = _seen((0, 1), (3, 1), (6, 2), (9, 3), (12, 4), (15, 5), (18, 5))
+    # period 3 s (value 1 seen at 0 and 3) → at least max(5, 3 × 3) = 9 s; the newest values (5) were first seen
+    # at 15; the latest change seen at least 9 s before is value 2 at 6 (value 4 at 12: 3 s, value 3 at 9: 6 s).
     plan = plan_rate(history, min_interval_seconds=5, stale_after_seconds=15)
     assert isinstance(plan, RatePlan)
-    assert (plan.before.at_seconds, plan.after.at_seconds, plan.seconds) == (0, 15, 12)
+    assert (plan.before.at_seconds, plan.after.at_seconds, plan.seconds) == (6, 18, 9)
     assert plan.update_period_seconds == 3
+
+
+def test_the_first_values_seen_count_only_at_twice_the_interval() -> None:
+    # Value 1 was set at an unknown time before 0. With no change seen far enough back, it is the baseline only
+    # once the newest values are 2 × 5 s = 10 s after it: at 8 the planner waits a fifth of 5 s, at 10 it rates.
+    assert plan_rate(_seen((0, 1), (8, 2)), min_interval_seconds=5, stale_after_seconds=15) == Wait(1.0)
+    plan = plan_rate(_seen((0, 1), (10, 2)), min_interval_seconds=5, stale_after_seconds=15)
+    assert isinstance(plan, RatePlan) and plan.seconds == 10
 
 
 def test_too_short_a_span_waits_and_then_falls_back_to_the_longest_one() -> None:
     history = _seen((0, 1), (2, 2))
     plan = plan_rate(history, min_interval_seconds=5, stale_after_seconds=15)
-    assert plan == Wait(3)  # 5 s needed, 2 s spanned
+    assert plan == Wait(1.0)  # 5 s needed, 2 s spanned: look again in a fifth of the interval
     fallback = longest_rate(history)
     assert fallback is not None and fallback.seconds == 2
 
@@ -58,7 +66,9 @@ def test_too_short_a_span_waits_and_then_falls_back_to_the_longest_one() -> None
 def test_counters_unchanged_for_the_stale_time_are_stale_since_their_first_sighting() -> None:
     plan = plan_rate(_seen((100, 1), (105, 1), (110, 1), (115, 1)), min_interval_seconds=5, stale_after_seconds=15)
     assert plan == Stale(datetime.fromtimestamp(100, UTC), 15, 4)
-    assert plan_rate(_seen((100, 1), (105, 1)), min_interval_seconds=5, stale_after_seconds=15) == Wait(5)
+    assert plan_rate(_seen((100, 1), (105, 1)), min_interval_seconds=5, stale_after_seconds=15) == Wait(1.0)
+    # one second before the stale time, the wait is cut to what is left
+    assert plan_rate(_seen((100, 1), (114.5, 1)), min_interval_seconds=5, stale_after_seconds=15) == Wait(0.5)
 
 
 def test_a_cronjob_minute_must_be_a_plausible_schedule_time() -> None:

@@ -125,16 +125,23 @@ def update_period(history: Sequence[Observation[T]]) -> float | None:
     return max(spans) if spans else None
 
 
+POLLS_PER_INTERVAL = 5
+"""While waiting for counters to move, scrape five times per rate interval (every second by default), so each
+change is dated within a fifth of the interval."""
+
+
 def plan_rate(
     history: Sequence[Observation[T]], *, min_interval_seconds: float, stale_after_seconds: float
 ) -> RatePlan[T] | Wait | Stale:
     """What to do with the scrapes seen so far (oldest first, the newest last).
 
     * **Stale** when the newest values were first seen ``stale_after_seconds`` or more ago;
-    * a **rate** between the first-seen times of the newest values and of the latest earlier values at least
-      ``max(min_interval_seconds, 3 × update period)`` before them (the update period as observed: an
-      interval of three periods or more keeps one update more or less below a third of the rate);
-    * otherwise **wait** and scrape again.
+    * a **rate** between the first-seen times of the newest values and of earlier values at least
+      ``required = max(min_interval_seconds, 3 × update period)`` before them (the update period as observed: an
+      interval of three periods or more keeps one update more or less below a third of the rate). The earlier
+      values are preferably ones whose change was seen (not the first values seen, set at an unknown time
+      before the first scrape); those first values qualify only at twice ``required``;
+    * otherwise **wait** (a fifth of the interval) and scrape again.
     """
     if not history:
         raise ValueError("plan_rate needs at least one observation")
@@ -146,13 +153,13 @@ def plan_rate(
         return Stale(first_seen.wall, unchanged, len(runs[-1]))
     period = update_period(history)
     required = max(min_interval_seconds, 3 * period if period is not None else 0.0)
-    for run in reversed(runs[:-1]):
+    for run in reversed(runs[1:-1]):
         if first_seen.at_seconds - run[0].at_seconds >= required:
             return RatePlan(run[0], newest, first_seen.at_seconds - run[0].at_seconds, period)
-    if len(runs) > 1:
-        span = first_seen.at_seconds - runs[0][0].at_seconds
-        return Wait(max(required - span, min_interval_seconds / 10))
-    return Wait(max(min(min_interval_seconds, stale_after_seconds - unchanged), min_interval_seconds / 10))
+    if len(runs) > 1 and first_seen.at_seconds - runs[0][0].at_seconds >= 2 * required:
+        return RatePlan(runs[0][0], newest, first_seen.at_seconds - runs[0][0].at_seconds, period)
+    poll = min_interval_seconds / POLLS_PER_INTERVAL
+    return Wait(max(min(poll, stale_after_seconds - unchanged), poll / 10))
 
 
 def longest_rate(history: Sequence[Observation[T]]) -> RatePlan[T] | None:

@@ -340,8 +340,9 @@ class KeplerSource:
         """Kepler 0.7 has no watts gauges: power is the counters' rate between two scrapes far enough apart.
 
         Scrapes of the endpoint are kept (up to 16, none older than four cache lifetimes), so a later call measures
-        over the time since the previous one; a first call scrapes again until the counters have moved over at
-        least the rate interval, or reports that Kepler has stopped updating (:mod:`kepler.timeline`).
+        over the time since the previous one; a first call scrapes again (every fifth of the rate interval) until
+        two seen counter changes are far enough apart, for at most the stale time, or reports that Kepler has
+        stopped updating (:mod:`kepler.timeline`).
         """
         max_age = max(self._ttl, self._legacy_interval) * 4
         history = [o for o in self._legacy_history.get(url, []) if at - o.at_seconds <= max_age]
