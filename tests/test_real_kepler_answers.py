@@ -229,3 +229,27 @@ async def test_the_legacy_rate_dates_counter_changes_so_a_staircase_gives_the_tr
     assert web.power_watts == pytest.approx(10.0, abs=1e-9)
     assert snapshot.rate_interval_seconds == 6.0 and kepler.now == 109.0
     await source.aclose()
+
+
+async def test_a_stale_legacy_endpoint_is_named_and_the_others_still_answer() -> None:
+    replay = Replay(KIND[5:7])  # identical counters from 683 on
+    current = fixture_text("kepler_current.prom")
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        if request.url.host == "stuck":
+            return replay.transport().handle_request(request)
+        return httpx2.Response(200, text=current)
+
+    source = KeplerSource(
+        ["http://fresh:28282/metrics", "http://stuck:9102/metrics"],
+        transport=httpx2.MockTransport(answer),
+        clock=replay.clock,
+        wall_clock=replay.wall_clock,
+        sleep=replay.sleep,
+    )
+    snapshot = await source.snapshot()
+    assert snapshot.endpoints == ("http://fresh:28282/metrics",)
+    (failed,) = snapshot.failed_endpoints
+    assert "http://stuck:9102/metrics has not updated since 2023-12-13T10:18:03+00:00" in failed
+    assert any("has not updated since" in w and "missing from this answer" in w for w in snapshot.warnings)
+    await source.aclose()
