@@ -46,24 +46,27 @@ _LEGACY_COUNTERS = schema.LEGACY_FAMILIES
 def counter_fingerprint(items: Iterable[Sample | Run]) -> tuple[int, int]:
     """(hash, count) of the energy counters of one scrape: equal fingerprints mean Kepler did not update.
 
-    Node counters are enough where they exist (every update moves them); without them the pod counters
-    are used. Labels are part of the hash, so a pod appearing or going away is a change too.
+    Node counters are enough where they exist (every update of a running node moves them); without them the
+    pod counters are used, labels included, so a pod appearing or going away is a change too.
     """
-    node: list[tuple[str, float]] = []
-    pods: list[tuple[str, float]] = []
-    for item in items:
-        name = item.name
-        if name in _CURRENT_NODE_COUNTERS or name in _LEGACY_COUNTERS:
-            target = node if name in _CURRENT_NODE_COUNTERS or name.startswith("kepler_node_") else pods
-        elif name in _CURRENT_POD_COUNTERS:
-            target = pods
-        else:
-            continue
-        for sample in item.samples() if isinstance(item, Run) else (item,):
-            target.append((f"{name}{sorted(sample.labels.items())}", sample.value))
-    chosen = node or pods
+    items = list(items)
+    chosen = _counter_values(items, node=True) or _counter_values(items, node=False)
     # repr keeps NaN comparable (NaN != NaN would make a stuck NaN counter look like a change)
     return hash(tuple(sorted((key, repr(value)) for key, value in chosen))), len(chosen)
+
+
+def _counter_values(items: Sequence[Sample | Run], *, node: bool) -> list[tuple[str, float]]:
+    """(series, value) of the node counters, or of the pod counters; the pod pass runs only without node ones
+    (a current scrape has tens of thousands of pod samples)."""
+    values: list[tuple[str, float]] = []
+    for item in items:
+        name = item.name
+        is_node = name in _CURRENT_NODE_COUNTERS or (name in _LEGACY_COUNTERS and name.startswith("kepler_node_"))
+        is_pod = name in _CURRENT_POD_COUNTERS or (name in _LEGACY_COUNTERS and not name.startswith("kepler_node_"))
+        if is_node if node else is_pod:
+            samples = item.samples() if isinstance(item, Run) else (item,)
+            values.extend((f"{name}{sorted(sample.labels.items())}", sample.value) for sample in samples)
+    return values
 
 
 @dataclass(frozen=True, slots=True)
