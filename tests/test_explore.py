@@ -56,10 +56,6 @@ async def explorer(demo_service: AppContext) -> AsyncIterator[AppContext]:
     yield demo_service
 
 
-def _monthly_kg(watts: float, pue: float) -> float:
-    return watts / 1000 * pue * KOREA_FACTOR * HOURS_PER_MONTH / 1000
-
-
 # --- top consumers -----------------------------------------------------------------------------------------
 
 

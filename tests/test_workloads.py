@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from carbon_kepler_mcp.domain.workloads import (
     GENERATED_NAME_ALPHABET,
+    MAX_SCHEDULE_MINUTE,
+    MIN_SCHEDULE_MINUTE,
     WorkloadKind,
     WorkloadRef,
     group_by_workload,
@@ -89,7 +91,8 @@ def test_indexed_job_pods_carry_their_completion_index() -> None:
 def test_cronjob_pods_carry_the_scheduled_minute() -> None:
     assert match_kind("backup", "backup-28512345-b4k5m") == "CronJob"
     assert match_kind("backup", "backup-28562445-b4k5m") == "CronJob"  # digits that could be a hash
-    assert match_kind("backup", "backup-123456789-b4k5m") == "CronJob"
+    # 123456789 minutes after the epoch is the year 2204: no CronJob scheduled that (issue 14)
+    assert match_kind("backup", "backup-123456789-b4k5m") is None
 
 
 def test_the_job_a_cronjob_created_resolves_as_a_plain_job() -> None:
@@ -97,8 +100,9 @@ def test_the_job_a_cronjob_created_resolves_as_a_plain_job() -> None:
 
 
 def test_an_all_digit_middle_segment_is_read_as_a_number_not_a_hash() -> None:
-    # A pod-template-hash made only of digits (about 0.6% of ReplicaSets) reads as CronJob/Job.
-    assert match_kind("web", "web-4567894567-x2b4k") == "CronJob"
+    # A pod-template-hash made only of digits (about 0.6% of ReplicaSets) reads as a CronJob's minute or a Job's
+    # index when it can be one; 4567894567 minutes (year 10654) cannot, so it is the hash it looks like.
+    assert match_kind("web", "web-4567894567-x2b4k") == "Deployment"
     assert match_kind("web", "web-456789-x2b4k") == "Job"
 
 
@@ -447,8 +451,8 @@ def controller_pods(draw: st.DrawFn, name: str) -> tuple[str, WorkloadKind, froz
         return name, "Pod", frozenset({"Pod"})
     if kind == "Deployment":
         pod_hash = draw(pod_template_hashes())
-        if pod_hash.isdigit():  # documented: an all-digit hash reads as a number
-            return f"{name}-{pod_hash}-{suffix}", "Deployment", frozenset({"CronJob", "Job"})
+        if pod_hash.isdigit():  # documented: an all-digit hash reads as a number where one is plausible
+            return f"{name}-{pod_hash}-{suffix}", "Deployment", frozenset({"CronJob", "Job", "Deployment"})
         return f"{name}-{pod_hash}-{suffix}", "Deployment", frozenset({"Deployment"})
     if kind == "StatefulSet":
         ordinal = str(draw(st.integers(min_value=0, max_value=99_999)))
@@ -458,7 +462,7 @@ def controller_pods(draw: st.DrawFn, name: str) -> tuple[str, WorkloadKind, froz
     if kind == "DaemonSet" or kind == "Job" or kind == "ReplicaSet":
         return f"{name}-{suffix}", kind, _GENERATED
     if kind == "CronJob":
-        minute = draw(st.integers(min_value=10_000_000, max_value=99_999_999))
+        minute = draw(st.integers(min_value=MIN_SCHEDULE_MINUTE, max_value=MAX_SCHEDULE_MINUTE))
         return f"{name}-{minute}-{suffix}", "CronJob", frozenset({"CronJob"})
     index = draw(st.integers(min_value=0, max_value=99_999))
     return f"{name}-{index}-{suffix}", "Job", frozenset({"Job"})

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
-from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
 from carbon_kepler_mcp.kepler.readings import PodReading
@@ -163,8 +163,33 @@ def figure_provenance(ctx: AppContext, snapshot: Snapshot, grid: Grid, figures: 
     }
 
 
+def overhead_notes(snapshot: Snapshot, language: Language) -> list[str]:
+    """A sentence on Kepler's pseudo-pods (host processes, kernel threads), kept out of every workload figure."""
+    running = [p for p in snapshot.overhead_pods if p.running]
+    if not running:
+        return []
+    names = ", ".join(sorted({f"{p.namespace}/{p.name}" for p in running}))
+    watts = fmt(sum(p.power_watts for p in running), 2)
+    return [
+        tr(
+            language,
+            f"Kepler's pseudo-pods ({names}, {watts} W) stand for processes outside any pod; they are node "
+            "overhead, not workloads, and get no compliance verdict.",
+            f"Kepler의 의사 파드({names}, {watts} W)는 어떤 파드에도 속하지 않는 프로세스를 나타냅니다. 워크로드가 아닌 "
+            "노드 오버헤드이며 준수 판정을 받지 않습니다.",
+        )
+    ]
+
+
 def window_notes(snapshot: Snapshot, window: str | int | None, language: Language) -> list[str]:
-    """Sentences about the window: what power means, and a window the source could not apply."""
+    """Sentences about the window (what power means, a window the source could not apply), then node overhead.
+
+    The overhead sentence rides here because every workload answer and every list carries these notes.
+    """
+    return _window_sentences(snapshot, window, language) + overhead_notes(snapshot, language)
+
+
+def _window_sentences(snapshot: Snapshot, window: str | int | None, language: Language) -> list[str]:
     if snapshot.window_seconds is not None:
         shown = format_window(snapshot.window_seconds)
         return [

@@ -24,7 +24,7 @@ from carbon_kepler_mcp.domain.names import (
 )
 from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, parse_window
 from carbon_kepler_mcp.domain.workloads import ResolvedWorkload, looks_like_daemonset, resolve_workload
-from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError
+from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError, UnknownWorkloadError
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot, WindowedSource
@@ -203,20 +203,48 @@ class AppContext:
             known = snapshot.namespaces
             near = difflib.get_close_matches(namespace, known, n=5, cutoff=0.5)
             shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
+            pseudo = [p for p in snapshot.overhead_pods if p.namespace == namespace]
+            if pseudo:
+                watts = sum(p.power_watts for p in pseudo if p.running)
+                names = ", ".join(sorted({p.name for p in pseudo}))
+                raise UnknownNamespaceError(
+                    f"namespace {namespace!r} holds only Kepler's pseudo-pod {names} ({watts:.2f} W): processes "
+                    "outside any pod, reported as node overhead, not as a workload, so it has no compliance verdict"
+                    + self._endpoints_failed(snapshot)
+                    + f"; namespaces with pods: {shown or 'none'}",
+                    suggestions=known[:5],
+                )
             raise UnknownNamespaceError(
-                f"no pods of namespace {namespace!r} in the metrics from {self.source.description}; "
-                f"namespaces with pods: {shown or 'none'}"
+                f"no pods of namespace {namespace!r} in the metrics from {self.source.description}"
+                + self._endpoints_failed(snapshot)
+                + f"; namespaces with pods: {shown or 'none'}"
                 + (f". Did you mean {', '.join(repr(n) for n in near)}?" if near else ""),
                 suggestions=near or known[:5],
             )
         return pods
+
+    @staticmethod
+    def _endpoints_failed(snapshot: Snapshot) -> str:
+        """``; not found on the endpoints that answered; 1 of 3 endpoints failed: ...``, or "" if none failed."""
+        failed = snapshot.failed_endpoints
+        if not failed:
+            return ""
+        return (
+            f" (not found on the endpoints that answered; {len(failed)} of {snapshot.endpoints_asked} endpoints "
+            f"failed: {'; '.join(failed)})"
+        )
 
     def workload_pods(self, snapshot: Snapshot, name: str, namespace: str) -> WorkloadPods:
         """A workload name resolved to its pods (owner references first, then naming rules)."""
         namespace = validate_namespace(namespace)
         name = validate_object_name(name)
         pods = self.namespace_pods(snapshot, namespace)
-        resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}), snapshot.owners_in(namespace))
+        try:
+            resolved = resolve_workload(name, namespace, sorted({p.name for p in pods}), snapshot.owners_in(namespace))
+        except UnknownWorkloadError as exc:
+            if not snapshot.failed_endpoints:
+                raise
+            raise UnknownWorkloadError(f"{exc}{self._endpoints_failed(snapshot)}", suggestions=exc.suggestions) from exc
         members = set(resolved.pods)
         chosen = tuple(p for p in pods if p.name in members)
         if (

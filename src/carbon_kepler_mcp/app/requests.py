@@ -337,6 +337,8 @@ def _problem(error: ErrorDetails, name_of: Callable[[str], str], *, korean: bool
         return f"{field}: got {given} — {error['msg']}"
     if kind in ("float_parsing", "int_parsing", "int_from_float", "float_type", "int_type"):
         reason = "숫자여야 합니다"
+    elif kind == "finite_number":
+        reason = "유한한 숫자여야 합니다(NaN과 무한대는 허용되지 않습니다)"
     elif kind == "literal_error":
         reason = f"허용되는 값은 {ctx.get('expected')}입니다"
     elif kind == "string_too_long":

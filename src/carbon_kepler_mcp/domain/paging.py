@@ -3,7 +3,8 @@
 A cursor encodes the offset of the next item, a fingerprint of the query (tool and arguments, except the
 cursor and the language) and the time of the metrics snapshot the page came from. A cursor used with other
 arguments is refused (its offset would point into a different list); a cursor from an older snapshot is
-accepted, and the answer says the data was refreshed in between, because items may then have moved.
+accepted, and the answer says the data was refreshed in between, because items may then have moved, unless
+its offset is no longer inside the list (the list shrank, or the cursor was altered): that is refused too.
 Within one snapshot, pages never lose or repeat an item: lists are sorted with a total order.
 """
 
@@ -93,6 +94,12 @@ def decode_cursor(cursor: str, fingerprint: str, snapshot_seconds: int) -> tuple
 def paginate(items: Sequence[T], *, limit: int, cursor: str | None, fingerprint: str, snapshot_seconds: int) -> Page[T]:
     """The page of ``items`` (already in their final, total order) that ``cursor`` points to."""
     offset, stale = (0, False) if not cursor else decode_cursor(cursor, fingerprint, snapshot_seconds)
+    if offset and offset >= len(items):
+        # This server only returns a cursor that points at an item; past the end it is stale or altered.
+        raise InvalidArgumentError(
+            f"cursor points past the end of the list (item {offset + 1} of {len(items)}): it is from older data "
+            "or was altered; omit cursor to start from the first page"
+        )
     page = list(items[offset : offset + limit])
     end = offset + len(page)
     next_cursor = _encode(end, fingerprint, snapshot_seconds) if end < len(items) else None

@@ -18,7 +18,9 @@ Pod (bare)                 ``w``
 where ``<suffix>`` is exactly 5 characters of :data:`GENERATED_NAME_ALPHABET` (``utilrand.String(5)``),
 ``<pod-template-hash>`` is ``rand.SafeEncodeString`` of the decimal form of a 32-bit FNV hash (same
 alphabet), ``<ordinal>`` and ``<index>`` are decimal numbers and ``<scheduled minute>`` is the
-scheduled time in minutes since the Unix epoch (8 digits from 1989 until 2160).
+scheduled time in minutes since the Unix epoch. Only a plausible schedule time counts: from 2016 (CronJobs,
+then ScheduledJobs, arrived in Kubernetes 1.4) to 2100, i.e. 24 193 440 to 68 374 080. A longer number such as
+``3451736609`` (year 8533) is no CronJob's; nor, at 8 digits or more, a completion index.
 
 The alphabet has no vowels and no ``0``, ``1`` or ``3``. That is what keeps the matching tight:
 ``web`` never claims ``web-app-7d9f8c6b5-x2b4k`` because ``app`` cannot be a hash, and ``api``
@@ -29,11 +31,17 @@ Deliberate choices, each documented where it applies:
 * A pod-template-hash must be 6-10 characters, not 1-10. A shorter hash needs an FNV value below
   100 000 (probability 2·10⁻⁵), while short vowel-less name parts (``db``, ``dns``, ``grpc``,
   ``v2``) are common; accepting them would let ``api`` claim the pods of a Job ``api-grpc``.
-* A middle segment made only of digits is read as a number, never as a hash: below 8 digits it
-  is a Job completion index, from 8 digits a CronJob schedule time.
+* A middle segment made only of digits is read as a number before it is read as a hash: below 8
+  digits it is a Job completion index, at 8 digits in the plausible range a CronJob schedule time.
 * Job, DaemonSet and bare ReplicaSet pods are named alike (``w-<suffix>``). From names alone they
   are reported as ``Job``, or as ``ReplicaSet`` when ``w`` itself looks like a Deployment's
-  ReplicaSet (``<name>-<pod-template-hash>``). Owner metadata resolves this properly.
+  ReplicaSet (``<name>-<pod-template-hash>``); one running pod on each node makes them a DaemonSet
+  (:func:`looks_like_daemonset`). Owner metadata resolves this properly.
+
+Every resolution states its confidence (:data:`Confidence`): ``high`` for owner metadata, an exact pod
+name, a Deployment's hash-and-suffix or a plausible CronJob schedule; ``medium`` for a StatefulSet ordinal
+or a completion index (a bare pod ``cache-0`` reads alike); ``low`` for ``w-<suffix>`` (Job, DaemonSet or
+ReplicaSet by a guess).
 
 Everything here is a pure function of the names it is given.
 """
@@ -51,17 +59,23 @@ from carbon_kepler_mcp.errors import AmbiguousWorkloadError, UnknownWorkloadErro
 
 __all__ = [
     "GENERATED_NAME_ALPHABET",
+    "MAX_SCHEDULE_MINUTE",
+    "MIN_SCHEDULE_MINUTE",
+    "Confidence",
     "ResolvedWorkload",
     "WorkloadKind",
     "WorkloadRef",
+    "daemonset_confidence",
     "group_by_workload",
     "infer_owner",
+    "looks_like_daemonset",
     "match_kind",
     "resolve_workload",
 ]
 
 WorkloadKind = Literal["Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"]
 ResolutionMethod = Literal["exact-pod", "naming-rules", "owner-metadata"]
+Confidence = Literal["high", "medium", "low"]
 
 GENERATED_NAME_ALPHABET: Final = "bcdfghjklmnpqrstvwxz2456789"
 """The alphabet of Kubernetes' ``rand.String`` and ``rand.SafeEncodeString``: no vowels, no 0/1/3."""
@@ -74,9 +88,19 @@ _HASH_RE = re.compile(f"{_CHARS}{{6,10}}")
 _ORDINAL_RE = re.compile(r"0|[1-9][0-9]{0,9}")
 """A StatefulSet ordinal (an int32, so at most 10 digits)."""
 _INDEX_RE = re.compile(r"0|[1-9][0-9]{0,6}")
-"""A Job completion index: a number of fewer than 8 digits (8+ digits is a CronJob schedule time)."""
-_SCHEDULE_RE = re.compile(r"[1-9][0-9]{7,11}")
-"""A CronJob's scheduled time in minutes since the epoch: 8 or more digits."""
+"""A Job completion index: a number of fewer than 8 digits (8 digits may be a CronJob schedule time)."""
+_SCHEDULE_RE = re.compile(r"[1-9][0-9]{7}")
+"""A CronJob's scheduled time in minutes since the epoch: 8 digits (see :func:`_is_schedule` for the range)."""
+MIN_SCHEDULE_MINUTE: Final = 24_193_440
+"""2016-01-01T00:00Z in minutes since the epoch (1451606400 / 60): no CronJob ran before Kubernetes 1.4."""
+MAX_SCHEDULE_MINUTE: Final = 68_374_080
+"""2100-01-01T00:00Z in minutes since the epoch (4102444800 / 60)."""
+
+
+def _is_schedule(text: str) -> bool:
+    """Whether ``text`` is a plausible CronJob schedule time (minutes since the epoch, 2016 to 2100)."""
+    return bool(_SCHEDULE_RE.fullmatch(text)) and MIN_SCHEDULE_MINUTE <= int(text) <= MAX_SCHEDULE_MINUTE
+
 
 _MAX_SUGGESTIONS = 5
 _MAX_PODS_SHOWN = 3
@@ -98,6 +122,15 @@ _RULE_PATTERN: Final[dict[_Rule, str]] = {
 }
 
 _GENERATED_KINDS: Final[frozenset[WorkloadKind]] = frozenset({"Job", "DaemonSet", "ReplicaSet"})
+
+_RULE_CONFIDENCE: Final[dict[_Rule, Confidence]] = {
+    "pod": "high",
+    "cronjob": "high",
+    "deployment": "high",
+    "indexed-job": "medium",
+    "statefulset": "medium",
+    "generated": "low",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +157,8 @@ class ResolvedWorkload:
     pods: tuple[str, ...]
     method: ResolutionMethod
     note: str
+    confidence: Confidence = "high"
+    """How sure the kind is (see the module docstring); the note ends with it for naming rules."""
 
 
 def _generated_kind(name: str) -> WorkloadKind:
@@ -178,7 +213,7 @@ def _rules_for(name: str, pod_name: str) -> frozenset[_Rule]:
         if _ORDINAL_RE.fullmatch(tail):
             rules.add("statefulset")
     elif _SUFFIX_RE.fullmatch(last):
-        if _SCHEDULE_RE.fullmatch(middle):
+        if _is_schedule(middle):
             rules.add("cronjob")
         if _INDEX_RE.fullmatch(middle):
             rules.add("indexed-job")
@@ -237,7 +272,7 @@ def match_kind(workload_name: str, pod_name: str) -> WorkloadKind | None:
 
     Where a pod name fits several rules the most specific wins:
 
-    1. ``<name>-<8+ digits>-<suffix>``: CronJob (even if the digits could be a hash);
+    1. ``<name>-<plausible schedule minute>-<suffix>``: CronJob (even if the digits could be a hash);
     2. ``<name>-<1-7 digits>-<suffix>``: Job (an indexed Job's pod);
     3. ``<name>-<hash>-<suffix>``: Deployment;
     4. ``<name>-<suffix>``: Job, DaemonSet or bare ReplicaSet, reported as ``Job``, or as
@@ -257,7 +292,7 @@ def infer_owner(pod_name: str) -> WorkloadRef:
 
     Meant for grouping pods in listings; the first rule that fits wins:
 
-    1. ``<a>-<8+ digits>-<suffix>``: CronJob ``a``;
+    1. ``<a>-<plausible schedule minute>-<suffix>``: CronJob ``a``;
     2. ``<a>-<1-7 digits>-<suffix>``: indexed Job ``a`` (so ``worker-2-x2b4k`` is read as index 2
        of Job ``worker``, not as the pod of a Job ``worker-2``);
     3. ``<a>-<hash>-<suffix>``: Deployment ``a``;
@@ -273,7 +308,7 @@ def infer_owner(pod_name: str) -> WorkloadRef:
     if sep and is_object_name(base):
         owner, sep2, middle = base.rpartition("-")
         if sep2 and _SUFFIX_RE.fullmatch(last) and is_object_name(owner):
-            if _SCHEDULE_RE.fullmatch(middle):
+            if _is_schedule(middle):
                 return WorkloadRef(owner, "CronJob")
             if _INDEX_RE.fullmatch(middle):
                 return WorkloadRef(owner, "Job")
@@ -297,7 +332,7 @@ def _promote(ref: WorkloadRef) -> WorkloadRef:
     if sep and is_object_name(base):
         if ref.kind == "ReplicaSet" and _HASH_RE.fullmatch(last):
             return WorkloadRef(base, "Deployment")
-        if ref.kind == "Job" and _SCHEDULE_RE.fullmatch(last):
+        if ref.kind == "Job" and _is_schedule(last):
             return WorkloadRef(base, "CronJob")
     return ref
 
@@ -432,7 +467,7 @@ def resolve_workload(
     2. **Owner metadata** (``owners``: pod name to owner, e.g. from kube-state-metrics) is
        authoritative for the pods it covers: such a pod belongs to ``name`` exactly when its owner
        is named ``name``, or its owner is a ReplicaSet ``name-<hash>`` (Deployment ``name``) or a
-       Job ``name-<8+ digits>`` (CronJob ``name``), since ``kube_pod_owner`` reports immediate
+       Job ``name-<schedule minute>`` (CronJob ``name``), since ``kube_pod_owner`` reports immediate
        owners. Pods it does not cover fall back to naming rules and must fit the same kind.
     3. **Naming rules** (see :func:`match_kind`): the pods under which ``name`` is their
        controller. All of them must fit one rule, so a rollout whose new hash is all digits stays
@@ -519,6 +554,7 @@ def _resolve_by_rules(name: str, namespace: str, by_rules: Mapping[str, frozense
     )
     if rule == "generated":
         note += "; Jobs, DaemonSets and bare ReplicaSets name their pods alike, so the kind is a guess"
+    note += f"; kind confidence: {_RULE_CONFIDENCE[rule]}"
     if moved:
         jobs = sorted(set(moved.values()))
         note += (
@@ -526,7 +562,9 @@ def _resolve_by_rules(name: str, namespace: str, by_rules: Mapping[str, frozense
             f"({_show_pods(moved)}) are left out: {safe_repr(name)} is not an indexed Job, so they are read "
             f"as pods of {'Job' if len(jobs) == 1 else 'Jobs'} {_show_pods(jobs)}"
         )
-    return ResolvedWorkload(name=name, kind=kind, pods=pods, method="naming-rules", note=note)
+    return ResolvedWorkload(
+        name=name, kind=kind, pods=pods, method="naming-rules", note=note, confidence=_RULE_CONFIDENCE[rule]
+    )
 
 
 def _resolve_with_metadata(
@@ -571,11 +609,18 @@ def looks_like_daemonset(running_nodes: Sequence[str], all_nodes: Collection[str
     """Whether a "Job" by naming rules is really a DaemonSet: one running pod on each of every node.
 
     Kubernetes names DaemonSet and Job pods alike (``<name>-<5 random characters>``), so naming rules alone
-    report both as Job. A group spread one running pod per node over every node (two or more) is almost
-    certainly a DaemonSet. Owner metadata (kube-state-metrics), when present, is exact and wins.
+    report both as Job. A group spread one running pod per node over every node is most likely a DaemonSet:
+    almost certainly with two nodes or more, and on a one-node cluster (kind, minikube, a single bare-metal
+    node: kindnet, kube-proxy) still more likely than a Job, whose pods finish, though a one-pod Job looks the
+    same (:func:`daemonset_confidence`). Owner metadata (kube-state-metrics), when present, is exact and wins.
     """
     return (
-        len(running_nodes) >= 2
+        len(running_nodes) >= 1
         and len(set(running_nodes)) == len(running_nodes)
         and set(running_nodes) == set(all_nodes)
     )
+
+
+def daemonset_confidence(node_count: int) -> Confidence:
+    """How sure "one pod on each node" makes a DaemonSet: medium over two nodes or more, low on one node."""
+    return "medium" if node_count >= 2 else "low"

@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import isfinite
 from operator import itemgetter
+from typing import Final
 
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import Run, Sample
@@ -69,6 +70,10 @@ class NodeReading:
     usage_ratio: float | None
     zones: tuple[str, ...]
     endpoint: str
+    overhead_power_watts: float = 0.0
+    """Power of Kepler's pseudo-pods on this node (host processes, kernel threads): node overhead, no workload."""
+    active_zone_power_watts: Mapping[str, float] = field(default_factory=dict[str, float])
+    """Active (legacy: ``mode="dynamic"``) power by zone, sockets added; empty when not reported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,12 @@ class EndpointReadings:
     nodes: tuple[NodeReading, ...]
     kepler_version: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    overhead: tuple[PodReading, ...] = field(default=())
+    """Kepler's pseudo-pods (:data:`schema.PSEUDO_PODS`): node overhead, never workloads."""
+    basis: str = "package+dram"
+    """What pod power adds up: ``package+dram`` (see :func:`it_total`) or the legacy total counter."""
+    rate_seconds: float | None = None
+    """Legacy: the interval the counters' rate spans (set by the source that chose the two scrapes)."""
 
 
 def it_total(zones: Mapping[str, float]) -> float:
@@ -94,10 +105,45 @@ def it_total(zones: Mapping[str, float]) -> float:
     parts = (schema.ZONE_CORE, schema.ZONE_UNCORE, schema.ZONE_DRAM)
     if any(zone in zones for zone in parts):
         return sum(zones.get(zone, 0.0) for zone in parts)
-    for zone in (schema.ZONE_PSYS, schema.ZONE_PLATFORM):
+    for zone in (schema.ZONE_PSYS, schema.ZONE_PLATFORM, schema.ZONE_TOTAL):
         if zone in zones:
             return zones[zone]
     return 0.0
+
+
+def is_pseudo_pod(namespace: str, name: str) -> bool:
+    """Whether the series is one of Kepler's pseudo-pods (host processes, kernel threads), not a workload."""
+    return (namespace, name) in schema.PSEUDO_PODS
+
+
+def split_pseudo_pods(pods: Iterable[PodReading]) -> tuple[list[PodReading], list[PodReading]]:
+    """(workload pods, pseudo-pods)."""
+    workloads: list[PodReading] = []
+    pseudo: list[PodReading] = []
+    for pod in pods:
+        (pseudo if is_pseudo_pod(pod.namespace, pod.name) else workloads).append(pod)
+    return workloads, pseudo
+
+
+def with_overhead(nodes: Iterable[NodeReading], pseudo: Iterable[PodReading]) -> list[NodeReading]:
+    """The nodes with their pseudo-pods' power as ``overhead_power_watts``."""
+    overhead: dict[str, float] = defaultdict(float)
+    for pod in pseudo:
+        if pod.running:
+            overhead[pod.node] += finite_or_zero(pod.power_watts)
+    return [replace(node, overhead_power_watts=overhead.get(node.name, 0.0)) for node in nodes]
+
+
+def unknown_zone_warning(endpoint: str, zone_watts: Mapping[str, float], what: str) -> str | None:
+    """A warning naming zones the IT total does not know (and so leaves out), with their power; None if none."""
+    unknown = {zone: watts for zone, watts in zone_watts.items() if zone not in schema.KNOWN_ZONES}
+    if not unknown:
+        return None
+    listed = ", ".join(f"{zone!r} {watts:.2f} W" for zone, watts in sorted(unknown.items()))
+    return (
+        f"{endpoint}: {what} report zone(s) this server does not know ({listed}); they are not counted in IT power "
+        "(known zones: package, core, uncore, dram, psys, platform)"
+    )
 
 
 def detect_generation(samples: Iterable[Sample | Run]) -> Generation | None:
@@ -154,6 +200,8 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
     warnings: list[str] = []
     skipped_unknown_state = 0
     skipped_not_finite = 0
+    duplicates = 0
+    node_series: set[tuple[str, str, str, str]] = set()
     pod_targets = {schema.POD_WATTS: pod_watts, schema.POD_JOULES: pod_joules}
     valid_states = (schema.STATE_RUNNING, schema.STATE_TERMINATED)
     samples: list[Sample] = []
@@ -175,7 +223,10 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
             if not isfinite(value):
                 skipped_not_finite += 1
                 continue
-            zones[zone] = zones.get(zone, 0.0) + value
+            if zone in zones:  # pod series carry no path label: a second sample of one zone is a duplicate line
+                duplicates += 1
+                continue
+            zones[zone] = value
     for name, labels, value in samples:
         target = pod_targets.get(name)
         if target is not None:
@@ -199,7 +250,10 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
                 # back to the zones that were read), never a number.
                 skipped_not_finite += 1
                 continue
-            zones[zone] = zones.get(zone, 0.0) + value
+            if zone in zones:
+                duplicates += 1
+                continue
+            zones[zone] = value
         elif name in (schema.NODE_WATTS, schema.NODE_ACTIVE_WATTS, schema.NODE_IDLE_WATTS):
             node = labels.get(schema.L_NODE_NAME, "")
             zone = labels.get(schema.L_ZONE, schema.ZONE_PACKAGE)
@@ -207,7 +261,13 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
             if not isfinite(value):
                 skipped_not_finite += 1
                 continue
-            # Several RAPL domains (sockets) export the same zone with different ``path`` labels: add them.
+            # Several RAPL domains (sockets) export the same zone with different ``path`` labels: add them; the
+            # same path twice is a duplicate line.
+            series = (name, node, zone, labels.get(schema.L_PATH, ""))
+            if series in node_series:
+                duplicates += 1
+                continue
+            node_series.add(series)
             target_node[node][zone] = target_node[node].get(zone, 0.0) + value
         elif name == schema.NODE_USAGE_RATIO:
             if isfinite(value):
@@ -216,11 +276,26 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
             version = labels.get("version") or version
     if skipped_unknown_state:
         warnings.append(f"{endpoint}: skipped {skipped_unknown_state} pod series with an unknown state label")
+    if duplicates:
+        warnings.append(_duplicates_warning(endpoint, duplicates))
     if skipped_not_finite:
         warnings.append(
             f"{endpoint}: {skipped_not_finite} series had NaN/Inf values (a zone Kepler could not read); those "
             "zones were left out and the IT total uses the zones that were read"
         )
+
+    node_zone_watts: dict[str, float] = defaultdict(float)
+    for zones in node_watts.values():
+        for zone, watts in zones.items():
+            node_zone_watts[zone] += watts
+    pod_zone_watts: dict[str, float] = defaultdict(float)
+    for (*_, state), zones in pod_watts.items():
+        if state == schema.STATE_RUNNING:
+            for zone, watts in zones.items():
+                pod_zone_watts[zone] += watts
+    for what, zone_watts in (("nodes", node_zone_watts), ("pods", pod_zone_watts)):
+        if (warning := unknown_zone_warning(endpoint, zone_watts, what)) is not None:
+            warnings.append(warning)
 
     pods: list[PodReading] = []
     for key in pod_joules.keys() | pod_watts.keys():
@@ -249,6 +324,7 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
             name=node,
             power_watts=it_total(zones),
             active_power_watts=it_total(node_active[node]) if node in node_active else None,
+            active_zone_power_watts=dict(node_active.get(node, {})),
             idle_power_watts=it_total(node_idle[node]) if node in node_idle else None,
             usage_ratio=usage.get(node),
             zones=tuple(sorted(zones)),
@@ -256,42 +332,121 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
         )
         for node, zones in node_watts.items()
     ]
+    workloads, pseudo = split_pseudo_pods(pods)
     return EndpointReadings(
         endpoint=endpoint,
         generation="current",
-        pods=tuple(sorted(pods, key=lambda p: (p.namespace, p.name, p.state, p.uid))),
-        nodes=tuple(sorted(nodes, key=lambda n: n.name)),
+        pods=tuple(sorted(workloads, key=lambda p: (p.namespace, p.name, p.state, p.uid))),
+        nodes=tuple(sorted(with_overhead(nodes, pseudo), key=lambda n: n.name)),
         kepler_version=version,
         warnings=tuple(warnings),
+        overhead=tuple(sorted(pseudo, key=lambda p: (p.namespace, p.name, p.state, p.uid))),
     )
 
 
 _LegacyKey = tuple[str, str, str]  # namespace, pod, zone
 
 
-def _legacy_pod_zones(samples: Iterable[Sample]) -> dict[_LegacyKey, float]:
-    """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc).
+_LEGACY_POD_FAMILIES: Final = {**schema.LEGACY_ZONE_FAMILIES, schema.LEGACY_CONTAINER_TOTAL_JOULES: schema.ZONE_TOTAL}
 
-    A sum with any NaN/Inf term is NaN: one unreadable container makes the pod's zone unknown for this
-    scrape (counting it as 0 would turn the next good scrape into a huge false increase).
+
+def _duplicates_warning(endpoint: str, count: int) -> str:
+    return f"{endpoint}: {count} series appeared twice with the same labels (a malformed scrape); each was counted once"
+
+
+def _series_key(sample: Sample) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return sample.name, tuple(sorted(sample.labels.items()))
+
+
+def legacy_total_only(samples: Iterable[Sample]) -> bool:
+    """Whether a legacy scrape has the total container counter but no per-component one (component power off)."""
+    total = False
+    for sample in samples:
+        if sample.name in schema.LEGACY_ZONE_FAMILIES:
+            return False
+        total = total or sample.name == schema.LEGACY_CONTAINER_TOTAL_JOULES
+    return total
+
+
+_SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+@dataclass(slots=True)
+class _LegacyPods:
+    totals: dict[_LegacyKey, float]
+    """Per pod and zone, the sum of its containers' counters (NaN if any is unreadable)."""
+    series: dict[_LegacyKey, dict[_SeriesKey, float]]
+    """Per pod and zone, each container series' counter: rates are taken per series, then added."""
+    seen: set[tuple[str, str]]
+    duplicates: int
+
+
+def _legacy_pod_zones(samples: Iterable[Sample]) -> _LegacyPods:
+    """Legacy container counters summed per pod and zone (``mode="dynamic"`` only, see the module doc), and
+    every pod seen in any mode.
+
+    The total counter (``kepler_container_joules_total``, zone ``total``) is kept only for pods without any
+    per-component counter (Kepler with component power off, or a pod exported only in the total). A sum with
+    any NaN/Inf term is NaN: one unreadable container makes the pod's zone unknown for this scrape (counting it
+    as 0 would turn the next good scrape into a huge false increase).
     """
     totals: dict[_LegacyKey, float] = defaultdict(float)
+    per_series: dict[_LegacyKey, dict[_SeriesKey, float]] = defaultdict(dict)
+    seen: set[tuple[str, str]] = set()
+    series: set[_SeriesKey] = set()
+    duplicates = 0
     for sample in samples:
-        zone = schema.LEGACY_ZONE_FAMILIES.get(sample.name)
+        zone = _LEGACY_POD_FAMILIES.get(sample.name)
         if zone is None:
             continue
-        labels = sample.labels
-        if labels.get(schema.L_LEGACY_MODE, "dynamic") != "dynamic":
+        key = _series_key(sample)
+        if key in series:
+            duplicates += 1
             continue
+        series.add(key)
+        labels = sample.labels
         namespace = labels.get(schema.L_LEGACY_NAMESPACE, "")
         pod = labels.get(schema.L_LEGACY_POD, "")
-        if namespace and pod:
-            totals[(namespace, pod, zone)] += sample.value if isfinite(sample.value) else math.nan
-    return totals
+        if not namespace or not pod:
+            continue
+        seen.add((namespace, pod))
+        if labels.get(schema.L_LEGACY_MODE, "dynamic") != "dynamic":
+            continue
+        value = sample.value if isfinite(sample.value) else math.nan
+        totals[(namespace, pod, zone)] += value
+        per_series[(namespace, pod, zone)][key] = value
+    with_components = {(ns, pod) for ns, pod, zone in totals if zone != schema.ZONE_TOTAL}
+    for key in [k for k in totals if k[2] == schema.ZONE_TOTAL and (k[0], k[1]) in with_components]:
+        del totals[key], per_series[key]
+    return _LegacyPods(totals, per_series, seen, duplicates)
 
 
-def _legacy_node(samples: Iterable[Sample]) -> tuple[str, dict[str, float]]:
+def _increase(before: Mapping[_SeriesKey, float], after: Mapping[_SeriesKey, float]) -> tuple[float, int, int]:
+    """(increase, resets, new series) of one pod zone, container series by container series.
+
+    Per series, as Prometheus ``rate()`` then ``sum``: a counter that went down was reset (Kepler restarted), so
+    its whole value is the increase; a series only in the later scrape (a new container) has one sample and no
+    rate yet. Added up at pod level first, one container's reset would hide in the others' increase.
+    """
+    increase = 0.0
+    resets = 0
+    new = 0
+    for key, value in after.items():
+        previous = before.get(key)
+        if previous is None:
+            new += 1
+        elif value < previous:
+            resets += 1
+            increase += value
+        else:
+            increase += value - previous
+    return increase, resets, new
+
+
+def _legacy_node(samples: Iterable[Sample], mode: str | None = None) -> tuple[str, dict[str, float]]:
+    """Node counters per zone (sockets added), of one ``mode`` (dynamic/idle) or of all modes when None."""
     zones: dict[str, float] = defaultdict(float)
+    series: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     name = ""
     families = {
         schema.LEGACY_NODE_PACKAGE_JOULES: schema.ZONE_PACKAGE,
@@ -300,8 +455,11 @@ def _legacy_node(samples: Iterable[Sample]) -> tuple[str, dict[str, float]]:
     }
     for sample in samples:
         zone = families.get(sample.name)
-        if zone is None:
+        if zone is None or (mode is not None and sample.labels.get(schema.L_LEGACY_MODE) != mode):
             continue
+        if (key := _series_key(sample)) in series:
+            continue  # a duplicate line (counted by _legacy_pod_zones' warning for pods)
+        series.add(key)
         name = sample.labels.get(schema.L_LEGACY_INSTANCE, name)
         zones[zone] += sample.value if isfinite(sample.value) else math.nan
     return name, zones
@@ -325,8 +483,10 @@ def legacy_readings(
     """
     if seconds_between <= 0:
         raise ValueError("seconds_between must be positive")
-    before = _legacy_pod_zones(earlier)
-    after = _legacy_pod_zones(later)
+    total_only = legacy_total_only(later)
+    earlier_pods = _legacy_pod_zones(earlier)
+    later_pods = _legacy_pod_zones(later)
+    before, after, seen_after = earlier_pods.totals, later_pods.totals, later_pods.seen
     node_name, node_before = _legacy_node(earlier)
     later_node_name, node_after = _legacy_node(later)
     node_name = later_node_name or node_name or endpoint
@@ -334,6 +494,7 @@ def legacy_readings(
     per_pod_w: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     per_pod_j: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     resets = 0
+    new_series = 0
     unseen: set[tuple[str, str]] = set()
     unreadable = 0
     for (namespace, pod, zone), value in after.items():
@@ -354,9 +515,17 @@ def legacy_readings(
             # rate() with a single sample, no rate can be given yet.
             unseen.add((namespace, pod))
             continue
-        if value < previous:
-            resets += 1
-        per_pod_w[(namespace, pod)][zone] = _rate(previous, value, seconds_between)
+        increase, reset, new = _increase(
+            earlier_pods.series[(namespace, pod, zone)], later_pods.series[(namespace, pod, zone)]
+        )
+        resets += reset
+        new_series += new
+        per_pod_w[(namespace, pod)][zone] = increase / seconds_between
+    for key in seen_after - per_pod_j.keys():
+        per_pod_j[key] = {}  # seen only in idle-mode series: present, no dynamic energy
+    total_pods = sorted(
+        key for key, zones in per_pod_j.items() if zones and all(zone == schema.ZONE_TOTAL for zone in zones)
+    )
     gone: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for (namespace, pod, zone), value in before.items():
         if (namespace, pod) not in per_pod_j:
@@ -392,18 +561,19 @@ def legacy_readings(
         )
         for (namespace, pod), zones_j in gone.items()
     )
-    node_zones_w = {
-        zone: _rate(node_before[zone], value, seconds_between)
-        for zone, value in node_after.items()
-        if zone in node_before and isfinite(value) and isfinite(node_before[zone])  # a rate needs two readable samples
+    node_zones_w = _zone_rates(node_before, node_after, seconds_between)
+    modes = {
+        mode: _zone_rates(_legacy_node(earlier, mode)[1], _legacy_node(later, mode)[1], seconds_between)
+        for mode in ("dynamic", "idle")
     }
     nodes = (
         (
             NodeReading(
                 name=node_name,
                 power_watts=it_total(node_zones_w),
-                active_power_watts=None,
-                idle_power_watts=None,
+                active_power_watts=it_total(modes["dynamic"]) if modes["dynamic"] else None,
+                active_zone_power_watts=modes["dynamic"],
+                idle_power_watts=it_total(modes["idle"]) if modes["idle"] else None,
                 usage_ratio=None,
                 zones=tuple(sorted(node_zones_w)),
                 endpoint=endpoint,
@@ -413,6 +583,18 @@ def legacy_readings(
         else ()
     )
     warnings: list[str] = []
+    if total_only:
+        warnings.append(
+            f"{endpoint}: Kepler exports only kepler_container_joules_total (component power off), so pod power is "
+            "the rate of that total, which adds package, uncore, dram, GPU and other host components: higher than "
+            "package + dram"
+        )
+    elif total_pods:
+        warnings.append(
+            f"{endpoint}: {len(total_pods)} pod(s) (e.g. {total_pods[0][0]}/{total_pods[0][1]}) have only "
+            "kepler_container_joules_total; their power is that total's rate (package, uncore, dram, GPU and other "
+            "host components), not package + dram"
+        )
     if unreadable:
         warnings.append(
             f"{endpoint}: {unreadable} pod zone counters were NaN/Inf in one of the two scrapes; those zones have "
@@ -423,18 +605,37 @@ def legacy_readings(
             f"{endpoint}: {len(unseen)} pod(s) appeared between the two scrapes (e.g. {sorted(unseen)[0][1]}); "
             "their power needs two samples and is counted as 0 W until the next scrape"
         )
+    if earlier_pods.duplicates or later_pods.duplicates:
+        warnings.append(_duplicates_warning(endpoint, earlier_pods.duplicates + later_pods.duplicates))
+    if new_series:
+        warnings.append(
+            f"{endpoint}: {new_series} container counter(s) of running pods appeared between the two scrapes (a "
+            "container restarted?); they need two samples and add no power until the next scrape"
+        )
     if resets:
         warnings.append(
             f"{endpoint}: {resets} counters went down between two scrapes (Kepler restarted?); "
             "their increase was counted from the reset, as Prometheus rate() does"
         )
+    workloads, pseudo = split_pseudo_pods(pods)
     return EndpointReadings(
         endpoint=endpoint,
         generation="legacy",
-        pods=tuple(sorted(pods, key=lambda p: (p.namespace, p.name, p.state))),
-        nodes=nodes,
+        pods=tuple(sorted(workloads, key=lambda p: (p.namespace, p.name, p.state))),
+        nodes=tuple(with_overhead(nodes, pseudo)),
         warnings=tuple(warnings),
+        overhead=tuple(sorted(pseudo, key=lambda p: (p.namespace, p.name, p.state))),
+        basis="kepler_container_joules_total" if total_only else "package+dram",
     )
+
+
+def _zone_rates(before: Mapping[str, float], after: Mapping[str, float], seconds: float) -> dict[str, float]:
+    """Per-zone rates; a rate needs two readable samples."""
+    return {
+        zone: _rate(before[zone], value, seconds)
+        for zone, value in after.items()
+        if zone in before and isfinite(value) and isfinite(before[zone])
+    }
 
 
 # --- container, process and node-zone readings (read on demand, see sources.detail) ------------------------------------------------------------------------------------------

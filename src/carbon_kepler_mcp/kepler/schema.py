@@ -70,6 +70,17 @@ ZONE_DRAM: Final = "dram"
 ZONE_PSYS: Final = "psys"
 ZONE_PLATFORM: Final = "platform"
 KNOWN_ZONES: Final = frozenset({ZONE_PACKAGE, ZONE_CORE, ZONE_UNCORE, ZONE_DRAM, ZONE_PSYS, ZONE_PLATFORM})
+ZONE_TOTAL: Final = "total"
+"""Not a RAPL zone: legacy ``kepler_container_joules_total`` (package + uncore + dram + GPU + other), read only
+when a scrape has no per-component counters (Kepler 0.7 with component power off)."""
+
+# --- pseudo-pods -----------------------------------------------------------------------------------
+# Kepler attributes energy of processes outside any container to pseudo-containers with pod-like labels
+# (0.7: ``system_processes`` in namespace ``system`` for host processes, ``kernel_processes`` in namespace
+# ``kernel`` for kernel threads; both are in the real captures under tests/fixtures/real/). They are node overhead, not
+# workloads: no owner, no requests, nothing to schedule or right-size.
+PSEUDO_PODS: Final = frozenset({("system", "system_processes"), ("kernel", "kernel_processes")})
+"""(namespace, pod name) of Kepler's pseudo-pods."""
 
 # --- legacy generation (0.7.x) --------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from carbon_kepler_mcp.domain.workloads import WorkloadRef
-from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading
+from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, split_pseudo_pods
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +80,18 @@ class Snapshot:
         missing_series: Sequence[str] = (),
         queries: Sequence[str] = (),
         known_namespaces: Sequence[str] | None = None,
+        overhead_pods: Sequence[PodReading] = (),
+        failed_endpoints: Sequence[str] = (),
+        endpoints_asked: int | None = None,
+        rate_interval_seconds: float | None = None,
     ) -> None:
         self.taken_at = taken_at
         self.source_kind = source_kind
         self.generation = generation
-        self.pods = tuple(pods)
+        # Kepler's pseudo-pods are node overhead whatever the source (a direct scrape or Prometheus): never
+        # workloads, so never in ``pods``.
+        workloads, pseudo = split_pseudo_pods(pods)
+        self.pods = tuple(workloads)
         self.nodes = tuple(nodes)
         self.endpoints = tuple(endpoints)
         self.power_method = power_method
@@ -110,6 +117,15 @@ class Snapshot:
         self.queries = tuple(queries)
         """The PromQL the source ran for this snapshot (empty for a direct scrape)."""
         self._known_namespaces = None if known_namespaces is None else tuple(sorted(known_namespaces))
+        self.overhead_pods = (*overhead_pods, *pseudo)
+        """Kepler's pseudo-pods (host processes, kernel threads): node overhead, kept out of ``pods``."""
+        self.failed_endpoints = tuple(failed_endpoints)
+        """One sentence per endpoint that failed (its pods are missing from this snapshot)."""
+        self.endpoints_asked = (
+            len(self.endpoints) + len(self.failed_endpoints) if endpoints_asked is None else endpoints_asked
+        )
+        self.rate_interval_seconds = rate_interval_seconds
+        """Legacy Kepler: the longest interval a counter rate spans in this snapshot (None otherwise)."""
 
     @property
     def windowed(self) -> bool:

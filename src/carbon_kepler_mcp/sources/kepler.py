@@ -14,9 +14,9 @@ import gc
 import logging
 import ssl
 import time
-from collections.abc import Callable, Collection, Generator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Generator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +42,15 @@ from carbon_kepler_mcp.kepler.readings import (
     detect_generation,
     legacy_readings,
 )
+from carbon_kepler_mcp.kepler.timeline import (
+    Observation,
+    RatePlan,
+    Stale,
+    Wait,
+    counter_fingerprint,
+    longest_rate,
+    plan_rate,
+)
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
     Transient,
@@ -58,10 +67,21 @@ logger = logging.getLogger(__name__)
 _ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
 
 
+_HISTORY_LENGTH = 16
+"""Scrapes kept per legacy endpoint: enough to see Kepler's update period, few enough to stay small."""
+
+
 @dataclass(frozen=True, slots=True)
-class _Scrape:
-    samples: list[Sample | Run]
-    monotonic: float
+class _Unchanged:
+    """The current-generation counters of one endpoint and when they were first seen."""
+
+    fingerprint: tuple[int, int]
+    at_seconds: float
+    wall: datetime
+    scrapes: int
+
+
+_STALE_GAUGES = "; the watts shown are the last values it computed, as old as that"
 
 
 def build_ssl_context(*, ca_bundle: Path | None, insecure_skip_verify: bool) -> ssl.SSLContext | bool:
@@ -97,12 +117,14 @@ class KeplerSource:
         max_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
         legacy_rate_interval_seconds: float = 5.0,
+        stale_after_seconds: float | None = None,
         verify: ssl.SSLContext | bool = True,
         bearer_token: str | None = None,
         bearer_token_file: Path | None = None,
         transport: httpx2.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         is_demo: bool = False,
         facilities: Mapping[str, FacilityInfo] | None = None,
     ) -> None:
@@ -113,10 +135,14 @@ class KeplerSource:
         self._max_bytes = max_bytes
         self._ttl = cache_ttl_seconds
         self._legacy_interval = legacy_rate_interval_seconds
+        # Kepler updates every few seconds (0.7: 3 s, 0.10: 5 s by default); counters that have not moved for three
+        # rate intervals mean it stopped updating.
+        self._stale_after = stale_after_seconds if stale_after_seconds is not None else 3 * legacy_rate_interval_seconds
         self._token = bearer_token
         self._token_file = bearer_token_file
         self._clock = clock
         self._wall_clock = wall_clock
+        self._sleep = sleep
         self._is_demo = is_demo
         self._facilities = dict(facilities or {})
         if not any(url.startswith("https://") for url in self._endpoints):
@@ -131,7 +157,8 @@ class KeplerSource:
         self._lock = anyio.Lock()
         self._cached: Snapshot | None = None
         self._cached_at = 0.0
-        self._last_legacy: dict[str, _Scrape] = {}
+        self._legacy_history: dict[str, list[Observation[list[Sample]]]] = {}
+        self._current_seen: dict[str, _Unchanged] = {}
 
     @property
     def kind(self) -> str:
@@ -272,17 +299,80 @@ class KeplerSource:
                 "finished starting up (Kepler exports pod series once it has seen processes)?"
             )
         if generation == "current":
+            stale = self._current_stale(url, samples, at)
             with _gc_paused():
-                return current_readings(samples, shown)
-        previous = self._last_legacy.get(url)
-        if previous is None or at - previous.monotonic > max(self._ttl, self._legacy_interval) * 4:
-            # Kepler 0.7 has no watts gauges: take a second scrape to measure the counters' rate.
-            logger.info("legacy Kepler at %s: waiting %.1f s for a second scrape", shown, self._legacy_interval)
-            previous = _Scrape(samples, at)
-            await anyio.sleep(self._legacy_interval)
-            samples, at = await self._read_endpoint(url)
-        self._last_legacy[url] = _Scrape(samples, at)
-        return legacy_readings(as_samples(previous.samples), as_samples(samples), at - previous.monotonic, shown)
+                readings = current_readings(samples, shown)
+            if stale is None:
+                return readings
+            # The gauges still hold Kepler's last computed watts (not 0 W): answer with them, and say how old they are.
+            return replace(readings, warnings=(self._stale_sentence(shown, stale) + _STALE_GAUGES, *readings.warnings))
+        return await self._legacy_endpoint_readings(url, shown, as_samples(samples), at)
+
+    def _current_stale(self, url: str, samples: Sequence[Sample | Run], at: float) -> Stale | None:
+        """Counters unchanged for ``stale_after`` seconds or more: the watts next to them are as old."""
+        fingerprint = counter_fingerprint(samples)
+        seen = self._current_seen.get(url)
+        if seen is None or seen.fingerprint != fingerprint:
+            self._current_seen[url] = _Unchanged(fingerprint, at, self._wall_clock(), 1)
+            return None
+        self._current_seen[url] = seen = replace(seen, scrapes=seen.scrapes + 1)
+        if at - seen.at_seconds >= self._stale_after:
+            return Stale(seen.wall, at - seen.at_seconds, seen.scrapes)
+        return None
+
+    @staticmethod
+    def _stale_sentence(shown: str, stale: Stale) -> str:
+        return (
+            f"Kepler at {shown} has not updated since {stale.since.astimezone(UTC).isoformat(timespec='seconds')}: "
+            f"its energy counters are unchanged over {stale.unchanged_seconds:.1f} s ({stale.scrapes} scrapes)"
+        )
+
+    def _stale_error(self, shown: str, stale: Stale) -> SourceUnavailableError:
+        return SourceUnavailableError(
+            self._stale_sentence(shown, stale) + ", so no power can be measured (a rate of 0 W would be wrong). "
+            "Check the exporter's logs (RAPL or eBPF access lost?); if Kepler's update interval is set longer, "
+            "raise legacy_rate_interval_seconds"
+        )
+
+    async def _legacy_endpoint_readings(
+        self, url: str, shown: str, samples: list[Sample], at: float
+    ) -> EndpointReadings:
+        """Kepler 0.7 has no watts gauges: power is the counters' rate between two scrapes far enough apart.
+
+        Scrapes of the endpoint are kept (up to 16, none older than four cache lifetimes), so a later call measures
+        over the time since the previous one; a first call scrapes again (every fifth of the rate interval) until
+        two seen counter changes are far enough apart, for at most the stale time, or reports that Kepler has
+        stopped updating (:mod:`kepler.timeline`).
+        """
+        max_age = max(self._ttl, self._legacy_interval) * 4
+        history = [o for o in self._legacy_history.get(url, []) if at - o.at_seconds <= max_age]
+        history.append(Observation(at, self._wall_clock(), counter_fingerprint(samples), samples))
+        waited = 0.0
+        plan = plan_rate(history, min_interval_seconds=self._legacy_interval, stale_after_seconds=self._stale_after)
+        while isinstance(plan, Wait) and waited + plan.seconds <= self._stale_after + 1e-9:
+            logger.info("legacy Kepler at %s: waiting %.1f s for a second scrape", shown, plan.seconds)
+            await self._sleep(plan.seconds)
+            waited += plan.seconds
+            items, at = await self._read_endpoint(url)
+            samples = as_samples(items)
+            history.append(Observation(at, self._wall_clock(), counter_fingerprint(samples), samples))
+            plan = plan_rate(history, min_interval_seconds=self._legacy_interval, stale_after_seconds=self._stale_after)
+        self._legacy_history[url] = history[-_HISTORY_LENGTH:]
+        short = False
+        if isinstance(plan, Wait):
+            fallback = longest_rate(history)
+            if fallback is None:
+                first = history[0]
+                raise self._stale_error(
+                    shown, Stale(first.wall, history[-1].at_seconds - first.at_seconds, len(history))
+                )
+            plan, short = fallback, True
+        if isinstance(plan, Stale):
+            raise self._stale_error(shown, plan)
+        readings = legacy_readings(plan.before.data, plan.after.data, plan.seconds, shown)
+        return replace(
+            readings, warnings=(*readings.warnings, _interval_warning(shown, plan, short)), rate_seconds=plan.seconds
+        )
 
     async def _scrape_all(self) -> Snapshot:
         results: dict[str, EndpointReadings | CarbonKeplerError] = {}
@@ -303,9 +393,17 @@ class KeplerSource:
             raise failures[0]
         if config_errors := [f for f in failures if not isinstance(f, SourceError)]:
             raise config_errors[0]
-        warnings = [f"{failure} — pods on that endpoint's node are missing from this answer" for failure in failures]
+        failed = [f"{failure} — pods on that endpoint's node are missing from this answer" for failure in failures]
+        warnings = list(failed)
         for reading in readings:
             warnings.extend(reading.warnings)
+        overhead = [pod for r in readings for pod in r.overhead]
+        if running_overhead := [p for p in overhead if p.running]:
+            listed = ", ".join(f"{p.namespace}/{p.name} {p.power_watts:.2f} W" for p in running_overhead[:4])
+            warnings.append(
+                f"Kepler's pseudo-pods ({listed}{' ...' if len(running_overhead) > 4 else ''}) are host processes "
+                "and kernel threads outside any pod: reported as node overhead, not as workloads"
+            )
         pods, duplicates = _unique_pods(readings)
         if duplicates:
             warnings.append(
@@ -314,9 +412,16 @@ class KeplerSource:
             )
         generations = sorted({r.generation for r in readings})
         generation = generations[0] if len(generations) == 1 else "mixed"
+        rates = [r.rate_seconds for r in readings if r.rate_seconds is not None]
+        bases = sorted({r.basis for r in readings if r.generation == "legacy"})
+        legacy_method = (
+            f"rate of Kepler 0.7 joule counters over {_seconds_range(rates)} between two scrapes, "
+            f"{' / '.join('zones package+dram' if b == 'package+dram' else b + ' (total only)' for b in bases)}, "
+            "mode=dynamic"
+        )
         method = {
             "current": "Kepler watts gauges (state=running), zones package+dram",
-            "legacy": "rate of Kepler 0.7 joule counters between two scrapes, zones package+dram, mode=dynamic",
+            "legacy": legacy_method,
         }.get(generation, "Kepler watts gauges (current exporters) and counter rates (legacy exporters)")
         return Snapshot(
             taken_at=self._wall_clock(),
@@ -330,7 +435,33 @@ class KeplerSource:
             warnings=warnings,
             kepler_versions=sorted({r.kepler_version for r in readings if r.kepler_version}),
             facilities=self._facilities,
+            overhead_pods=overhead,
+            failed_endpoints=[str(failure) for failure in failures],
+            endpoints_asked=len(self._endpoints),
+            rate_interval_seconds=max(rates) if rates else None,
         )
+
+
+def _seconds_range(seconds: Sequence[float]) -> str:
+    if not seconds:
+        return "an interval"
+    low, high = min(seconds), max(seconds)
+    return f"{low:.1f} s" if round(low, 1) == round(high, 1) else f"{low:.1f}–{high:.1f} s"
+
+
+def _interval_warning(shown: str, plan: RatePlan[list[Sample]], short: bool) -> str:
+    period = (
+        f"Kepler's update period, as observed, is at least {plan.update_period_seconds:.1f} s"
+        if plan.update_period_seconds is not None
+        else "Kepler's update period was not observed (no two scrapes with equal counters)"
+    )
+    sentence = (
+        f"{shown}: power is the rate of Kepler's counters over {plan.seconds:.1f} s, between the first scrapes that "
+        f"showed each value; {period}"
+    )
+    if short:
+        sentence += "; that interval is shorter than the rate interval asked for, so the figure swings more"
+    return sentence
 
 
 def _unique_pods(readings: Sequence[EndpointReadings]) -> tuple[list[PodReading], int]:
