@@ -342,6 +342,15 @@ def test_the_cli_takes_a_prometheus_url_and_a_window(live_demo: LiveDemo, capsys
     result = json.loads(capsys.readouterr().out)
     assert result["window_seconds"] == 1800 and result["data_source"]["kind"] == "prometheus"
     assert result["current_power_watts"] == pytest.approx(WEB_WATTS, rel=AGREEMENT_TOLERANCE)
+    url = live_demo.prometheus.url
+    code = main(["report", "-n", "production", "--workload-name", "web-app", "--days", "1", "--csv",
+                 "--prometheus-url", url])  # fmt: skip
+    assert code == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("row,namespace,workload,start") and lines[-1].startswith("total,production,web-app")
+    # A day of web-app: 39 W for the hours Prometheus holds, in the total row's it_energy_joules column.
+    hours_with_data = int(lines[-1].split(",")[6])
+    assert float(lines[-1].split(",")[7]) == pytest.approx(WEB_WATTS * 3600 * hours_with_data, rel=0.02)
 
 
 async def test_the_mcp_tools_pass_the_window_through(prometheus_service: AppContext) -> None:
@@ -358,3 +367,51 @@ async def test_the_mcp_tools_pass_the_window_through(prometheus_service: AppCont
             "assess_workload_compliance", {"workload_name": "web-app", "namespace": "production", "window": "8d"}
         )
         assert refused.is_error
+
+
+async def test_an_emissions_report_by_day_counts_the_cronjob_s_runs_and_says_what_it_holds(
+    live_demo: LiveDemo, prometheus_service: AppContext
+) -> None:
+    report = await tools(prometheus_service).report(
+        namespace="batch", workload_name="nightly-report", days=HISTORY_DAYS, granularity="day"
+    )
+    assert report.workload == "nightly-report" and report.workload_kind == "CronJob"
+    # One 90 min run a day at CRON_WATTS: 44 W × 5,400 s = 237,600 J in every whole local day of the history.
+    # Rows are sums of Prometheus's hourly increase(); the backfill samples every 10 min that far back, so the hour
+    # in which a run stops extrapolates its last partial interval and up to one 600 s sample gap of the run is lost.
+    full_days = [r for r in report.rows if r.hours == 24 and r.hours_with_data == 24]
+    assert full_days, report.rows
+    for row in full_days:
+        assert row.it_energy_joules is not None
+        assert CRON_WATTS * (5400 - 600) <= row.it_energy_joules <= CRON_WATTS * 5400 * 1.001
+        # kWh × PUE × grid, by hand from the row's own energy.
+        assert row.facility_energy_kwh == pytest.approx(row.it_energy_joules / 3.6e6 * report.pue, rel=1e-5)
+        assert row.emissions_gCO2eq == pytest.approx(row.facility_energy_kwh * 417.3, rel=1e-5)
+    assert report.total_it_energy_joules == pytest.approx(sum(r.it_energy_joules or 0 for r in report.rows), rel=1e-9)
+    assert report.hours_in_period == HISTORY_DAYS * 24 and 0 < report.coverage_percent <= 100
+    by_hour = await tools(prometheus_service).report(
+        namespace="batch", workload_name="nightly-report", days=1, granularity="hour"
+    )
+    assert len(by_hour.rows) == 24 and all(r.hours == 1 for r in by_hour.rows)
+
+
+async def test_the_report_is_csv_over_rest_and_refuses_a_reversed_period(
+    live_demo: LiveDemo, prometheus_service: AppContext
+) -> None:
+    from carbon_kepler_mcp.bootstrap import build_web_app
+    from carbon_kepler_mcp.errors import InvalidArgumentError
+    from tests.web_harness import asgi_client
+
+    async with asgi_client(build_web_app(prometheus_service)) as client:
+        body = {"namespace": "batch", "workload_name": "nightly-report", "days": 2}
+        answer = await client.post("/tools/get_emissions_report", json=body, headers={"accept": "text/csv"})
+        as_json = await client.post("/tools/get_emissions_report", json=body)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    lines = answer.text.strip().splitlines()
+    assert lines[0].startswith("row,namespace,workload,start,end,hours,hours_with_data,it_energy_joules")
+    assert len(lines) == 1 + len(as_json.json()["rows"]) + 1 and lines[-1].startswith("total,batch,nightly-report")
+    assert float(lines[-1].split(",")[7]) == pytest.approx(as_json.json()["total_it_energy_joules"])
+    with pytest.raises(InvalidArgumentError, match="not before end"):
+        await tools(prometheus_service).report(
+            namespace="batch", start="2026-12-02T00:00:00+09:00", end="2026-12-01T00:00:00+09:00"
+        )

@@ -28,6 +28,7 @@ TOOLS = {
     "get_resource_power",
     "search_resources",
     "get_migration_recommendations",
+    "get_emissions_report",
 }
 
 

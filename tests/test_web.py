@@ -42,6 +42,9 @@ TOOL_CALLS: dict[str, dict[str, Any]] = {
     "get_migration_recommendations": {**CURL_BODY, "limit": 3},
 }
 
+NEEDS_HISTORY: dict[str, dict[str, Any]] = {"get_emissions_report": {"namespace": "batch", "days": 2}}
+"""Tools the demo's direct source cannot answer (Kepler keeps no history): both protocols say so alike."""
+
 
 @pytest.fixture
 async def frozen_service() -> AsyncIterator[AppContext]:
@@ -98,10 +101,20 @@ async def test_every_tool_answers_over_rest_what_it_answers_over_mcp(
     assert strip_keys(response.json(), ignore) == strip_keys(over_mcp.structured_content, ignore)
 
 
+@pytest.mark.parametrize("tool", sorted(NEEDS_HISTORY))
+async def test_a_tool_that_needs_history_says_so_over_rest_and_mcp_alike(
+    tool: str, client: httpx2.AsyncClient, mcp_client: Client
+) -> None:
+    response = await client.post(f"/tools/{tool}", json=NEEDS_HISTORY[tool])
+    assert 400 <= response.status_code < 600 and "PROMETHEUS_URL" in response.json()["detail"]
+    over_mcp = await mcp_client.call_tool(tool, NEEDS_HISTORY[tool])
+    assert over_mcp.is_error and "PROMETHEUS_URL" in str(over_mcp.content)
+
+
 async def test_every_mcp_tool_has_a_rest_route_and_a_handler(demo_service: AppContext) -> None:
     mcp = build_server(demo_service, close_context=False)
     listed = {tool.name for tool in await mcp.list_tools()}
-    assert listed == {spec.name for spec in TOOLS} == set(TOOL_CALLS)
+    assert listed == {spec.name for spec in TOOLS} == set(TOOL_CALLS) | set(NEEDS_HISTORY)
     paths = build_web_app(demo_service).openapi()["paths"]
     assert {f"/tools/{name}" for name in listed} <= set(paths)
 

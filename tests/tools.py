@@ -40,6 +40,7 @@ POSITIONAL: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
         ("kind", "namespace", "name_pattern", "min_power_watts", "max_power_watts", "status"),
     ),
     "migration": ("get_migration_recommendations", ("workload_name", "namespace")),
+    "report": ("get_emissions_report", ("namespace", "workload_name")),
 }
 
 

@@ -139,7 +139,7 @@ async def _ask(settings: Settings, args: argparse.Namespace) -> str:
     request = request_from_args(spec, args)  # argument errors before any metrics are read
     ctx = build_context(settings)
     try:
-        return await run_tool(ctx, spec, request, as_json=args.json)
+        return await run_tool(ctx, spec, request, as_json=args.json, as_csv=getattr(args, "csv", False))
     finally:
         await ctx.aclose()
 

@@ -319,7 +319,7 @@ class ServerSettings(_Group):
     tools_allowed: Annotated[tuple[str, ...] | None, NoDecode] = Field(
         default=None, validation_alias=_env("tools_allowed", "CARBON_KEPLER_TOOLS")
     )
-    """Only these MCP tools, comma-separated (default: all 11); small-context models can load fewer tools."""
+    """Only these MCP tools, comma-separated (default: all of them); small-context models can load fewer tools."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("log_level"))
     """Log level. Logs always go to stderr."""

@@ -23,6 +23,7 @@ from carbon_kepler_mcp.app.tools import (
     listing,
     migration,
     regional,
+    report,
     resource,
     schedule,
     search,
@@ -49,9 +50,20 @@ class ToolSpec:
     """Every tool only reads metrics and reference data (MCP annotations: read-only, idempotent, closed world)."""
     paged: bool = False
     """Answers a page of a list (``limit``/``cursor``/``next_cursor``)."""
+    csv: Callable[[Any], str] | None = None
+    """The result as CSV, for tools whose answer is a table (REST with ``Accept: text/csv``, the CLI's ``--csv``)."""
 
 
-def _spec(name: str, command: str, title: str, description: str, module: Any, *, paged: bool = False) -> ToolSpec:
+def _spec(
+    name: str,
+    command: str,
+    title: str,
+    description: str,
+    module: Any,
+    *,
+    paged: bool = False,
+    csv: Callable[[Any], str] | None = None,
+) -> ToolSpec:
     run = module.run
     hints = run.__annotations__
     return ToolSpec(
@@ -63,6 +75,7 @@ def _spec(name: str, command: str, title: str, description: str, module: Any, *,
         result=_resolve(module, hints["return"]),
         run=run,
         paged=paged,
+        csv=csv,
     )
 
 
@@ -164,6 +177,16 @@ TOOLS: Final[tuple[ToolSpec, ...]] = (
         "indicative (not measured) latency lower bound from the distance between regions.",
         migration,
         paged=True,
+    ),
+    _spec(
+        "get_emissions_report",
+        "report",
+        "Emissions report over time",
+        "Energy and emissions of a namespace or one workload over past days (up to 31, from Prometheus), one row\n"
+        "per hour or per local day, with the hours Prometheus holds data for and the totals. Also as CSV (REST\n"
+        "with Accept: text/csv; the CLI with --csv). Needs the Prometheus source: Kepler keeps no history.",
+        report,
+        csv=report.to_csv,
     ),
 )
 

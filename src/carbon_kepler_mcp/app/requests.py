@@ -30,6 +30,7 @@ __all__ = [
     "ListRequest",
     "MigrationRequest",
     "RegionalRequest",
+    "ReportRequest",
     "ResourcePowerRequest",
     "ScheduleRequest",
     "SearchRequest",
@@ -303,6 +304,33 @@ class MigrationRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size"), NotBool] = 10
     cursor: Cursor = None
     window: WindowArg = None
+
+
+MAX_REPORT_DAYS: Final = 31
+"""Longest report period (31 days of hourly rows = 744 points)."""
+
+
+class ReportRequest(ToolRequest):
+    namespace: Namespace = "default"
+    workload_name: Annotated[
+        str | None,
+        Field(
+            default=None,
+            min_length=1,
+            max_length=253,
+            description="One workload of the namespace (a Deployment, CronJob, ...); omit for the whole namespace",
+        ),
+    ] = None
+    days: Annotated[
+        int, Field(ge=1, le=MAX_REPORT_DAYS, description="The last N days, ending at end (or now)"), NotBool
+    ] = 7
+    start: Annotated[
+        str | None,
+        Field(default=None, max_length=40, description="ISO 8601 start (with end; instead of days)"),
+    ] = None
+    end: Annotated[str | None, Field(default=None, max_length=40, description="ISO 8601 end (default: now)")] = None
+    granularity: Annotated[Literal["hour", "day"], Field(description="One row per hour or per local day")] = "day"
+    region: RegionCode = None
 
 
 def parse_request(model: type[_R], values: Mapping[str, Any], *, name_of: Callable[[str], str] = str) -> _R:

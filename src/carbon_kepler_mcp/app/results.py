@@ -425,3 +425,39 @@ class PodMetrics(FrozenModel):
     collection_method: str
     data_source: DataSourceInfo
     is_demo: bool
+
+
+class ReportRow(FrozenModel):
+    """One hour or one local day of a workload's (or namespace's) energy and emissions."""
+
+    start: str = Field(description="ISO 8601 with the region's local UTC offset")
+    end: str
+    hours: int = Field(description="Hours in the row (a day across a daylight-saving change has 23 or 25)")
+    hours_with_data: int = Field(description="Hours of the row Prometheus holds energy for")
+    it_energy_joules: float | None = Field(description="IT energy by Kepler's counters; null when no hour has data")
+    facility_energy_kwh: float | None = Field(description="it_energy_joules / 3.6e6 × PUE")
+    emissions_gCO2eq: float | None = Field(description="facility_energy_kwh × grid intensity")
+
+
+class EmissionsReportResult(ResultEnvelope):
+    """Energy and emissions of a namespace or workload over past days, by hour or by local day."""
+
+    namespace: str
+    workload: str | None
+    workload_kind: str | None
+    region: str
+    timezone: str
+    granularity: Literal["hour", "day"]
+    period_start: str = Field(description="ISO 8601, local offset: the start of the first hour reported")
+    period_end: str
+    pue: float = Field(description="PUE applied to every row (the workload's or namespace's current one)")
+    grid_carbon_intensity_gCO2eq_kWh: float
+    rows: list[ReportRow]
+    total_it_energy_joules: float
+    total_facility_energy_kwh: float
+    total_emissions_gCO2eq: float
+    total_emissions_kgCO2eq: float
+    hours_in_period: int
+    hours_with_data: int
+    coverage_percent: float = Field(description="hours_with_data / hours_in_period × 100")
+    query: str = Field(description="The query_range PromQL (step 1h) behind the rows")

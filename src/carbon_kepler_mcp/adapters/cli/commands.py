@@ -94,7 +94,10 @@ def add_tool_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
             elif (choices := _literal_choices(annotation)) is not None:
                 kwargs["choices"] = choices
             parser.add_argument(*flags, **kwargs)
-        parser.add_argument("--json", action="store_true", help="print the tool's exact structured result as JSON")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--json", action="store_true", help="print the tool's exact structured result as JSON")
+        if spec.csv is not None:
+            output.add_argument("--csv", action="store_true", help="print the result's rows as CSV")
 
 
 def request_from_args(spec: ToolSpec, args: argparse.Namespace) -> BaseModel:
@@ -116,9 +119,12 @@ def request_from_args(spec: ToolSpec, args: argparse.Namespace) -> BaseModel:
     return parse_request(spec.request, values, name_of=option)
 
 
-async def run_tool(ctx: AppContext, spec: ToolSpec, request: BaseModel, *, as_json: bool) -> str:
-    """The tool's answer as the CLI prints it: the exact structured result (``--json``) or text for people."""
+async def run_tool(ctx: AppContext, spec: ToolSpec, request: BaseModel, *, as_json: bool, as_csv: bool = False) -> str:
+    """The tool's answer as the CLI prints it: the exact structured result (``--json``), CSV rows (``--csv``,
+    for tools whose answer is a table) or text for people."""
     result = await spec.run(ctx, request)
+    if as_csv and spec.csv is not None:
+        return spec.csv(result).rstrip("\n")
     if as_json:
         return json.dumps(result.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)
     language: Language = "ko" if getattr(request, "language", "en") == "ko" else "en"

@@ -65,6 +65,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "unattributed %": ("unattributed %", "미배분 %"),
     "state": ("state", "상태"),
     "energy J": ("energy J", "에너지(J)"),
+    "start": ("start", "시작"),
+    "hours with data": ("hours with data", "데이터 있는 시간"),
+    "kWh (facility)": ("kWh (facility)", "kWh(설비)"),
+    "gCO2eq": ("gCO2eq", "gCO2eq"),
     "recommended": ("recommended", "권장"),
     "priority": ("priority", "우선순위"),
     "action": ("action", "조치"),
@@ -248,6 +252,8 @@ _LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
               ("unattributed %", "unattributed_percent"), ("PUE", "pue")),
     "children": (("kind", "kind"), ("name", "name"), ("state", "state"), ("watts", "power_watts"),
                  ("energy J", "energy_joules")),
+    "rows": (("start", "start"), ("hours with data", "hours_with_data"), ("energy J", "it_energy_joules"),
+             ("kWh (facility)", "facility_energy_kwh"), ("gCO2eq", "emissions_gCO2eq")),
 }  # fmt: skip
 
 

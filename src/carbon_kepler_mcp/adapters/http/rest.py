@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI
+from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel
 from starlette.responses import Response
@@ -78,12 +78,13 @@ class ToolEndpoint:
                     annotation=Annotated[
                         tool.arg_model, Body(description=f"Arguments of the MCP tool {tool.spec.name}")
                     ],
-                )
+                ),
+                inspect.Parameter("http_request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
             ],
             return_annotation=Response,
         )
 
-    async def __call__(self, arguments: BaseModel) -> Response:
+    async def __call__(self, arguments: BaseModel, http_request: Request) -> Response:
         """Run the tool with the validated arguments; errors go to the app's problem handlers."""
         spec = self.tool.spec
         self.metrics.tool_calls.labels(tool=spec.name, transport="rest").inc()
@@ -96,6 +97,12 @@ class ToolEndpoint:
             raise
         finally:
             self.metrics.tool_duration.labels(tool=spec.name, transport="rest").observe(time.perf_counter() - start)
+        if spec.csv is not None and "text/csv" in http_request.headers.get("accept", ""):
+            return Response(
+                spec.csv(result),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{spec.name}.csv"'},
+            )
         # Exactly the MCP structuredContent: the model dumped in JSON mode with aliases.
         return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
@@ -146,7 +153,12 @@ def add_tool_routes(app: FastAPI, tools: list[RestTool], ctx: AppContext, metric
             summary=spec.title,
             description=spec.description,
             response_model=spec.result,
-            responses=problem_responses(*TOOL_ERRORS),
+            responses=problem_responses(*TOOL_ERRORS)
+            | (
+                {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "JSON, or CSV"}}
+                if spec.csv is not None
+                else {}
+            ),
         )
 
     known = [t.spec.name for t in tools]

@@ -1,0 +1,207 @@
+"""An emissions report over time: a namespace's or a workload's hourly energy from Prometheus, as hours or days."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from carbon_kepler_mcp.app.common import data_source_info, energy_zones, iso, kepler_generation, utc_iso
+from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.requests import MAX_REPORT_DAYS, ReportRequest
+from carbon_kepler_mcp.app.results import EmissionsReportResult, ReportRow
+from carbon_kepler_mcp.domain.i18n import tr
+from carbon_kepler_mcp.domain.units import grams_to_kilograms, joules_to_kwh, rounded
+from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import WindowedSource
+
+_HOUR = timedelta(hours=1)
+_NAMESPACE_PODS = ".+"
+
+
+def _moment(text: str, what: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"{what} {text[:40]!r} is not an ISO 8601 time (e.g. 2026-12-01T00:00:00+09:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise InvalidArgumentError(f"{what} {text[:40]!r} has no UTC offset: add one (e.g. +09:00 or Z)")
+    return moment
+
+
+async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
+    """Hourly energy × the current PUE × the grid factor, one row per hour or per local day, with coverage."""
+    language = req.language
+    reg = ctx.region(req.region)
+    tz = ZoneInfo(reg.timezone)
+    source = ctx.source
+    if not isinstance(source, WindowedSource):
+        raise InsufficientDataError(
+            tr(
+                language,
+                "An emissions report needs history, and a direct Kepler scrape has none (Kepler keeps no past): "
+                "point the server at a Prometheus that scrapes Kepler (PROMETHEUS_URL).",
+                "배출량 보고서에는 이력이 필요하지만 Kepler 직접 수집에는 이력이 없습니다(Kepler는 과거를 보관하지 "
+                "않음): Kepler를 수집하는 Prometheus를 지정하세요(PROMETHEUS_URL).",
+            )
+        )
+    now = ctx.now()
+    end = _moment(req.end, "end") if req.end else now
+    if req.start:
+        start = _moment(req.start, "start")
+        if start >= end:
+            raise InvalidArgumentError(f"start {req.start!r} is not before end {iso(end)!r}")
+        days = math.ceil((end - start).total_seconds() / 86_400)
+        if days > MAX_REPORT_DAYS:
+            raise InvalidArgumentError(f"the period is {days} days; a report covers at most {MAX_REPORT_DAYS} days")
+    else:
+        days = req.days
+        start = end - timedelta(days=days)
+    if end > now + timedelta(minutes=1):
+        raise InvalidArgumentError(f"end {iso(end)!r} is in the future; a report covers the past")
+    # The workload (and its PUE) as it is now: resolved over a week, so a nightly CronJob's last run is seen.
+    snapshot = await ctx.read(req.namespace, min(days, 7) * 86_400)
+    if req.workload_name is not None:
+        wl = ctx.workload_pods(snapshot, req.workload_name, req.namespace)
+        pods, kind, name = wl.pods, wl.resolved.kind, wl.resolved.name
+        pattern = promql.pod_name_regex([name]) if kind == "Pod" else promql.workload_pods_regex(name, kind)
+    else:
+        pods, kind, name = ctx.namespace_pods(snapshot, req.namespace), None, None
+        pattern = _NAMESPACE_PODS
+    grid = ctx.grid(reg)
+    figures = ctx.figures_for(snapshot, pods, reg, grid.value, kind)
+    history = await source.history(req.namespace, pattern, energy_zones(pods), kepler_generation(snapshot), days, end)
+    energy_by_hour = {p.end - _HOUR: p.joules for p in history.points if history.start < p.end <= end}
+    first_hour = max(history.start, start.astimezone(history.start.tzinfo))
+    first_hour = first_hour.replace(minute=0, second=0, microsecond=0)
+    hours = [first_hour + k * _HOUR for k in range(int((history.end - first_hour) / _HOUR))]
+    groups: dict[datetime, list[datetime]] = defaultdict(list)
+    for hour in hours:
+        local = hour.astimezone(tz)
+        key = local if req.granularity == "hour" else local.replace(hour=0, minute=0, second=0, microsecond=0)
+        groups[key].append(hour)
+    rows: list[ReportRow] = []
+    total_j = 0.0
+    for key in sorted(groups):
+        members = groups[key]
+        known = [energy_by_hour[h] for h in members if h in energy_by_hour]
+        joules = sum(known) if known else None
+        if joules is not None:
+            total_j += joules
+        kwh = None if joules is None else joules_to_kwh(joules) * figures.pue
+        rows.append(
+            ReportRow(
+                start=iso(members[0].astimezone(tz)),
+                end=iso((members[-1] + _HOUR).astimezone(tz)),
+                hours=len(members),
+                hours_with_data=len(known),
+                it_energy_joules=None if joules is None else rounded(joules),
+                facility_energy_kwh=None if kwh is None else rounded(kwh, 6),
+                emissions_gCO2eq=None if kwh is None else rounded(kwh * grid.value),
+            )
+        )
+    with_data = sum(r.hours_with_data for r in rows)
+    total_kwh = joules_to_kwh(total_j) * figures.pue
+    notes = [
+        tr(
+            language,
+            "Each row is Kepler's IT energy in Prometheus for its hours × the current PUE × the annual grid factor; "
+            "hours Prometheus holds no energy for are left out (see hours_with_data), never counted as 0.",
+            "각 행은 해당 시간대 Prometheus의 Kepler IT 에너지 × 현재 PUE × 연간 전력망 배출계수입니다. Prometheus에 "
+            "에너지가 없는 시간은 0으로 세지 않고 제외합니다(hours_with_data 참고).",
+        )
+    ]
+    if with_data < len(hours):
+        notes.append(
+            tr(
+                language,
+                f"Prometheus holds energy for {with_data} of the {len(hours)} hours asked for (retention, a later "
+                "start of scraping, or hours without the workload).",
+                f"요청한 {len(hours)}시간 중 {with_data}시간에 대해서만 Prometheus에 에너지가 있습니다(보존 기간, 늦은 "
+                "수집 시작, 또는 워크로드가 없던 시간).",
+            )
+        )
+    notes.extend(history.warnings)
+    return EmissionsReportResult(
+        namespace=req.namespace,
+        workload=name,
+        workload_kind=kind,
+        region=reg.code,
+        timezone=reg.timezone,
+        granularity=req.granularity,
+        period_start=iso(first_hour.astimezone(tz)),
+        period_end=iso(history.end.astimezone(tz)),
+        pue=rounded(figures.pue, 4),
+        grid_carbon_intensity_gCO2eq_kWh=rounded(grid.value),
+        rows=rows,
+        total_it_energy_joules=rounded(total_j),
+        total_facility_energy_kwh=rounded(total_kwh, 6),
+        total_emissions_gCO2eq=rounded(total_kwh * grid.value),
+        total_emissions_kgCO2eq=rounded(grams_to_kilograms(total_kwh * grid.value), 6),
+        hours_in_period=len(hours),
+        hours_with_data=with_data,
+        coverage_percent=rounded(with_data / len(hours) * 100, 2) if hours else 0.0,
+        query=history.query,
+        language=language,
+        timestamp=utc_iso(now),
+        provenance={"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance},
+        data_source=data_source_info(snapshot, source.description),
+        is_demo=snapshot.is_demo,
+        notes=notes,
+    )
+
+
+def to_csv(result: EmissionsReportResult) -> str:
+    """The rows as CSV (for ESG and audit spreadsheets), then a total row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "row",
+            "namespace",
+            "workload",
+            "start",
+            "end",
+            "hours",
+            "hours_with_data",
+            "it_energy_joules",
+            "facility_energy_kwh",
+            "emissions_gCO2eq",
+        ]
+    )
+    for row in result.rows:
+        writer.writerow(
+            [
+                result.granularity,
+                result.namespace,
+                result.workload or "",
+                row.start,
+                row.end,
+                row.hours,
+                row.hours_with_data,
+                "" if row.it_energy_joules is None else row.it_energy_joules,
+                "" if row.facility_energy_kwh is None else row.facility_energy_kwh,
+                "" if row.emissions_gCO2eq is None else row.emissions_gCO2eq,
+            ]
+        )
+    writer.writerow(
+        [
+            "total",
+            result.namespace,
+            result.workload or "",
+            result.period_start,
+            result.period_end,
+            result.hours_in_period,
+            result.hours_with_data,
+            result.total_it_energy_joules,
+            result.total_facility_energy_kwh,
+            result.total_emissions_gCO2eq,
+        ]
+    )
+    return out.getvalue()
