@@ -438,3 +438,14 @@ async def test_a_shift_after_a_migration_uses_the_destination_s_hours() -> None:
         assert result.reduction_percent == 95.04  # the migration alone: 1 − 21/423
     finally:
         await ctx.aclose()
+
+
+async def test_each_optimisation_states_the_intensity_it_leads_to_where_it_changes_it(demo_service: AppContext) -> None:
+    result = await tools(demo_service).assess("ml-training-job", "ai-team")
+    by_type = {o.type: o for o in result.optimizations}
+    # Stockholm: 417.3 × 1.6 × 21/423 = 33.147; PUE 1.4 in Seoul: 417.3 × 1.4 = 584.22; a shift changes no intensity.
+    assert by_type["regional_migration"].estimated_new_intensity_gCO2eq_kWh == pytest.approx(
+        KOREA_FACTOR * 1.6 * 21 / 423, abs=1e-3
+    )
+    assert by_type["pue_improvement"].estimated_new_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.4, abs=1e-3)
+    assert by_type["temporal_shift"].estimated_new_intensity_gCO2eq_kWh is None

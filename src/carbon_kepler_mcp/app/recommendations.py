@@ -24,6 +24,8 @@ class Candidate:
     reduction_fraction: float | None
     data_basis: str
     changes_compliance_status: bool
+    new_intensity_g_per_kwh: float | None = None
+    """The workload's effective intensity (grid × PUE) once applied, where the lever changes it."""
 
 
 TOLERANCE = 1e-9
@@ -68,6 +70,7 @@ def pue_candidate(
             f"더 효율적인 홀의 노드로 파드를 옮기면 배출량이 {fmt(percent(fraction))}% 줄어듭니다.",
         ),
         reduction_fraction=fraction,
+        new_intensity_g_per_kwh=grid_g_per_kwh * target_pue,
         data_basis=tr(
             language,
             "ratio of target PUE to the PUE in use (see pue_detail for where that PUE comes from)",
@@ -126,6 +129,7 @@ def migration_candidate(
         )
         + residency,
         reduction_fraction=fraction,
+        new_intensity_g_per_kwh=optimized_effective,
         data_basis=tr(
             language,
             "Electricity Maps 2024 yearly lifecycle averages for both regions (one basis for every region)",
@@ -253,6 +257,9 @@ def rank(candidates: list[Candidate], emissions_g_per_hour: float, monthly_kg: f
                 else round(monthly_kg * fraction, 3),
                 data_basis=candidate.data_basis,
                 changes_compliance_status=candidate.changes_compliance_status,
+                estimated_new_intensity_gCO2eq_kWh=None
+                if candidate.new_intensity_g_per_kwh is None
+                else round(candidate.new_intensity_g_per_kwh, 3),
             )
         )
     return ranked

@@ -192,6 +192,11 @@ class Optimization(FrozenModel):
     estimated_savings_kgCO2eq_month: float | None
     data_basis: str = Field(description="What the estimate rests on (and how reliable that is)")
     changes_compliance_status: bool = Field(description="Whether applying it alone would change the status")
+    estimated_new_intensity_gCO2eq_kWh: float | None = Field(
+        default=None,
+        description="The effective intensity (grid × PUE) once applied, where the optimisation changes it (PUE, "
+        "region); null where it does not (a time shift or right-sizing changes emissions, not the intensity)",
+    )
 
 
 class AssessmentResult(CoverageEnvelope):
