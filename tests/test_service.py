@@ -449,3 +449,18 @@ async def test_each_optimisation_states_the_intensity_it_leads_to_where_it_chang
     )
     assert by_type["pue_improvement"].estimated_new_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.4, abs=1e-3)
     assert by_type["temporal_shift"].estimated_new_intensity_gCO2eq_kWh is None
+
+
+def test_a_window_across_a_daylight_saving_change_lasts_its_stated_length() -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from carbon_kepler_mcp.app.tools.schedule import readable_window
+
+    dublin = ZoneInfo("Europe/Dublin")
+    # Ireland springs forward at 01:00 local on 2026-03-29: 00:00 + 4 real hours is 05:00 IST, not 04:00.
+    start = datetime(2026, 3, 29, 0, 0, tzinfo=dublin)
+    assert readable_window(start, timedelta(hours=4), dublin) == "2026-03-29 00:00 GMT - 05:00 IST"
+    # And falls back at 02:00 on 2026-10-25: 00:00 + 4 real hours is 03:00 GMT.
+    autumn = datetime(2026, 10, 25, 0, 0, tzinfo=dublin)
+    assert readable_window(autumn, timedelta(hours=4), dublin) == "2026-10-25 00:00 IST - 03:00 GMT"

@@ -6,7 +6,7 @@ range query over the past days; without history it is now.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from carbon_kepler_mcp.app.common import (
@@ -66,7 +66,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         energy_kwh = power / 1000.0 * figures.pue * duration_hours
         return ScheduleWindow(
             start=iso(start),
-            end=iso(start + span),
+            end=iso(_after(start, span, tz)),
             average_intensity_gCO2eq_kWh=rounded(average),
             emissions_gCO2eq=None if synthetic else rounded(energy_kwh * average),
         )
@@ -257,6 +257,12 @@ async def observed_schedule(
 
 def readable_window(start: datetime, span: timedelta, tz: ZoneInfo) -> str:
     """``2026-12-04 10:00 KST - 14:00 KST`` in the region's local time (the end's date when it differs)."""
-    local_start, local_end = start.astimezone(tz), (start + span).astimezone(tz)
+    local_start, local_end = start.astimezone(tz), _after(start, span, tz)
     end_format = "%H:%M %Z" if local_end.date() == local_start.date() else "%Y-%m-%d %H:%M %Z"
     return f"{local_start.strftime('%Y-%m-%d %H:%M %Z')} - {local_end.strftime(end_format)}"
+
+
+def _after(start: datetime, span: timedelta, tz: ZoneInfo) -> datetime:
+    """``start + span`` in absolute time, shown in ``tz``: aware datetimes add wall-clock time, so across a
+    daylight-saving change a 4 h window would otherwise last 3 or 5 real hours."""
+    return (start.astimezone(UTC) + span).astimezone(tz)
