@@ -29,11 +29,12 @@ from carbon_kepler_mcp.app.requests import (
     AssessRequest,
     ListRequest,
     RegionalRequest,
+    ReportRequest,
     ScheduleRequest,
     parse_request,
 )
-from carbon_kepler_mcp.app.results import WorkloadListResult
-from carbon_kepler_mcp.app.tools import assess, listing, regional, schedule
+from carbon_kepler_mcp.app.results import EmissionsReportResult, WorkloadListResult
+from carbon_kepler_mcp.app.tools import assess, listing, regional, report, schedule
 from carbon_kepler_mcp.domain.i18n import Language
 from carbon_kepler_mcp.errors import CarbonKeplerError, InvalidArgumentError, NotFoundError
 
@@ -237,6 +238,55 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             points=points,
             optimal=(opt_start, opt_end),
             description=description,
+        )
+
+    async def _report(request: Request, namespace: str, page: Page) -> EmissionsReportResult:
+        query = request.query_params
+        values: dict[str, Any] = {"namespace": namespace, "language": page.lang}
+        for name in ("workload", "days", "granularity"):
+            if query.get(name):
+                values["workload_name" if name == "workload" else name] = query[name]
+        return await report.run(ctx, parse_request(ReportRequest, values))
+
+    @router.get("/namespaces/{namespace}/report")
+    async def report_page(request: Request, namespace: str) -> Response:
+        page = Page(request, auth_enabled=auth)
+        try:
+            result = await _report(request, namespace, page)
+        except CarbonKeplerError as exc:
+            return page.error(exc)
+        bars = [
+            Bar(
+                key=row.start,
+                label=row.start[:16].replace("T", " ") if result.granularity == "hour" else row.start[:10],
+                value=row.emissions_gCO2eq or 0.0,
+                value_text="–" if row.emissions_gCO2eq is None else num(row.emissions_gCO2eq),
+                css="other" if row.hours_with_data == row.hours else "current",
+                tag="" if row.hours_with_data == row.hours else page.t("partial_hours", n=row.hours_with_data),
+            )
+            for row in result.rows
+        ]
+        chart = bar_chart(
+            bars,
+            title=page.t("chart_report_title", scope=result.workload or result.namespace),
+            description=page.t("chart_report_desc", start=result.period_start[:10], end=result.period_end[:10]),
+            chart_id="report",
+            unit="gCO2eq",
+        )
+        csv_url = f"{request.url.path}.csv?{request.url.query}" if request.url.query else f"{request.url.path}.csv"
+        return page.render("report.html", r=result, is_demo=result.is_demo, chart=chart, csv_url=csv_url)
+
+    @router.get("/namespaces/{namespace}/report.csv")
+    async def report_csv(request: Request, namespace: str) -> Response:
+        page = Page(request, auth_enabled=auth)
+        try:
+            result = await _report(request, namespace, page)
+        except CarbonKeplerError as exc:
+            return page.error(exc)
+        return Response(
+            report.to_csv(result),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="emissions-{namespace}.csv"', **SECURITY_HEADERS},
         )
 
     @router.get("/namespaces/{namespace}/workloads/{workload}/regions")
