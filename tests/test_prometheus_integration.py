@@ -43,6 +43,7 @@ HISTORY_DAYS = 3
 WEB_WATTS = 3 * (11 + 2)
 TRAINING_WATTS = 2 * (165 + 28)
 CRON_WATTS = 38 + 6
+KOREA_FACTOR = 417.3
 CPU2_IDLE_WATTS_PER_CORE = (78 + 9) / 64
 
 # Why 2 %: the demo's power is constant, so the direct scrape's instant watts are exact, while Prometheus
@@ -415,3 +416,21 @@ async def test_the_report_is_csv_over_rest_and_refuses_a_reversed_period(
         await tools(prometheus_service).report(
             namespace="batch", start="2026-12-02T00:00:00+09:00", end="2026-12-01T00:00:00+09:00"
         )
+
+
+async def test_a_cronjob_s_month_comes_from_a_day_of_observed_runs_not_from_an_instant(
+    prometheus_service: AppContext,
+) -> None:
+    # nightly-report runs 90 min a day at 44 W. Over a 1 d window: 44 × 5,400 = 237,600 J = 0.066 kWh; × PUE × 417.3
+    # is the day's grams, and a 730 h month is 730/24 such days (an instant × 730 h said 16.755 kg).
+    result = await tools(prometheus_service).assess("nightly-report", "batch", window="1d")
+    assert result.monthly_basis == "observed_window"
+    coverage = result.coverage
+    assert coverage is not None and coverage.window_energy_joules is not None
+    assert coverage.window_energy_joules == pytest.approx(CRON_WATTS * 5400, rel=0.02)
+    day_grams = coverage.window_energy_joules / 3.6e6 * result.pue * KOREA_FACTOR
+    assert result.window_emissions_gCO2eq == pytest.approx(day_grams, rel=1e-3)
+    assert result.monthly_emissions_kgCO2eq == pytest.approx(day_grams * 730 / 24 / 1000, rel=1e-3)
+    # Over 1 h (no day observed), a CronJob gets no month at all rather than 730 h of whatever the hour held.
+    hourly = await tools(prometheus_service).assess("web-app", "production", window="1h")
+    assert hourly.monthly_basis == "continuous_at_current_power"

@@ -184,11 +184,14 @@ def test_a_namespace_is_written_as_one_escaped_string_literal() -> None:
     start = AT.timestamp() - 3600
     assert 'kepler_pod_cpu_joules_total{pod_namespace="production"}' in query
     assert query.count("pod_namespace=") == query.count('pod_namespace="production"')
-    # The window's raw counter growth: the latest value minus the first seen at or after the window's start.
+    # The window's counter growth from raw samples: the last value minus the first, across a pod's state series.
     assert (
-        '(kepler_pod_cpu_joules_total{pod_namespace="production"} and timestamp(kepler_pod_cpu_joules_total'
-        f'{{pod_namespace="production"}}) >= {start:.3f})[3600s:15s]'
+        "max by (pod_namespace, pod_name, node_name, zone) (last_over_time(kepler_pod_cpu_joules_total"
+        '{pod_namespace="production"}[3600s])) - min by (pod_namespace, pod_name, node_name, zone) '
+        '(min_over_time(kepler_pod_cpu_joules_total{pod_namespace="production"}[3600s]))'
     ) in query
+    # Power now: the growth between the samples of the last 5 min (only those at or after its start).
+    assert f'timestamp(kepler_pod_cpu_joules_total{{pod_namespace="production"}}) >= {start + 3300:.3f})' in query
     assert 'increase(kepler_pod_cpu_joules_total{pod_namespace="production"}[3600s])' in query
 
 

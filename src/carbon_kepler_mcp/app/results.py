@@ -219,6 +219,11 @@ class AssessmentResult(CoverageEnvelope):
     resolution: str = Field(description="How the name was resolved to pods")
     pods: list[PodFigures]
     facility_power_watts: float
+    window_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Emissions of the window's energy (coverage.window_energy_joules × PUE × grid), finished pods "
+        "included; null for a direct scrape",
+    )
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
     target_intensity_gCO2eq_kWh: float | None

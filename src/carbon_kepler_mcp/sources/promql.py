@@ -130,18 +130,35 @@ def _subrange(range_seconds: int) -> str:
     return f"[{promql_duration(range_seconds)}:{promql_duration(subquery_step_seconds(range_seconds))}]"
 
 
-def _raw_delta(selector: str, range_seconds: int, end: float, *, pinned: bool = False) -> str:
+def _window_delta(selector: str, range_seconds: int, end: float | None = None, *, by: str | None = None) -> str:
+    """Counter growth between the first and the last raw sample in the range, exact (no steps, no extrapolation):
+    a counter's first value in the range is its minimum when it did not reset (resets are counted apart).
+
+    ``by``: take the last and first values across the series of each group before subtracting. Kepler ≥ 0.10
+    moves a pod's counter from its ``state="running"`` series to a ``terminated`` one when the pod ends, so the
+    energy between the last running sample and the end is only in the terminated series' first value.
+    """
+    r = f"[{promql_duration(range_seconds)}]" + ("" if end is None else f" @ {end:.3f}")
+    if by is None:
+        return f"(last_over_time({selector}{r}) - min_over_time({selector}{r}))"
+    return f"(max by ({by}) (last_over_time({selector}{r})) - min by ({by}) (min_over_time({selector}{r})))"
+
+
+_POD_ZONE: Final = "pod_namespace, pod_name, node_name, zone"
+"""A current-generation pod's counter per node and zone, across its ``state`` series."""
+
+
+def _raw_delta(selector: str, range_seconds: int, end: float) -> str:
     """Counter growth between the first and the last sample in ``(end − range, end]``: no extrapolation.
 
     Exact between two real samples when the counter did not reset (resets are counted apart, see
     :func:`pod_energy_query`).
     """
-    pin = f" @ {end:.3f}" if pinned else ""
     inside = _since(selector, end - range_seconds)
-    r = _subrange(range_seconds) + pin
+    r = _subrange(range_seconds)
     # The last value is the selector's own (its latest sample, exact to the second); a series that has gone
     # stale (a stopped pod or node) falls back to its last value the subquery saw.
-    return f"(({selector}{pin} or max_over_time({inside}{r})) - min_over_time({inside}{r}))"
+    return f"(({selector} or max_over_time({inside}{r})) - min_over_time({inside}{r}))"
 
 
 def _first_last(
@@ -178,7 +195,7 @@ def pod_energy_query(
     if generation == "current":
         sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
         parts = [
-            _tag(_raw_delta(sel, window_seconds, at), "part", "window"),
+            _tag(_window_delta(sel, window_seconds, by=_POD_ZONE), "part", "window"),
             _tag(_raw_delta(sel, recent, at), "part", "recent"),
             _tag(f"increase({sel}[{w}])", "part", "increase"),
             _tag(f"resets({sel}[{w}])", "part", "resets"),
@@ -190,7 +207,7 @@ def pod_energy_query(
         for zone, metric in LEGACY_ZONE_METRICS.items():
             sel = _selector(metric, ns, "mode!=" + _s("idle"))
             for part, expression in (
-                ("window", _raw_delta(sel, window_seconds, at)),
+                ("window", _window_delta(sel, window_seconds)),
                 ("recent", _raw_delta(sel, recent, at)),
                 ("increase", f"increase({sel}[{w}])"),
                 ("resets", f"resets({sel}[{w}])"),
@@ -422,18 +439,14 @@ def workload_check_query(
     """The workload's window energy (J) in one query, pinned to the snapshot's time (``@``).
 
     Shown in every windowed answer so an operator can paste it into their Prometheus UI and get the answer's
-    ``window_energy_joules`` (for pods whose counters did not reset): Σ per series of (max − min) of the
-    chosen zones' counters over the window.
+    ``window_energy_joules`` (for pods whose counters did not reset): Σ of (last − first) of the chosen zones'
+    counters over the window.
     """
     selectors = _pods_selector(generation, namespace, pod_name_regex(pods), zones)
     if not selectors:
         raise InvalidArgumentError(f"no legacy Kepler counter for zones {list(zones)!r}")
-    deltas = [
-        _raw_delta(sel, window_seconds, at).replace(
-            _subrange(window_seconds), _subrange(window_seconds) + f" @ {at:.3f}"
-        )
-        for sel in selectors
-    ]
+    by = _POD_ZONE if generation == "current" else None
+    deltas = [_window_delta(sel, window_seconds, at, by=by) for sel in selectors]
     if len(deltas) == 1:
         return f"sum({deltas[0]})"
     return f"sum({' or '.join(_tag(d, 'zone', str(i)) for i, d in enumerate(deltas))})"

@@ -97,6 +97,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         resolution=wl.resolved.note,
         pods=list(figures.per_pod),
         facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
+        window_emissions_gCO2eq=None if figures.window_emissions_g is None else rounded(figures.window_emissions_g),
         monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
         monthly_basis=figures.monthly_basis,
         target_intensity_gCO2eq_kWh=limit,
