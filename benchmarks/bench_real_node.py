@@ -292,7 +292,8 @@ def report(variants: list[Variant], rss: dict[str, int], pods: int, repeat: int)
     ]
     if one.parse is not None and one.readings is not None:
         lines.append(
-            f"Parts of the one-endpoint cold call, timed on their own (best of {repeat}): "
+            f"Parts of the one-endpoint cold call, timed on their own with the cyclic collector on (the source pauses "
+            f"it around both; best of {repeat}): "
             f"`parse_columns(text, schema.ALL_FAMILIES)` {_ms(one.parse)} ms, `current_readings` of its runs "
             f"{_ms(one.readings)} ms; the rest is the fetch (HTTP, UTF-8 decoding), the snapshot and the tool."
         )
