@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from carbon_kepler_mcp.demo import DemoCluster, DemoExporter, DemoPod, default_cluster, large_cluster
 from carbon_kepler_mcp.demo.cluster import K8S_SUFFIX_ALPHABET, POD_ZONES, PROCESS_JOULES, PROCESS_WATTS
-from carbon_kepler_mcp.errors import ConfigError
+from carbon_kepler_mcp.errors import ConfigError, InvalidArgumentError
 from carbon_kepler_mcp.kepler import schema
 
 EPOCH = 1_700_000_000.0
@@ -389,6 +389,18 @@ def test_large_cluster_renders_at_least_40000_samples_deterministically() -> Non
     assert text != large_cluster(EPOCH, pod_count=4000, process_lines_per_pod=2, seed=8).render(NOW)
     parsed = _samples(text)
     assert len(parsed) == samples
+
+
+def test_large_cluster_node_count_puts_every_pod_on_that_many_nodes_with_eight_pod_samples_each() -> None:
+    cluster = large_cluster(EPOCH, pod_count=250, node_count=3)
+    assert [node.name for node in cluster.nodes] == ["bench-node-000", "bench-node-001", "bench-node-002"]
+    assert {pod.node for pod in cluster.pods} == {node.name for node in cluster.nodes}
+    lines = [line for line in cluster.render(NOW).splitlines() if line and not line.startswith("#")]
+    pod_lines = [line for line in lines if line.startswith(("kepler_pod_cpu_watts{", "kepler_pod_cpu_joules_total{"))]
+    assert len(pod_lines) == 250 * 2 * 4  # four zones in both families, no process series
+    assert not [line for line in lines if line.startswith(("kepler_process_", "kepler_container_"))]
+    with pytest.raises(InvalidArgumentError):
+        large_cluster(EPOCH, pod_count=10, node_count=0)
 
 
 # --- HTTP exporter ---------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carbon_kepler_mcp.kepler.parser import parse_exposition
 from carbon_kepler_mcp.kepler.readings import current_readings, detect_generation, it_total, legacy_readings
@@ -160,3 +162,192 @@ def test_readings_from_columnar_runs_equal_readings_from_samples() -> None:
     items = parse_columns(text, ALL_FAMILIES)
     assert any(isinstance(item, Run) for item in items)
     assert current_readings(items, "e") == current_readings(parse_exposition(text, ALL_FAMILIES), "e")
+
+
+# --- the periodic fast path for pod runs (kepler.readings._add_periodic_run) --------------------------------------
+
+
+def _pod_text(rows: list[tuple[str, str, str, str, str, str]], family: str = "kepler_pod_cpu_watts") -> str:
+    """Lines of `family` as Kepler writes them (labels sorted): rows of (namespace, pod, uid, state, zone, value)."""
+    return "".join(
+        f'{family}{{node_name="n1",pod_id="{uid}",pod_name="{pod}",pod_namespace="{ns}",state="{state}",'
+        f'zone="{zone}"}} {value}\n'
+        for ns, pod, uid, state, zone, value in rows
+    )
+
+
+def _both_ways(text: str):
+    """Readings from parse_columns' runs and from plain samples (the line-by-line loop): they must agree."""
+    from carbon_kepler_mcp.kepler.parser import parse_columns
+
+    columnar = current_readings(parse_columns(text, ALL_FAMILIES), "e")
+    assert columnar == current_readings(parse_exposition(text, ALL_FAMILIES), "e")
+    return columnar
+
+
+def _four_zones(ns: str, pod: str, uid: str, package: float, dram: float, state: str = "running"):
+    return [
+        (ns, pod, uid, state, "package", repr(package)),
+        (ns, pod, uid, state, "core", repr(0.5 * package)),
+        (ns, pod, uid, state, "uncore", repr(0.25 * package)),
+        (ns, pod, uid, state, "dram", repr(dram)),
+    ]
+
+
+def test_a_real_node_scrape_takes_the_periodic_path_and_gives_every_pod_package_plus_dram() -> None:
+    from carbon_kepler_mcp.demo import large_cluster
+    from carbon_kepler_mcp.kepler import readings
+    from carbon_kepler_mcp.kepler.parser import Run, parse_columns
+
+    now = 1_767_225_600.0
+    cluster = large_cluster(now - 3600, pod_count=400, node_count=1)
+    text = cluster.render(now)
+    runs = [i for i in parse_columns(text, ALL_FAMILIES) if isinstance(i, Run) and i.name.startswith("kepler_pod")]
+    assert len(runs) == 2
+    for run in runs:
+        columns = [run.columns[run.keys.index(label)] for label in readings._POD_COLUMNS]  # pyright: ignore[reportPrivateUsage]
+        assert readings._add_periodic_run({}, columns, run.values)  # pyright: ignore[reportPrivateUsage]
+    result = _both_ways(text)
+    by_name = {(p.namespace, p.name): p for p in result.pods}
+    assert len(by_name) == len(cluster.pods) == 400
+    for pod in cluster.pods:
+        reading = by_name[(pod.namespace, pod.name)]
+        seconds = cluster.run_seconds(pod, now)
+        assert reading.energy_joules == pytest.approx((pod.package_watts + pod.dram_watts) * seconds)
+        if cluster.is_running(pod, now):
+            assert reading.power_watts == pod.package_watts + pod.dram_watts
+            assert reading.zone_power_watts["core"] == pytest.approx(0.7 * pod.package_watts)
+        else:
+            assert reading.power_watts == 0.0
+            assert dict(reading.zone_power_watts) == dict.fromkeys(("package", "core", "uncore", "dram"), 0.0)
+    assert not result.warnings
+
+
+@pytest.mark.parametrize(
+    ("case", "rows", "expected_power", "warning"),
+    [
+        (
+            "a NaN zone",
+            [
+                *_four_zones("a", "p1", "u1", 10.0, 2.0),
+                *_four_zones("a", "p2", "u2", 20.0, 4.0)[:3],
+                ("a", "p2", "u2", "running", "dram", "NaN"),
+            ],
+            {"p1": 12.0, "p2": 20.0},
+            "NaN/Inf",
+        ),
+        (
+            "an unknown state",
+            [*_four_zones("a", "p1", "u1", 10.0, 2.0), *_four_zones("a", "p2", "u2", 20.0, 4.0, state="pending")],
+            {"p1": 12.0},
+            "unknown state",
+        ),
+        (
+            "a series written twice",
+            [
+                *_four_zones("a", "p1", "u1", 10.0, 2.0),
+                *_four_zones("a", "p2", "u2", 20.0, 4.0),
+                *_four_zones("a", "p1", "u1", 99.0, 9.0),
+            ],
+            {"p1": 12.0, "p2": 24.0},
+            "appeared twice",
+        ),
+        (
+            "zones in another order",
+            [*_four_zones("a", "p1", "u1", 10.0, 2.0), *reversed(_four_zones("a", "p2", "u2", 20.0, 4.0))],
+            {"p1": 12.0, "p2": 24.0},
+            None,
+        ),
+        (
+            "a pod with two zones among four-zone pods",
+            [
+                *_four_zones("a", "p1", "u1", 10.0, 2.0)[::3],
+                *_four_zones("a", "p2", "u2", 20.0, 4.0),
+                *_four_zones("a", "p3", "u3", 30.0, 6.0)[::3],
+            ],
+            {"p1": 12.0, "p2": 24.0, "p3": 36.0},
+            None,
+        ),
+        (
+            "a zone twice in one block",
+            [
+                ("a", "p1", "u1", "running", "package", "10.0"),
+                ("a", "p1", "u1", "running", "package", "50.0"),
+                ("a", "p2", "u2", "running", "package", "20.0"),
+                ("a", "p2", "u2", "running", "package", "60.0"),
+            ],
+            {"p1": 10.0, "p2": 20.0},
+            "appeared twice",
+        ),
+        (
+            "one pod only",
+            _four_zones("a", "p1", "u1", 10.0, 2.0),
+            {"p1": 12.0},
+            None,
+        ),
+        (
+            "a running and a terminated series of one pod",
+            [*_four_zones("a", "p1", "u1", 10.0, 2.0), *_four_zones("a", "p1", "u1", 0.0, 0.0, state="terminated")],
+            {"p1": 12.0},
+            None,
+        ),
+    ],
+)
+def test_pod_runs_the_periodic_path_refuses_read_exactly_as_line_by_line(
+    case: str, rows: list[tuple[str, str, str, str, str, str]], expected_power: dict[str, float], warning: str | None
+) -> None:
+    result = _both_ways(_pod_text(rows))
+    running = {p.name: p.power_watts for p in result.pods if p.running}
+    assert running == expected_power, case
+    if warning is None:
+        assert not result.warnings, case
+    else:
+        assert any(warning in w for w in result.warnings), case
+
+
+def test_a_series_seen_again_after_an_escaped_line_is_a_duplicate_on_both_paths() -> None:
+    # The escaped line is parsed on its own, so the family comes as two runs; the second one repeats p1.
+    escaped = 'kepler_pod_cpu_watts{node_name="n1",pod_id="u9",pod_name="p9",pod_namespace="a\\\\b",state="running",zone="package"} 1.0\n'
+    first = _pod_text([*_four_zones("a", "p1", "u1", 10.0, 2.0), *_four_zones("a", "p2", "u2", 20.0, 4.0)])
+    again = _pod_text([*_four_zones("a", "p1", "u1", 99.0, 9.0), *_four_zones("a", "p3", "u3", 30.0, 6.0)])
+    result = _both_ways(first + escaped + again)
+    assert {p.name: p.power_watts for p in result.pods} == {"p1": 12.0, "p2": 24.0, "p3": 36.0, "p9": 1.0}
+    assert any("appeared twice" in w for w in result.warnings)
+
+
+def test_watts_and_joules_runs_of_a_real_shape_pair_up_per_series() -> None:
+    rows = [*_four_zones("a", "p1", "u1", 10.0, 2.0), *_four_zones("b", "p2", "u2", 20.0, 4.0)]
+    joules = [(*row[:5], repr(float(row[5]) * 100)) for row in rows]
+    result = _both_ways(_pod_text(joules, "kepler_pod_cpu_joules_total") + _pod_text(rows[:4]))
+    pods = {p.name: p for p in result.pods}
+    assert pods["p1"].power_watts == 12.0 and pods["p1"].energy_joules == 1200.0
+    assert pods["p2"].power_watts == 0.0 and pods["p2"].energy_joules == 2400.0  # joules only: no watts series
+    assert dict(pods["p2"].zone_power_watts) == {}
+
+
+_ROW = st.tuples(
+    st.sampled_from(["a", "b"]),
+    st.sampled_from(["p1", "p2", "p3"]),
+    st.sampled_from(["u1", "u2"]),
+    st.sampled_from(["running", "running", "terminated", "unknown"]),
+    st.sampled_from(["package", "core", "uncore", "dram", "psys"]),
+    st.sampled_from(["1.5", "2.0", "0.0", "NaN", "+Inf", "7e3"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    blocks=st.lists(st.tuples(_ROW, st.integers(min_value=1, max_value=5)), min_size=1, max_size=12),
+    regular=st.booleans(),
+)
+def test_random_pod_runs_read_the_same_through_runs_and_samples(
+    blocks: list[tuple[tuple[str, str, str, str, str, str], int]], regular: bool
+) -> None:
+    # Blocks of one series over `size` zones (regular: always the four zones in Kepler's order), so both
+    # shapes the fast path takes and shapes it must refuse come up.
+    zones = ["package", "core", "uncore", "dram", "psys"]
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for (ns, pod, uid, state, zone, value), size in blocks:
+        first = zones[0] if regular else zone
+        rows.extend((ns, pod, uid, state, first if i == 0 else zones[i], value) for i in range(4 if regular else size))
+    _both_ways(_pod_text(rows) + _pod_text(rows[::-1], "kepler_pod_cpu_joules_total"))

@@ -797,18 +797,26 @@ def _large_pods(rng: random.Random, pod_count: int, namespaces: int, node_names:
             made += 1
 
 
-def large_cluster(epoch: float, pod_count: int, *, process_lines_per_pod: int = 0, seed: int = 0) -> DemoCluster:
+def large_cluster(
+    epoch: float, pod_count: int, *, process_lines_per_pod: int = 0, seed: int = 0, node_count: int | None = None
+) -> DemoCluster:
     """A big deterministic cluster for benchmarks: ``pod_count`` pods over many namespaces and nodes.
 
-    About 100 pods per node (128 cores each) and 40 pods per namespace; mostly Deployments, then
-    StatefulSets, Jobs and CronJobs (earlier CronJob runs are terminated). The same ``seed`` always gives
-    the same cluster. Each pod renders 8 pod samples plus 2 × ``process_lines_per_pod`` process samples,
-    so ``pod_count=4000, process_lines_per_pod=2`` renders about 48,000 samples.
+    About 100 pods per node (128 cores each; ``node_count`` sets the number of nodes instead, the pods dealt
+    round-robin) and 40 pods per namespace; mostly Deployments, then StatefulSets, Jobs and CronJobs (earlier
+    CronJob runs are terminated). The same ``seed`` always gives the same cluster. Each pod renders 8 pod
+    samples (4 zones in both the watts and the joules family) plus 2 × ``process_lines_per_pod`` process
+    samples, so ``pod_count=4000, process_lines_per_pod=2`` renders about 48,000 samples, and
+    ``pod_count=5000, node_count=1`` a real current-generation node's shape: about 40,000 samples, nearly all
+    of them pod series the server reads.
     """
     if pod_count < 1:
         raise InvalidArgumentError(f"pod_count must be ≥ 1, got {pod_count}")
+    if node_count is not None and node_count < 1:
+        raise InvalidArgumentError(f"node_count must be ≥ 1, got {node_count}")
     rng = random.Random(seed)
-    node_count = max(1, math.ceil(pod_count / 100))
+    if node_count is None:
+        node_count = max(1, math.ceil(pod_count / 100))
     nodes = tuple(
         DemoNode(
             name=f"bench-node-{index:03d}",

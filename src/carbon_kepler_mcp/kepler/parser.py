@@ -245,7 +245,7 @@ class _Parse:
             return None
         ends = list(map(str.__getitem__, tails, repeat(slice(1, -len(next_head)))))
         ends[-1] = tails[-1][1:]
-        if any(map(str.__contains__, ends, repeat("_"))):
+        if "_" in "".join(ends):  # one search of the joined values, not one call per line
             return None
         try:
             values = list(map(float, ends))

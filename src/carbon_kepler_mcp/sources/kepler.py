@@ -466,6 +466,8 @@ def _interval_warning(shown: str, plan: RatePlan[list[Sample]], short: bool) -> 
 
 def _unique_pods(readings: Sequence[EndpointReadings]) -> tuple[list[PodReading], int]:
     """Every pod series once, even when two endpoints (say a Service VIP and a pod IP) scrape one node."""
+    if len(readings) == 1:
+        return list(readings[0].pods), 0  # one endpoint's readings hold each series once (keyed by its labels)
     seen: set[tuple[str, str, str, str, str]] = set()
     pods: list[PodReading] = []
     for reading in readings:
