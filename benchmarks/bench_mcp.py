@@ -35,7 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,13 +72,14 @@ def _cluster() -> DemoCluster:
 
 
 @contextmanager
-def _server_process(kepler_url: str) -> Generator[str]:
+def server_process(kepler_urls: Sequence[str], *, cache_ttl_seconds: float) -> Generator[str]:
+    """``serve --transport http`` over the endpoints in its own process on 127.0.0.1; yields its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     env = os.environ | {
-        "KEPLER_ENDPOINT": kepler_url,
-        "CARBON_KEPLER_CACHE_TTL_SECONDS": "3600",
+        "KEPLER_ENDPOINT": ",".join(kepler_urls),
+        "CARBON_KEPLER_CACHE_TTL_SECONDS": f"{cache_ttl_seconds:g}",
         "CARBON_KEPLER_LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
@@ -163,7 +164,7 @@ async def measure(calls: int) -> tuple[dict[str, list[float]], dict[str, Any]]:
                 )
         finally:
             await ctx.aclose()
-        with _server_process(kepler_url) as base:
+        with server_process([kepler_url], cache_ttl_seconds=3600) as base:
             async with (
                 httpx2.AsyncClient(timeout=60) as http,
                 Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,

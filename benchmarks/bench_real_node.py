@@ -31,7 +31,6 @@ import gc
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from mcp.client.streamable_http import streamable_http_client
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
 import bench_tools  # the exporter process, prometheus_client's parse, best-of and the fresh service
 from _report import call
+from bench_mcp import server_process
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.demo.cluster import DemoCluster
@@ -96,40 +96,6 @@ def _exporters(texts: Sequence[str]) -> Generator[list[str]]:
         yield [stack.enter_context(bench_tools._exporter_process(text)) for text in texts]  # pyright: ignore[reportPrivateUsage]
 
 
-@contextmanager
-def _server_process(urls: Sequence[str]) -> Generator[str]:
-    """``serve --transport http`` over the endpoints with the cache off: every tool call scrapes."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    env = os.environ | {
-        "KEPLER_ENDPOINT": ",".join(urls),
-        "CARBON_KEPLER_CACHE_TTL_SECONDS": "0",
-        "CARBON_KEPLER_LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "carbon_kepler_mcp", "serve", "--transport", "http", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server process did not start")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
 async def _largest_namespace(urls: Sequence[str]) -> tuple[str, int]:
     service = _service(urls)
     try:
@@ -162,7 +128,7 @@ async def _cold(urls: Sequence[str], namespace: str, repeat: int) -> list[float]
 async def _cold_http(urls: Sequence[str], namespace: str, repeat: int) -> list[float]:
     arguments = {"namespace": namespace, "limit": LIMIT}
     times: list[float] = []
-    with _server_process(urls) as base:
+    with server_process(urls, cache_ttl_seconds=0) as base:
         async with (
             httpx2.AsyncClient(timeout=60) as http,
             Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,

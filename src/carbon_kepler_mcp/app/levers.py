@@ -91,33 +91,33 @@ def _regional_migration(inputs: LeverInputs) -> Lever:
     language, reg = inputs.language, inputs.region
     dest = inputs.target_region or inputs.reference.cleanest_region()
     fraction = calc.reduction_fraction(reg.comparison_intensity.value, dest.comparison_intensity.value)
+    steps: list[str] = []
     if fraction < 0:
-        # A dirtier destination: reported as the increase it is, and never recommended.
-        impact = OptimizationImpact(
-            type="regional_migration",
-            quantified=True,
-            reduction_percent=rounded(calc.percent(fraction), 2),
-            affects_intensity=True,
-            parameters={
-                "from_region": reg.code,
-                "to_region": dest.code,
-                "from_intensity_gCO2eq_kWh": reg.comparison_intensity.value,
-                "to_intensity_gCO2eq_kWh": dest.comparison_intensity.value,
-            },
-            data_basis=tr(
-                language,
-                "Electricity Maps 2024 yearly lifecycle averages (same basis)",
-                "Electricity Maps 2024 연평균 전과정 값 (동일 기준)",
-            ),
-            note=tr(
-                language,
-                f"Not recommended: {dest.code}'s grid is dirtier than {reg.code}'s, so the move would raise emissions "
-                f"by {calc.percent(-fraction):.2f}%.",
-                f"권장하지 않음: {dest.code}의 전력망이 {reg.code}보다 탄소 집약적이어서 이전하면 배출량이 "
-                f"{calc.percent(-fraction):.2f}% 늘어납니다.",
-            ),
+        # A dirtier destination: reported as the increase it is, and never recommended (no steps).
+        note = tr(
+            language,
+            f"Not recommended: {dest.code}'s grid is dirtier than {reg.code}'s, so the move would raise emissions "
+            f"by {calc.percent(-fraction):.2f}%.",
+            f"권장하지 않음: {dest.code}의 전력망이 {reg.code}보다 탄소 집약적이어서 이전하면 배출량이 "
+            f"{calc.percent(-fraction):.2f}% 늘어납니다.",
         )
-        return Lever(impact, [], fraction, intensity_factor=1.0 - fraction)
+    else:
+        # The duties are those of the data's current country (leaving it), not the destination's.
+        note = (
+            (reg.data_residency_ko if language == "ko" else reg.data_residency) if reg.country != dest.country else ""
+        )
+        steps = [
+            tr(
+                language,
+                f"Check data-residency duties before moving to {dest.code}.",
+                f"{dest.code}로 옮기기 전에 데이터 소재지 의무를 확인하세요.",
+            ),
+            tr(
+                language,
+                f"Deploy the workload to a cluster in {dest.code} and shift traffic gradually.",
+                f"{dest.code} 클러스터에 워크로드를 배포하고 트래픽을 점진적으로 옮기세요.",
+            ),
+        ]
     impact = OptimizationImpact(
         type="regional_migration",
         quantified=True,
@@ -134,21 +134,8 @@ def _regional_migration(inputs: LeverInputs) -> Lever:
             "Electricity Maps 2024 yearly lifecycle averages (same basis)",
             "Electricity Maps 2024 연평균 전과정 값 (동일 기준)",
         ),
-        # The duties are those of the data's current country (leaving it), not the destination's.
-        note=(reg.data_residency_ko if language == "ko" else reg.data_residency) if reg.country != dest.country else "",
+        note=note,
     )
-    steps = [
-        tr(
-            language,
-            f"Check data-residency duties before moving to {dest.code}.",
-            f"{dest.code}로 옮기기 전에 데이터 소재지 의무를 확인하세요.",
-        ),
-        tr(
-            language,
-            f"Deploy the workload to a cluster in {dest.code} and shift traffic gradually.",
-            f"{dest.code} 클러스터에 워크로드를 배포하고 트래픽을 점진적으로 옮기세요.",
-        ),
-    ]
     return Lever(impact, steps, fraction, intensity_factor=1.0 - fraction)
 
 
