@@ -693,3 +693,22 @@ async def test_a_counter_reset_falls_back_to_prometheus_increase_and_says_so() -
     assert pod.span == (WINDOW_FIRST, at)
     assert any("reset" in w and "web-app-7d9f8b6c5-kx2vq" in w for w in snapshot.warnings)
     await source.aclose()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"start": "yesterday", "end": "2026-04-14T11:00:00+00:00"}, "not an ISO 8601 time"),
+        ({"start": "2026-04-10T00:00:00", "end": "2026-04-14T11:00:00+00:00"}, "no UTC offset"),
+        ({"start": "2026-04-14T11:00:00+00:00", "end": "2026-04-14T10:00:00+00:00"}, "not before end"),
+        ({"start": "2026-02-01T00:00:00+00:00", "end": "2026-04-14T11:00:00+00:00"}, "at most 31 days"),
+        ({"end": "2027-01-01T00:00:00+00:00"}, "in the future"),
+    ],
+)
+async def test_a_bad_report_period_is_a_clear_error_before_any_query(arguments: dict[str, str], message: str) -> None:
+    seen: list[str] = []
+    service = AppContext(_source(_fake(seen=seen)), load_reference_data(), AppConfig(), clock=lambda: AT)
+    with pytest.raises(InvalidArgumentError, match=message):
+        await tools(service).report(namespace="production", **arguments)
+    assert seen == []  # refused before Prometheus was asked anything
+    await service.aclose()
