@@ -49,15 +49,12 @@ import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys
 import bench_tools  # the exporter process, prometheus_client's parse, best-of and the fresh service
 from _report import call
 from bench_mcp import server_process
-from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.demo import large_cluster
 from carbon_kepler_mcp.demo.cluster import DemoCluster
 from carbon_kepler_mcp.demo.multi import node_cluster
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import parse_columns
 from carbon_kepler_mcp.kepler.readings import current_readings
-from carbon_kepler_mcp.reference import load_reference_data
-from carbon_kepler_mcp.sources.kepler import KeplerSource
 
 START_MARKER = "<!-- bench_real_node:start -->"
 END_MARKER = "<!-- bench_real_node:end -->"
@@ -96,25 +93,10 @@ def _exporters(texts: Sequence[str]) -> Generator[list[str]]:
         yield [stack.enter_context(bench_tools._exporter_process(text)) for text in texts]  # pyright: ignore[reportPrivateUsage]
 
 
-async def _largest_namespace(urls: Sequence[str]) -> tuple[str, int]:
-    service = _service(urls)
-    try:
-        snapshot = await service.source.snapshot()
-    finally:
-        await service.aclose()
-    sizes = {ns: len({pod.name for pod in snapshot.pods_in(ns)}) for ns in snapshot.namespaces}
-    namespace = min(sizes, key=lambda ns: (-sizes[ns], ns))
-    return namespace, sizes[namespace]
-
-
-def _service(urls: Sequence[str]) -> AppContext:
-    return AppContext(KeplerSource(list(urls), cache_ttl_seconds=60), load_reference_data(), AppConfig())
-
-
 async def _cold(urls: Sequence[str], namespace: str, repeat: int) -> list[float]:
     times: list[float] = []
     for _ in range(repeat):
-        service = _service(urls)
+        service = bench_tools.fresh_service(*urls)
         gc.collect()  # every cold run starts from the same heap
         try:
             start = time.perf_counter()
@@ -157,7 +139,7 @@ def measure_variant(pods: int, nodes: int, repeat: int) -> Variant:
 
     async def timed() -> Variant:
         with _exporters(texts) as urls:
-            namespace, namespace_pods = await _largest_namespace(urls)
+            namespace, namespace_pods = await bench_tools.largest_namespace(*urls)
             cold = await _cold(urls, namespace, repeat)
             cold_http = await _cold_http(urls, namespace, repeat)
         return Variant(
@@ -188,7 +170,7 @@ def _rss_child(url: str, namespace: str) -> None:
     """In a fresh process: the peak RSS before and after one cold call on `url` (printed as JSON)."""
 
     async def run() -> dict[str, int]:
-        service = _service([url])
+        service = bench_tools.fresh_service(url)
         before = _vm_hwm_kib()
         try:
             await call(service, TOOL, namespace=namespace, limit=LIMIT)
@@ -204,7 +186,7 @@ def measure_rss(pods: int) -> dict[str, int]:
     """Peak RSS of a fresh process making one cold call over a `pods`-pod, one-endpoint scrape."""
     texts = _texts(pods, 1)
     with _exporters(texts) as urls:
-        namespace, _ = anyio.run(_largest_namespace, urls)
+        namespace, _ = anyio.run(bench_tools.largest_namespace, *urls)
         out = subprocess.run(
             [sys.executable, __file__, "--rss-child", urls[0], namespace], check=True, capture_output=True, text=True
         ).stdout

@@ -134,14 +134,15 @@ class GcClock:
         gc.callbacks.remove(self._callback)
 
 
-def _fresh_service(url: str) -> AppContext:
-    source = KeplerSource([url], cache_ttl_seconds=60)
+def fresh_service(*urls: str) -> AppContext:
+    """A new source and context over the endpoints (nothing cached)."""
+    source = KeplerSource(list(urls), cache_ttl_seconds=60)
     return AppContext(source, load_reference_data(), AppConfig())
 
 
-async def _largest_namespace(url: str) -> tuple[str, int]:
+async def largest_namespace(*urls: str) -> tuple[str, int]:
     """The namespace with the most pod series (ties: first by name), found with an untimed scrape."""
-    service = _fresh_service(url)
+    service = fresh_service(*urls)
     try:
         snapshot = await service.source.snapshot()
     finally:
@@ -157,7 +158,7 @@ async def _cold(url: str, namespace: str, repeat: int) -> tuple[list[float], lis
     pauses: list[float] = []
     snapshots: list[float] = []
     for _ in range(repeat):
-        service = _fresh_service(url)
+        service = fresh_service(url)
         gc.collect()  # every cold run starts from the same heap, whatever the previous run left behind
         try:
             with GcClock() as collector:
@@ -178,7 +179,7 @@ async def _cold(url: str, namespace: str, repeat: int) -> tuple[list[float], lis
 
 async def _warm(url: str, namespace: str, calls: int) -> tuple[str, list[float], list[float], list[float]]:
     """Warm list_workloads, assess and MCP list_workloads_by_compliance times on one service."""
-    service = _fresh_service(url)
+    service = fresh_service(url)
     try:
         first = await call(service, "list_workloads_by_compliance", namespace=namespace, limit=200)
         deployments = [w.workload for w in first.workloads if w.kind == "Deployment"]
@@ -268,7 +269,7 @@ def measure(pods: int, repeat: int, calls: int) -> Figures:
 
     async def timed_cases() -> Figures:
         with _exporter_process(text) as url:
-            namespace, namespace_pods = await _largest_namespace(url)
+            namespace, namespace_pods = await largest_namespace(url)
             cold_list, cold_gc, cold_snapshot = await _cold(url, namespace, repeat)
             workload, warm_list, warm_assess, warm_mcp = await _warm(url, namespace, calls)
         return Figures(
