@@ -99,7 +99,7 @@ async def test_assess_in_korean_returns_korean_text_and_the_same_numbers(client:
     korean = await _call(client, "assess_workload_compliance", {**args, "language": "ko"})
     assert korean["carbon_emissions_gCO2eq_hour"] == english["carbon_emissions_gCO2eq_hour"]
     assert korean["status"] == english["status"] == "COMPLIANT"
-    assert "준수" in korean["recommendation"]
+    assert "기준 이내" in korean["recommendation"] and "자체 벤치마크" in korean["recommendation"]
     assert korean["recommendation"] != english["recommendation"]
 
 
@@ -125,7 +125,7 @@ async def test_list_counts_and_sorts_by_emissions(client: Client) -> None:
     assert set(names) == {"web-app", "api-gateway", "postgres"}
     emissions = [w["emissions_gCO2eq_hour"] for w in result["workloads"]]
     assert emissions == sorted(emissions, reverse=True)
-    assert result["compliant_count"] + result["non_compliant_count"] + result["not_assessable_count"] == 3
+    assert result["compliant_count"] + result["non_compliant_count"] + result["not_assessed_count"] == 3
 
 
 async def test_regional_comparison_names_the_best_region_and_residency_duties(client: Client) -> None:

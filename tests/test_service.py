@@ -47,7 +47,9 @@ async def test_the_training_job_is_non_compliant_with_figures_recomputable_by_ha
     assert web.monthly_emissions_kgCO2eq == pytest.approx(WEB_WATTS / 1000 * 1.25 * KOREA_FACTOR * 730 / 1000, abs=1e-3)
     assert result.target_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * GREEN_DC_PUE, abs=1e-6)
     assert result.status == "NON_COMPLIANT"  # 667.68 > 584.22
-    assert result.pue_status == "NON_COMPLIANT"  # 1.6 > 1.4
+    # The Green DC certification scores PUE: 1.6 earns 70 of 90 points (1.8 → 50, +10 per 0.1 lower).
+    assert result.pue_status == "NOT_ASSESSED" and result.pue_status_reason == "scoring_not_pass_fail"
+    assert result.pue_score is not None and result.pue_score.points == 70
     assert result.workload_kind == "Job"
     assert sorted(p.pod for p in result.pods) == ["ml-training-job-r9t4m", "ml-training-job-x7k2p"]
     assert result.pue_detail.source == "source_facility"
@@ -60,7 +62,7 @@ async def test_web_app_on_the_efficient_hall_is_compliant(demo_service: AppConte
     assert result.workload_kind == "Deployment"
     assert result.estimated_workload_intensity_gCO2eq_kWh == pytest.approx(KOREA_FACTOR * 1.25, abs=1e-3)
     assert result.status == "COMPLIANT"
-    assert result.pue_status == "COMPLIANT"
+    assert result.pue_score is not None and result.pue_score.points == 90  # 1.25 is below 1.4
 
 
 async def test_recommendations_are_ranked_by_reduction_and_unquantified_ones_come_last(
@@ -126,12 +128,14 @@ async def test_the_korea_intensity_override_is_used_and_labelled() -> None:
 
 
 async def test_a_pue_standard_is_judged_on_pue_and_not_assessable_ones_say_so(demo_service: AppContext) -> None:
-    germany = await tools(demo_service).assess("web-app", "production", standard="DE_ENEFG_NEW_DC")
-    assert germany.status == "NON_COMPLIANT"  # 1.25 > 1.2
+    # The demo clock is 2026-04-14, before DE_ENEFG_NEW_DC applies (2026-07-01), and the site is German.
+    germany = await tools(demo_service).assess("web-app", "production", "DE_ENEFG_NEW_DC", "eu-central-1")
+    assert (germany.status, germany.status_reason) == ("NOT_ASSESSED", "not_yet_in_force")
     assert germany.standard_detail.legal_status == "statutory"
+    assert germany.standard_detail.category == "statute" and germany.standard_detail.applies_in == ["DE"]
     energy_star = await tools(demo_service).assess("web-app", "production", standard="US_EPA_ENERGY_STAR")
-    assert energy_star.status == "NOT_ASSESSABLE"
-    assert "cannot be assessed" in energy_star.recommendation
+    assert energy_star.status == "NOT_ASSESSED"
+    assert "cannot be judged" in energy_star.recommendation
 
 
 async def test_compare_reports_current_and_optimised_status_and_cost(demo_service: AppContext) -> None:

@@ -13,6 +13,7 @@ from carbon_kepler_mcp.adapters.http.security import read_token_file
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.domain.window import parse_window
 from carbon_kepler_mcp.errors import ConfigError
+from carbon_kepler_mcp.policy import load_policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources.base import MetricsSource
@@ -112,6 +113,7 @@ def app_config(settings: Settings) -> AppConfig:
         korea_pue_target_override=settings.accounting.korea_pue_target,
         electricity_price_usd_per_kwh=settings.accounting.electricity_price_usd_per_kwh,
         default_window_seconds=parse_window(settings.metrics.default_window),
+        accept_default_pue=settings.accounting.accept_default_pue,
     )
 
 
@@ -119,7 +121,7 @@ def build_context(settings: Settings) -> AppContext:
     """The application context with the source and reference data the settings ask for."""
     reference = load_reference_data(settings.accounting.data_dir)
     source = build_source(settings)
-    ctx = AppContext(source, reference, app_config(settings))
+    ctx = AppContext(source, reference, app_config(settings), policy=load_policy(settings.accounting.policy_file))
     # Fail on a bad PUE standard or region at start-up, not at the first tool call.
     pue_standard = ctx.standard(settings.accounting.pue_standard)
     if pue_standard.kind != "pue":

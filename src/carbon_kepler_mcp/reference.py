@@ -40,15 +40,18 @@ from carbon_kepler_mcp.errors import DataError, InvalidArgumentError, UnknownReg
 
 __all__ = [
     "DATA_FILES",
+    "EmissionScope",
     "GridMix",
     "HourlyProfile",
     "KoreaFactors",
     "LegalStatus",
     "ProfileProvenance",
     "Provenance",
+    "PueScoring",
     "ReferenceData",
     "Region",
     "Standard",
+    "StandardCategory",
     "StandardGroup",
     "StandardKind",
     "StandardMetric",
@@ -76,6 +79,20 @@ StandardKind = Literal["carbon_intensity", "pue", "not_assessable", "information
 LegalStatus = Literal["statutory", "statutory_reporting", "voluntary", "target", "benchmark", "design_standard"]
 StandardMetric = Literal["effective_intensity_g_per_kwh", "pue"]
 StandardGroup = Literal["korea", "global"]
+StandardCategory = Literal[
+    "statute",
+    "reporting_duty",
+    "certification_scoring",
+    "voluntary_pact",
+    "roadmap",
+    "design_standard",
+    "product_benchmark",
+    "operator_target",
+    "operator_budget",
+]
+"""What kind of thing a standard is; its verdict sentence says so (docs/methodology.md §6.3)."""
+EmissionScope = Literal["direct", "lifecycle"]
+"""A grid factor's scope: combustion only (national inventories) or with upstream emissions (Electricity Maps)."""
 
 _METRIC_FOR_KIND: Final[Mapping[str, str]] = {"carbon_intensity": "effective_intensity_g_per_kwh", "pue": "pue"}
 _INTENSITY_UNIT_PREFIX: Final = "gCO2"
@@ -126,6 +143,8 @@ class Provenance(BaseModel):
     """True for modelled, not measured or officially published, values."""
     not_for_reporting: bool = False
     """True when the value must never enter a compliance or disclosure total."""
+    emission_scope: EmissionScope | None = None
+    """Grid factors and intensity limits: direct or lifecycle. A limit is only compared with a factor of its scope."""
 
     @field_validator("value")
     @classmethod
@@ -221,6 +240,33 @@ class Region(BaseModel):
         return self
 
 
+class PueScoring(BaseModel):
+    """Published PUE points of a certification: ``bands`` as (highest PUE, points), best band first."""
+
+    model_config = _frozen()
+
+    bands: tuple[tuple[float, float], ...] = Field(min_length=1)
+    max_pue_points: float = Field(gt=0)
+    total_points: float = Field(gt=0)
+    pass_mark: float = Field(gt=0)
+    rules: NonEmptyStr
+    """Which rules the bands are (e.g. "2012 Green Data Center certification rules")."""
+
+    @model_validator(mode="after")
+    def _check_bands(self) -> Self:
+        limits = [pue for pue, _ in self.bands]
+        if limits != sorted(limits) or len(set(limits)) != len(limits):
+            raise ValueError("scoring bands must be listed best (lowest PUE) first, each PUE once")
+        return self
+
+    def points(self, pue: float) -> float | None:
+        """The PUE points a facility earns, or None when its PUE is above the published scale."""
+        for highest, points in self.bands:
+            if pue <= highest + 1e-9:
+                return points
+        return None
+
+
 class Standard(BaseModel):
     """A standard, law or target a workload can be compared against, with an honest legal status.
 
@@ -246,6 +292,13 @@ class Standard(BaseModel):
     metric: StandardMetric | None = None
     limit: Provenance | None = None
     effective_from: date | None = None
+    effective_until: date | None = None
+    """Last day the standard applies (None: still in force)."""
+    category: StandardCategory
+    applies_in: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")], ...] = ()
+    """ISO 3166-1 countries whose sites it applies to; empty = anywhere (benchmarks, the operator's own)."""
+    scoring: PueScoring | None = None
+    """Certification scoring: the published points per PUE band (category certification_scoring)."""
     applies_to: NonEmptyStr
     sources: tuple[NonEmptyStr, ...] = Field(min_length=1)
 
@@ -254,6 +307,10 @@ class Standard(BaseModel):
         expected_group = "korea" if self.jurisdiction == "KR" else "global"
         if self.group != expected_group:
             raise ValueError(f"group must be {expected_group!r} for jurisdiction {self.jurisdiction!r}")
+        if (self.category == "certification_scoring") != (self.scoring is not None) and self.kind == "pue":
+            raise ValueError("a PUE standard has [scoring] bands exactly when its category is certification_scoring")
+        if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
+            raise ValueError("effective_until is before effective_from")
         expected_metric = _METRIC_FOR_KIND.get(self.kind)
         if expected_metric is None:
             if self.metric is not None or self.limit is not None:

@@ -263,6 +263,13 @@ class AccountingSettings(_Group):
     )
     """Price used for cost estimates. An assumption, not a cited tariff: set your own."""
 
+    accept_default_pue: bool = Field(default=False, validation_alias=_env("accept_default_pue"))
+    """Let the region's built-in default PUE decide verdicts. Off: without your facility's PUE (``PUE`` or
+    ``NODE_PUE``) a standard that depends on PUE answers NOT_ASSESSED, saying what to set."""
+
+    policy_file: Path | None = Field(default=None, validation_alias=_env("policy_file"))
+    """The policy file (TOML or YAML, e.g. a mounted ConfigMap) declaring carbon budgets; see README."""
+
     data_dir: Path | None = Field(default=None, validation_alias=_env("data_dir"))
     """Directory with replacement ``regions.toml`` / ``standards.toml`` / ``profiles.toml`` (e.g. a ConfigMap)."""
 

@@ -54,6 +54,10 @@ class SnapshotFields(CoverageFields):
     is_demo: bool
 
 
+LEAVES_OUT = ("node_idle_power", "gpu_energy", "embodied_emissions")
+"""What no figure includes (docs/methodology.md §2, the boundary); every answer's data_source lists it."""
+
+
 def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
     """Where a snapshot came from."""
     return DataSourceInfo(
@@ -68,6 +72,7 @@ def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
         window_seconds=snapshot.window_seconds,
         queries=list(snapshot.queries),
         missing_series=list(snapshot.missing_series),
+        leaves_out=list(LEAVES_OUT),
     )
 
 
@@ -237,8 +242,12 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
     notes.append(
         tr(
             language,
-            "Pod power is Kepler's active share; node idle power is not attributed to pods.",
-            "파드 전력은 Kepler가 배분한 활성 전력이며 노드 유휴 전력은 포함되지 않습니다.",
+            "Left out of these figures: node idle power (pod power is Kepler's active share), GPU energy, and "
+            "embodied (hardware) emissions. The grid factor is the annual average of its data year (see "
+            "provenance), the latest published, applied to today's activity.",
+            "이 수치에서 빠진 것: 노드 유휴 전력(파드 전력은 Kepler가 배분한 활성 전력), GPU 에너지, 내재(하드웨어) "
+            "배출량. 전력 배출계수는 해당 데이터 연도의 연평균(provenance 참조)으로, 최신 공표값을 현재 활동에 적용한 "
+            "것입니다.",
         )
     )
     return notes

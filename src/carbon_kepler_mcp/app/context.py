@@ -26,11 +26,19 @@ from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, parse_window
 from carbon_kepler_mcp.domain.workloads import ResolvedWorkload, looks_like_daemonset, resolve_workload
 from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError, UnknownWorkloadError
 from carbon_kepler_mcp.kepler.readings import PodReading
+from carbon_kepler_mcp.policy import Policy
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot, WindowedSource
 from carbon_kepler_mcp.sources.detail import DetailScrape, scrape_detail
 
-__all__ = ["KOREA_CARBON_BENCHMARK", "KOREA_PUE_STANDARD", "AppConfig", "AppContext", "DetailFetcher"]
+__all__ = [
+    "KOREA_CARBON_BENCHMARK",
+    "KOREA_PUE_STANDARD",
+    "OPERATOR_PUE_TARGET",
+    "AppConfig",
+    "AppContext",
+    "DetailFetcher",
+]
 
 DetailFetcher = Callable[[MetricsSource, Collection[str], Collection[str] | None], Awaitable[DetailScrape]]
 """``(source, families, endpoints shown or None for all) -> DetailScrape``."""
@@ -44,6 +52,8 @@ async def _fetch_detail(
 
 KOREA_CARBON_BENCHMARK = "KR_CARBON_2050"
 KOREA_PUE_STANDARD = "KR_PUE_GREEN_DC"
+OPERATOR_PUE_TARGET = "KOREA_PUE_TARGET"
+"""The code of the operator's own PUE target when ``KOREA_PUE_TARGET`` is set."""
 
 
 KOREA = "KR"
@@ -82,6 +92,8 @@ class AppConfig:
     """Energy window of a windowed source (Prometheus) when a call names none."""
     history_days: int = 7
     """Days of history the observed schedule looks at (Prometheus source)."""
+    accept_default_pue: bool = False
+    """Let a built-in default PUE (the region's) decide verdicts; off, so a verdict rests on the operator's PUE."""
 
 
 class AppContext:
@@ -95,9 +107,12 @@ class AppContext:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         detail_fetcher: DetailFetcher = _fetch_detail,
+        policy: Policy | None = None,
     ) -> None:
         self.source = source
         self.reference = reference
+        self.policy = policy or Policy()
+        """The operator's budgets (:mod:`carbon_kepler_mcp.policy`)."""
         self.config = config or AppConfig()
         self._clock = clock
         self._fetch_detail = detail_fetcher
@@ -119,35 +134,65 @@ class AppContext:
     def standard(self, code: str | None) -> Standard:
         """A standard by code, with the operator's Korean overrides applied.
 
-        ``KOREA_PUE_TARGET`` replaces the KR_PUE_GREEN_DC limit. KR_CARBON_2050's limit is derived data
-        (Korean grid factor × KR_PUE_GREEN_DC limit), so either override re-derives it the same way.
+        KR_CARBON_2050's limit is derived data (Korean grid factor × the Green DC full-score PUE band, or the
+        operator's ``KOREA_PUE_TARGET``), so either override re-derives it the same way. ``KOREA_PUE_TARGET`` itself
+        is the operator's own PUE target (:meth:`pue_standard`); the certification's bands stay as published.
         """
-        standard = self.reference.standard(validate_standard_code(code or self.config.default_standard))
+        code = validate_standard_code(code or self.config.default_standard)
+        if code == OPERATOR_PUE_TARGET and self.config.korea_pue_target_override is not None:
+            return self.pue_standard()
+        standard = self.reference.standard(code)
         pue_override = self.config.korea_pue_target_override
         grid_override = self.config.korea_intensity_override_g_per_kwh
-        if standard.limit is None:
+        if standard.limit is None or standard.code != KOREA_CARBON_BENCHMARK:
             return standard
-        if standard.code == KOREA_PUE_STANDARD and pue_override is not None:
-            update: dict[str, object] = {
-                "value": pue_override,
-                "publisher": "operator setting KOREA_PUE_TARGET",
-                "notes": f"replaces the shipped value {standard.limit.value} ({standard.limit.notes or ''})",
-            }
-        elif standard.code == KOREA_CARBON_BENCHMARK and (pue_override is not None or grid_override is not None):
-            factor = grid_override if grid_override is not None else self.reference.korea_factors.default.value
-            green_dc = self.standard(KOREA_PUE_STANDARD).limit
-            assert green_dc is not None  # shipped data: KR_PUE_GREEN_DC is a PUE standard with a limit
-            update = {
-                "value": round(factor * green_dc.value, 6),
-                "basis": f"derived: Korean grid factor {factor:g} gCO2eq/kWh × KR_PUE_GREEN_DC limit {green_dc.value:g}",
-                "publisher": "derived from operator settings (KOREA_CARBON_INTENSITY / KOREA_PUE_TARGET)",
-                "notes": f"replaces the shipped {standard.limit.value:g} because an override is set",
-            }
-            if grid_override is not None:  # the operator's factor has no data year or citation of ours
-                update |= {"year": None, "source": "operator settings (KOREA_CARBON_INTENSITY) and the shipped data"}
-        else:
+        if pue_override is None and grid_override is None:
             return standard
+        factor = grid_override if grid_override is not None else self.reference.korea_factors.default.value
+        green_dc = self.reference.standard(KOREA_PUE_STANDARD).limit
+        assert green_dc is not None  # shipped data: KR_PUE_GREEN_DC is a PUE standard with a limit
+        pue = pue_override if pue_override is not None else green_dc.value
+        update: dict[str, object] = {
+            "value": round(factor * pue, 6),
+            "basis": f"derived: Korean grid factor {factor:g} gCO2eq/kWh × PUE {pue:g}"
+            + (" (KOREA_PUE_TARGET)" if pue_override is not None else " (KR_PUE_GREEN_DC full-score band)"),
+            "publisher": "derived from operator settings (KOREA_CARBON_INTENSITY / KOREA_PUE_TARGET)",
+            "notes": f"replaces the shipped {standard.limit.value:g} because an override is set",
+        }
+        if grid_override is not None:  # the operator's factor has no data year or citation of ours
+            update |= {"year": None, "source": "operator settings (KOREA_CARBON_INTENSITY) and the shipped data"}
         return standard.model_copy(update={"limit": standard.limit.model_copy(update=update)})
+
+    def pue_standard(self) -> Standard:
+        """What ``pue_status`` is judged against: the operator's ``KOREA_PUE_TARGET`` when set (pass/fail), else
+        the configured PUE standard (by default the Green DC certification, which scores rather than fails)."""
+        target = self.config.korea_pue_target_override
+        if target is None:
+            return self.standard(self.config.pue_standard)
+        return Standard(
+            code=OPERATOR_PUE_TARGET,
+            name="Your facility PUE target (KOREA_PUE_TARGET)",
+            name_ko="운영자가 정한 시설 PUE 목표(KOREA_PUE_TARGET)",
+            jurisdiction="KR",
+            group="korea",
+            kind="pue",
+            category="operator_target",
+            legal_status="target",
+            legal_status_note="Your own target, set in KOREA_PUE_TARGET; it binds no one else.",
+            legal_status_note_ko="KOREA_PUE_TARGET으로 운영자가 정한 자체 목표이며, 다른 누구에게도 의무가 아닙니다.",
+            description=f"The operator's PUE target {target:g}, judged pass/fail on every node's PUE.",
+            description_ko=f"운영자가 정한 PUE 목표 {target:g}이며, 노드마다 PUE로 합격·불합격을 판정합니다.",
+            metric="pue",
+            limit=Provenance(
+                value=target,
+                unit="ratio",
+                basis="the operator's own facility PUE target",
+                publisher="operator setting KOREA_PUE_TARGET",
+                source="settings",
+            ),
+            applies_to="The operator's own facilities.",
+            sources=("operator settings (KOREA_PUE_TARGET)",),
+        )
 
     def grid(self, region: Region) -> Grid:
         """The grid intensity used for compliance figures in a region, with its provenance."""
@@ -173,12 +218,15 @@ class AppContext:
             name=standard.name,
             name_ko=standard.name_ko,
             kind=standard.kind,
+            category=standard.category,
             legal_status=standard.legal_status,
             legal_status_note=standard.legal_status_note,
             metric=standard.metric,
             limit=None if standard.limit is None else standard.limit.value,
             limit_unit=None if standard.limit is None else standard.limit.unit,
             effective_from=None if standard.effective_from is None else standard.effective_from.isoformat(),
+            effective_until=None if standard.effective_until is None else standard.effective_until.isoformat(),
+            applies_in=list(standard.applies_in),
         )
 
     # --- snapshots and names -------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from carbon_kepler_mcp.app import footprint
 from carbon_kepler_mcp.app.common import standard_notes
 from carbon_kepler_mcp.app.explore_results import Consumer, Efficiency, Level, SortBy
 from carbon_kepler_mcp.app.footprint import Figures, Grid
 from carbon_kepler_mcp.app.requests import MAX_POWER_WATTS
 from carbon_kepler_mcp.app.results import Status
+from carbon_kepler_mcp.app.verdicts import Verdict, judge
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, tr
 from carbon_kepler_mcp.domain.names import safe_repr, validate_namespace
@@ -84,6 +84,8 @@ class Evaluated:
     status: Status
     pue_status: Status
     efficiency: Efficiency
+    verdict: Verdict
+    pue_verdict: Verdict
     overhead: float | None
 
 
@@ -193,7 +195,7 @@ async def scope_of(
 ) -> Scope:
     """What an exploring tool looks at: the namespace (or cluster) over the window, with its standards."""
     std = ctx.standard(standard)
-    pue_std = ctx.standard(ctx.config.pue_standard)
+    pue_std = ctx.pue_standard()
     reg = ctx.region(region)
     ns = None if namespace is None else validate_namespace(namespace)
     snapshot = await ctx.read(ns, window)
@@ -205,13 +207,28 @@ def evaluate(ctx: AppContext, scope: Scope, group: Group, language: Language) ->
     figures = ctx.figures_for(scope.snapshot, group.pods, scope.reg, scope.grid.value, group.owner_kind)
     intensity = calc.effective_intensity_g_per_kwh(scope.grid.value, figures.pue)
     efficiency, overhead = group_efficiency(group, scope.nodes, language)
+    verdict, pue_verdict = (
+        judge(
+            ctx,
+            std,
+            region=scope.reg,
+            grid=scope.grid,
+            snapshot=scope.snapshot,
+            figures=figures,
+            pods=group.pods,
+            language=language,
+        )
+        for std in (scope.std, scope.pue_std)
+    )
     return Evaluated(
         group=group,
         figures=figures,
         intensity=intensity,
-        status=footprint.evaluate(scope.std, intensity=intensity, pue=figures.pue),
-        pue_status=footprint.evaluate(scope.pue_std, intensity=intensity, pue=figures.pue),
+        status=verdict.status,
+        pue_status=pue_verdict.status,
         efficiency=efficiency,
+        verdict=verdict,
+        pue_verdict=pue_verdict,
         overhead=overhead,
     )
 
@@ -231,7 +248,9 @@ def consumer_fields(e: Evaluated, rank: int, level: Level, scope_power: float, c
         "pue": rounded(e.figures.pue, 4),
         "effective_intensity_gCO2eq_kWh": rounded(e.intensity),
         "status": e.status if check else None,
+        "status_reason": e.verdict.reason if check else None,
         "pue_status": e.pue_status if check else None,
+        "pue_status_reason": e.pue_verdict.reason if check else None,
         "emissions_gCO2eq_hour": rounded(e.figures.emissions_g_per_hour),
         "monthly_emissions_kgCO2eq": None if e.figures.monthly_kg is None else rounded(e.figures.monthly_kg),
         "monthly_basis": e.figures.monthly_basis,

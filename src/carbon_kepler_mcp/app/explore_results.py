@@ -13,7 +13,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from carbon_kepler_mcp.app.results import MONTHLY_DESCRIPTION, FrozenModel, MonthlyBasis, ResultEnvelope, Status
+from carbon_kepler_mcp.app.results import (
+    MONTHLY_DESCRIPTION,
+    FrozenModel,
+    MonthlyBasis,
+    ResultEnvelope,
+    Status,
+    StatusReason,
+)
 from carbon_kepler_mcp.reference import Provenance
 
 Level = Literal["workload", "pod"]
@@ -59,7 +66,9 @@ class Consumer(FrozenModel):
     pue: float = Field(description="Power-weighted PUE of the consumer's nodes")
     effective_intensity_gCO2eq_kWh: float = Field(description="grid intensity × PUE")
     status: Status | None = Field(description="Against the standard; null when the compliance check is off")
+    status_reason: StatusReason | None = Field(default=None, description="Why (docs/methodology.md §6.3)")
     pue_status: Status | None = Field(description="Against the PUE standard; null when the compliance check is off")
+    pue_status_reason: StatusReason | None = Field(default=None, description="Why (docs/methodology.md §6.3)")
     emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
@@ -176,7 +185,7 @@ class PowerSummaryResult(ResultEnvelope):
     )
     compliant_count: int
     non_compliant_count: int
-    not_assessable_count: int
+    not_assessed_count: int
     compliance_rate_percent: float | None = Field(
         description="compliant / (compliant + non-compliant) workloads × 100; null when none is assessable"
     )

@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
-from carbon_kepler_mcp.app.results import MonthlyBasis, PodFigures, PueDetail, PueSource, Status
+from carbon_kepler_mcp.app.results import MonthlyBasis, PodFigures, PueDetail, PueSource
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.units import HOURS_PER_MONTH, grams_to_kilograms, joules_to_kwh, rounded
 from carbon_kepler_mcp.kepler.readings import PodReading
-from carbon_kepler_mcp.reference import Provenance, Region, Standard
+from carbon_kepler_mcp.reference import Provenance, Region
 from carbon_kepler_mcp.sources.base import Snapshot
 
 NodePue = tuple[float, PueSource, str]
@@ -199,14 +199,6 @@ def power_provenance(snapshot: Snapshot, power_watts: float, source_description:
         not_for_reporting=snapshot.is_demo,
         notes="Kepler attributes only the active share of node power to pods; idle power is not included",
     )
-
-
-def evaluate(standard: Standard, *, intensity: float, pue: float) -> Status:
-    """A standard's verdict on an effective intensity or a PUE; NOT_ASSESSABLE when power cannot tell."""
-    if standard.limit is None or standard.kind not in ("carbon_intensity", "pue"):
-        return "NOT_ASSESSABLE"
-    value = intensity if standard.kind == "carbon_intensity" else pue
-    return "COMPLIANT" if value <= standard.limit.value + 1e-9 else "NON_COMPLIANT"
 
 
 def move_savings_g_per_hour(emissions_g_per_hour: float, current: Region, destination: Region) -> float:

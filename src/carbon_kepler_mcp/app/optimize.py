@@ -32,10 +32,14 @@ def optimizations(
     intensity: float,
     shiftable: bool,
     now: datetime,
+    assessed: bool = True,
 ) -> tuple[list[Optimization], str | None]:
     """PUE, migration to the cleanest region, (for batch work) a time shift, and right-sizing, ranked; with the
-    start time the shift proposes (for the steps that apply it), None when no shift was considered."""
-    limit = std.limit.value if std.limit is not None and std.kind == "carbon_intensity" else None
+    start time the shift proposes (for the steps that apply it), None when no shift was considered.
+
+    ``assessed``: whether the standard gave a verdict; without one no lever can change it.
+    """
+    limit = std.limit.value if assessed and std.limit is not None and std.kind == "carbon_intensity" else None
     pue_target = pue_std.limit.value if pue_std.limit is not None else None
     candidates: list[recs.Candidate] = []
     if pue_target is not None:
@@ -45,7 +49,7 @@ def optimizations(
             target_pue=pue_target,
             grid_g_per_kwh=grid,
             limit_g_per_kwh=limit,
-            pue_limit=std.limit.value if std.kind == "pue" and std.limit is not None else None,
+            pue_limit=std.limit.value if assessed and std.kind == "pue" and std.limit is not None else None,
         )
         if candidate:
             candidates.append(candidate)

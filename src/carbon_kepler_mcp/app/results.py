@@ -13,7 +13,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from carbon_kepler_mcp.domain.i18n import Language
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 
-Status = Literal["COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE"]
+Status = Literal["COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSED"]
+StatusReason = Literal[
+    "within_limit",
+    "over_limit",
+    "not_measurable",
+    "outside_jurisdiction",
+    "not_yet_in_force",
+    "no_longer_in_force",
+    "default_pue",
+    "basis_mismatch",
+    "no_energy",
+    "insufficient_coverage",
+    "scoring_not_pass_fail",
+    "budget_within",
+    "budget_exceeded",
+    "budget_projected_over",
+    "budget_needs_history",
+]
+"""Why a status is what it is (docs/methodology.md §6.3): the two assessed reasons, or what stopped a verdict."""
 
 OptimizationType = Literal["temporal_shift", "resource_rightsizing", "regional_migration", "pue_improvement"]
 PueSource = Literal["operator_node_setting", "operator_setting", "source_facility", "region_default"]
@@ -56,6 +74,11 @@ class DataSourceInfo(FrozenModel):
         default_factory=list[str],
         description="Series the source looked for and did not find (owners, CPU requests/usage, ...)",
     )
+    leaves_out: list[str] = Field(
+        default_factory=list[str],
+        description="What no figure of the answer includes: node_idle_power, gpu_energy, embodied_emissions "
+        "(docs/methodology.md, the boundary)",
+    )
 
 
 class StandardInfo(FrozenModel):
@@ -65,6 +88,10 @@ class StandardInfo(FrozenModel):
     name: str
     name_ko: str
     kind: str = Field(description="carbon_intensity | pue | not_assessable | informational")
+    category: str = Field(
+        description="statute | reporting_duty | certification_scoring | voluntary_pact | roadmap | design_standard "
+        "| product_benchmark | operator_target | operator_budget"
+    )
     legal_status: str = Field(
         description="statutory | statutory_reporting | voluntary | target | benchmark | design_standard"
     )
@@ -73,6 +100,40 @@ class StandardInfo(FrozenModel):
     limit: float | None
     limit_unit: str | None
     effective_from: str | None
+    effective_until: str | None = None
+    applies_in: list[str] = Field(default_factory=list[str], description="Countries it applies in ([] = anywhere)")
+
+
+class PueScore(FrozenModel):
+    """A certification's PUE points under its published rules (reported instead of a pass/fail verdict)."""
+
+    pue: float
+    points: float | None = Field(description="PUE points earned; null when the PUE is above the published scale")
+    max_pue_points: float
+    total_points: float
+    pass_mark: float = Field(description="Points certification needs in all (PUE and the other criteria)")
+    rules: str
+
+
+class BudgetStatus(FrozenModel):
+    """A carbon budget's verdict on a workload or namespace (docs/methodology.md §6.3.1)."""
+
+    budget: str = Field(description="The budget's name in the policy file")
+    scope: str = Field(description="What it covers: a namespace, a workload or a label selector")
+    status: Status
+    status_reason: StatusReason
+    sentence: str
+    unit: Literal["kgCO2eq", "kWh"]
+    budget_per_month: float = Field(description="This month's budget (after the reduction path), in `unit`")
+    month_to_date: float | None = Field(description="Used so far this month, in `unit`")
+    projected_month: float | None = Field(
+        description="Month to date + the rest of the month at the observed average rate, in `unit`"
+    )
+    headroom: float | None = Field(description="budget − projected (negative: over), in `unit`")
+    exceeded_on: str | None = Field(
+        description="The day (UTC) the projection crosses the budget; null when it does not this month"
+    )
+    observed_seconds: float | None = Field(description="How much of the month the data covers")
 
 
 class PueDetail(FrozenModel):
@@ -206,11 +267,20 @@ class AssessmentResult(CoverageEnvelope):
     namespace: str
     standard: str
     status: Status
+    status_reason: StatusReason
+    status_note: str = Field(description="The verdict in a sentence: what the standard is and what decided it")
+    failing_pods: list[str] = Field(description="Pods over the limit, each judged at its own node's PUE")
     current_power_watts: float = Field(description="IT power of the workload's running pods (Kepler), W")
     grid_carbon_intensity_gCO2eq_kWh: float
     estimated_workload_intensity_gCO2eq_kWh: float = Field(description="grid intensity × PUE")
     pue: float
     pue_status: Status
+    pue_status_reason: StatusReason
+    pue_status_note: str
+    pue_score: PueScore | None = Field(description="Certification scoring: PUE points instead of pass/fail")
+    budget_status: BudgetStatus | None = Field(
+        default=None, description="The carbon budget covering the workload (policy file), if one does"
+    )
     carbon_emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
     recommendation: str
     optimizations: list[Optimization]
@@ -286,6 +356,11 @@ class WorkloadSummary(FrozenModel):
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
     status: Status
+    status_reason: StatusReason
+    failing_pods: list[str] = Field(description="Pods over the limit, each judged at its own node's PUE")
+    budget_status: BudgetStatus | None = Field(
+        default=None, description="The carbon budget covering the workload (policy file), if one does"
+    )
 
 
 class WorkloadListResult(CoverageEnvelope):
@@ -298,7 +373,7 @@ class WorkloadListResult(CoverageEnvelope):
     total_workloads: int = Field(description="Workloads in the namespace before the status filter")
     compliant_count: int
     non_compliant_count: int
-    not_assessable_count: int
+    not_assessed_count: int
     matching_count: int = Field(description="Workloads matching the status filter")
     workloads: list[WorkloadSummary]
     omitted_count: int = Field(description="Matching workloads after this page (fetch them with next_cursor)")
@@ -471,3 +546,6 @@ class EmissionsReportResult(ResultEnvelope):
     hours_with_data: int
     coverage_percent: float = Field(description="hours_with_data / hours_in_period × 100")
     query: str = Field(description="The query_range PromQL (step 1h) behind the rows")
+    budget_status: BudgetStatus | None = Field(
+        default=None, description="The carbon budget covering the namespace or workload (policy file), if one does"
+    )

@@ -10,7 +10,7 @@ from typing import Literal
 
 Language = Literal["en", "ko"]
 
-STATUS_KO = {"COMPLIANT": "준수", "NON_COMPLIANT": "미준수", "NOT_ASSESSABLE": "평가 불가"}
+STATUS_KO = {"COMPLIANT": "준수", "NON_COMPLIANT": "미준수", "NOT_ASSESSED": "평가 불가"}
 
 
 def tr(language: Language, en: str, ko: str) -> str:

@@ -150,7 +150,7 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             "workloads": sum(r.total_workloads for r in listings),
             "compliant": sum(r.compliant_count for r in listings),
             "non_compliant": sum(r.non_compliant_count for r in listings),
-            "not_assessable": sum(r.not_assessable_count for r in listings),
+            "not_assessable": sum(r.not_assessed_count for r in listings),
             "power": sum(r.total_power_watts for r in listings),
             "emissions": sum(r.total_emissions_gCO2eq_hour for r in listings),
         }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from carbon_kepler_mcp.app import optimize
+from carbon_kepler_mcp.app import optimize, verdicts
+from carbon_kepler_mcp.app.budgets import budget_status
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
@@ -12,14 +13,14 @@ from carbon_kepler_mcp.app.common import (
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures, evaluate
+from carbon_kepler_mcp.app.footprint import BATCH_KINDS
 from carbon_kepler_mcp.app.requests import AssessRequest
-from carbon_kepler_mcp.app.results import AssessmentResult, Optimization, Status
+from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
 from carbon_kepler_mcp.app.sizing import rightsizing_for
+from carbon_kepler_mcp.app.verdicts import Verdict
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, fmt, status_text, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
-from carbon_kepler_mcp.reference import Standard
 
 
 async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
@@ -32,16 +33,35 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         req.language,
         req.window,
     )
-    std = ctx.standard(standard)
+    named_budget = ctx.policy.budget(standard) if standard else None
+    std = ctx.standard(None if named_budget is not None else standard)
     reg = ctx.region(region)
-    pue_std = ctx.standard(ctx.config.pue_standard)
+    pue_std = ctx.pue_standard()
     snapshot = await ctx.read(namespace, window)
     wl = ctx.workload_pods(snapshot, workload, namespace)
     grid = ctx.grid(reg)
     figures = ctx.figures_for(snapshot, wl.pods, reg, grid.value, wl.resolved.kind)
     intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
-    status = evaluate(std, intensity=intensity, pue=figures.pue)
-    pue_status = evaluate(pue_std, intensity=intensity, pue=figures.pue)
+    verdict = verdicts.judge(
+        ctx, std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=wl.pods, language=language
+    )
+    pue_verdict = verdicts.judge(
+        ctx, pue_std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=wl.pods, language=language
+    )
+    covering = named_budget or ctx.policy.covering(namespace, wl.resolved.name)
+    budget = None
+    if covering is not None:
+        scope_pods = wl.pods if covering.workload is not None else ctx.namespace_pods(snapshot, namespace)
+        budget = await budget_status(
+            ctx,
+            covering,
+            region=reg,
+            grid=grid,
+            snapshot=snapshot,
+            pods=scope_pods,
+            kind=wl.resolved.kind if covering.workload is not None else None,
+            language=language,
+        )
     limit = std.limit.value if std.limit is not None and std.kind == "carbon_intensity" else None
     pue_target = pue_std.limit.value if pue_std.limit is not None else None
     now = ctx.now()
@@ -59,6 +79,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         intensity=intensity,
         shiftable=wl.resolved.kind in BATCH_KINDS,
         now=now,
+        assessed=verdict.assessed,
     )
     sizing = rightsizing_for(snapshot, wl.pods, figures)
 
@@ -80,15 +101,22 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
     return AssessmentResult(
         workload=wl.resolved.name,
         namespace=namespace,
-        standard=std.code,
-        status=status,
+        standard=std.code if named_budget is None else named_budget.name,
+        status=verdict.status if named_budget is None or budget is None else budget.status,
+        status_reason=verdict.reason if named_budget is None or budget is None else budget.status_reason,
+        status_note=verdict.sentence if named_budget is None or budget is None else budget.sentence,
+        failing_pods=list(verdict.failing_pods),
         current_power_watts=rounded(figures.power_watts),
         grid_carbon_intensity_gCO2eq_kWh=rounded(grid.value),
         estimated_workload_intensity_gCO2eq_kWh=rounded(intensity),
         pue=rounded(figures.pue, 4),
-        pue_status=pue_status,
+        pue_status=pue_verdict.status,
+        pue_status_reason=pue_verdict.reason,
+        pue_status_note=pue_verdict.sentence,
+        pue_score=pue_verdict.score,
+        budget_status=budget,
         carbon_emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
-        recommendation=_assessment_text(language, std, status, intensity, limit, figures, optimizations),
+        recommendation=_assessment_text(language, verdict, budget, optimizations),
         optimizations=optimizations,
         timestamp=utc_iso(now),
         region=reg.code,
@@ -114,36 +142,10 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
 
 
 def _assessment_text(
-    language: Language,
-    std: Standard,
-    status: Status,
-    intensity: float,
-    limit: float | None,
-    figures: Figures,
-    optimizations: Sequence[Optimization],
+    language: Language, verdict: Verdict, budget: BudgetStatus | None, optimizations: Sequence[Optimization]
 ) -> str:
-    if status == "NOT_ASSESSABLE":
-        head = tr(
-            language,
-            f"{std.code} cannot be assessed from power data: {std.legal_status_note}",
-            f"{std.code}는 전력 데이터로 평가할 수 없습니다: {std.legal_status_note_ko}",
-        )
-    elif limit is not None:
-        head = tr(
-            language,
-            f"{status_text(language, status)}: effective intensity {fmt(intensity)} gCO2eq/kWh "
-            f"(grid × PUE {figures.pue:.2f}) against the {std.code} limit of {fmt(limit)}.",
-            f"{status_text(language, status)}: 실효 배출계수 {fmt(intensity)} gCO2eq/kWh "
-            f"(전력망 × PUE {figures.pue:.2f}), {std.code} 기준 {fmt(limit)}.",
-        )
-    else:
-        assert std.limit is not None
-        head = tr(
-            language,
-            f"{status_text(language, status)}: PUE {figures.pue:.2f} against the {std.code} limit of "
-            f"{std.limit.value:.2f}.",
-            f"{status_text(language, status)}: PUE {figures.pue:.2f}, {std.code} 기준 {std.limit.value:.2f}.",
-        )
+    """The verdict sentence (a budget's first when one covers the workload), then the largest lever."""
+    head = verdict.sentence if budget is None else f"{budget.sentence} {verdict.sentence}"
     top = next((o for o in optimizations if o.quantified), None)
     if top is None:
         return head

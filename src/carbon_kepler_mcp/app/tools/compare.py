@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from carbon_kepler_mcp.app import verdicts
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
@@ -16,7 +17,6 @@ from carbon_kepler_mcp.app.common import (
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.footprint import evaluate
 from carbon_kepler_mcp.app.levers import LEVERS, LeverInputs
 from carbon_kepler_mcp.app.requests import CompareRequest
 from carbon_kepler_mcp.app.results import ComparisonResult, OptimizationImpact, OptimizationType
@@ -58,7 +58,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
     check_duration(batch_duration_hours, "batch_duration_hours")
     std = ctx.standard(standard)
     reg = ctx.region(region)
-    pue_std = ctx.standard(ctx.config.pue_standard)
+    pue_std = ctx.pue_standard()
     target_reg = ctx.region(target_region) if target_region else None
     snapshot = await ctx.read(namespace, window)
     wl = ctx.workload_pods(snapshot, workload, namespace)
@@ -98,6 +98,10 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
             fractions.append(lever.fraction)
         intensity_factor *= lever.intensity_factor
         power_factor *= lever.power_factor
+    verdict = verdicts.judge(
+        ctx, std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=wl.pods, language=language
+    )
+    after_region = destination if "regional_migration" in optimizations else reg
     new_pue = min(figures.pue, inputs.pue_goal) if "pue_improvement" in optimizations else figures.pue
     combined = calc.combine_reductions(fractions)
     optimized_emissions = figures.emissions_g_per_hour * (1.0 - combined)
@@ -123,8 +127,16 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         region=reg.code,
         current_emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
         optimized_emissions_gCO2eq_hour=rounded(optimized_emissions),
-        current_status=evaluate(std, intensity=intensity, pue=figures.pue),
-        optimized_status=evaluate(std, intensity=optimized_intensity, pue=new_pue),
+        current_status=verdict.status,
+        optimized_status=verdicts.hypothetical(
+            ctx,
+            std,
+            verdict,
+            region=after_region,
+            grid=ctx.grid(after_region),
+            intensity=optimized_intensity,
+            pue=new_pue,
+        ),
         reduction_percent=rounded(calc.percent(combined), 2),
         estimated_cost_savings_usd_month=rounded((energy_now - energy_after) * price, 2),
         implementation_steps=steps,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from carbon_kepler_mcp.app.budgets import budget_status
 from carbon_kepler_mcp.app.common import ProvenanceMap, snapshot_fields, utc_iso, window_notes
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import page_notes, snapshot_seconds
-from carbon_kepler_mcp.app.footprint import Grid, evaluate
+from carbon_kepler_mcp.app.footprint import Grid
 from carbon_kepler_mcp.app.requests import ListRequest
 from carbon_kepler_mcp.app.results import WorkloadListResult, WorkloadSummary
+from carbon_kepler_mcp.app.verdicts import judge
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.names import validate_namespace
@@ -30,8 +32,34 @@ async def run(ctx: AppContext, req: ListRequest) -> WorkloadListResult:
         raise InvalidArgumentError(f"limit {req.limit} is out of range: use 1 to {MAX_PAGE}")
     namespace = validate_namespace(req.namespace)
     ctx.standard(req.standard)  # refuse an unknown standard or region before reading any metrics
-    ctx.region(req.region)
-    return build(ctx, req, await ctx.read(namespace, req.window))
+    reg = ctx.region(req.region)
+    snapshot = await ctx.read(namespace, req.window)
+    result = build(ctx, req, snapshot)
+    if not ctx.policy.budgets:
+        return result
+    # Budgets need history (one range query each): only for the workloads of the page a budget covers.
+    grid = ctx.grid(reg)
+    pods = ctx.namespace_pods(snapshot, namespace)
+    rows: list[WorkloadSummary] = []
+    for row in result.workloads:
+        budget = ctx.policy.covering(namespace, row.workload)
+        if budget is None:
+            rows.append(row)
+            continue
+        own = budget.workload is not None
+        members = ctx.workload_pods(snapshot, row.workload, namespace) if own else None
+        status = await budget_status(
+            ctx,
+            budget,
+            region=reg,
+            grid=grid,
+            snapshot=snapshot,
+            pods=members.pods if members is not None else pods,
+            kind=members.resolved.kind if members is not None else None,
+            language=req.language,
+        )
+        rows.append(row.model_copy(update={"budget_status": status}))
+    return result.model_copy(update={"workloads": rows})
 
 
 def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadListResult:
@@ -51,8 +79,8 @@ def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadList
     by_name: dict[str, list[PodReading]] = {}
     for pod in pods:
         by_name.setdefault(pod.name, []).append(pod)
-    summaries = _summaries(ctx, snapshot, by_name, namespace, std, reg, grid)
-    counts = {s: sum(1 for w in summaries if w.status == s) for s in ("COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE")}
+    summaries = _summaries(ctx, snapshot, by_name, namespace, std, reg, grid, language)
+    counts = {s: sum(1 for w in summaries if w.status == s) for s in ("COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSED")}
     matching = [w for w in summaries if status_filter is None or w.status == status_filter]
     page = paginate(
         matching,
@@ -74,11 +102,12 @@ def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadList
     total_emissions = sum(w.emissions_gCO2eq_hour for w in summaries)
     summary = tr(
         language,
-        f"{len(summaries)} workloads in {namespace}: {counts['COMPLIANT']} compliant, "
-        f"{counts['NON_COMPLIANT']} non-compliant with {std.code}; {fmt(total_power)} W, "
+        f"{len(summaries)} workloads in {namespace}: {counts['COMPLIANT']} within, "
+        f"{counts['NON_COMPLIANT']} over {std.code}, {counts['NOT_ASSESSED']} not assessed; {fmt(total_power)} W, "
         f"{fmt(total_emissions)} gCO2eq/h in total.",
-        f"{namespace}의 워크로드 {len(summaries)}개: {std.code} 준수 {counts['COMPLIANT']}개, "
-        f"미준수 {counts['NON_COMPLIANT']}개; 합계 {fmt(total_power)} W, {fmt(total_emissions)} gCO2eq/h.",
+        f"{namespace}의 워크로드 {len(summaries)}개: {std.code} 기준 이내 {counts['COMPLIANT']}개, "
+        f"기준 초과 {counts['NON_COMPLIANT']}개, 평가 불가 {counts['NOT_ASSESSED']}개; 합계 {fmt(total_power)} W, "
+        f"{fmt(total_emissions)} gCO2eq/h.",
     )
     notes = _grouping_notes(snapshot.owners_in(namespace), by_name, language)
     notes += window_notes(snapshot, window, language) + page_notes(page.stale, language)
@@ -95,7 +124,7 @@ def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadList
         total_workloads=len(summaries),
         compliant_count=counts["COMPLIANT"],
         non_compliant_count=counts["NON_COMPLIANT"],
-        not_assessable_count=counts["NOT_ASSESSABLE"],
+        not_assessed_count=counts["NOT_ASSESSED"],
         matching_count=len(matching),
         workloads=page.items,
         omitted_count=page.omitted,
@@ -120,6 +149,7 @@ def _summaries(
     std: Standard,
     reg: Region,
     grid: Grid,
+    language: Language,
 ) -> list[WorkloadSummary]:
     """One summary per workload, highest emissions first."""
     summaries: list[WorkloadSummary] = []
@@ -130,6 +160,9 @@ def _summaries(
             ref = WorkloadRef(ref.name, "DaemonSet")
         figures = ctx.figures_for(snapshot, members, reg, grid.value, ref.kind)
         intensity = calc.effective_intensity_g_per_kwh(grid.value, figures.pue)
+        verdict = judge(
+            ctx, std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=members, language=language
+        )
         summaries.append(
             WorkloadSummary(
                 workload=ref.name,
@@ -142,7 +175,9 @@ def _summaries(
                 emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
                 monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
                 monthly_basis=figures.monthly_basis,
-                status=evaluate(std, intensity=intensity, pue=figures.pue),
+                status=verdict.status,
+                status_reason=verdict.reason,
+                failing_pods=list(verdict.failing_pods),
             )
         )
     summaries.sort(key=lambda s: (-s.emissions_gCO2eq_hour, s.workload))

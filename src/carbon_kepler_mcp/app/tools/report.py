@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from carbon_kepler_mcp.app.budgets import budget_status
 from carbon_kepler_mcp.app.common import data_source_info, energy_zones, iso, kepler_generation, utc_iso
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import MAX_REPORT_DAYS, ReportRequest
@@ -128,7 +129,22 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
             )
         )
     notes.extend(history.warnings)
+    covering = ctx.policy.covering(req.namespace, name)
+    budget = None
+    if covering is not None and (covering.workload is None or covering.workload == name):
+        own = covering.workload is not None
+        budget = await budget_status(
+            ctx,
+            covering,
+            region=reg,
+            grid=grid,
+            snapshot=snapshot,
+            pods=tuple(pods) if own or name is None else ctx.namespace_pods(snapshot, req.namespace),
+            kind=kind if own else None,
+            language=language,
+        )
     return EmissionsReportResult(
+        budget_status=budget,
         namespace=req.namespace,
         workload=name,
         workload_kind=kind,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
-from carbon_kepler_mcp.app import footprint
 from carbon_kepler_mcp.app.common import data_source_info
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import (
@@ -22,6 +21,7 @@ from carbon_kepler_mcp.app.explore_common import (
 )
 from carbon_kepler_mcp.app.explore_results import Level, SearchHit, SearchResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, SearchRequest
+from carbon_kepler_mcp.app.verdicts import judge
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.names import glob_to_regex, safe_repr
@@ -158,7 +158,17 @@ async def container_hits(
         if pattern is not None and not pattern.fullmatch(container.name):
             continue
         pue, _, _ = ctx.node_pue(scope.snapshot, container.node, scope.reg)
-        intensity = calc.effective_intensity_g_per_kwh(scope.grid.value, pue)
+        # A container is judged as its pod is (same node, same PUE, same coverage).
+        verdict = judge(
+            ctx,
+            scope.std,
+            region=scope.reg,
+            grid=scope.grid,
+            snapshot=scope.snapshot,
+            figures=ctx.figures_for(scope.snapshot, [pod], scope.reg, scope.grid.value),
+            pods=[pod],
+            language=language,
+        )
         emissions = calc.emissions_g_per_hour(container.power_watts, pue, scope.grid.value)
         hits.append(
             SearchHit(
@@ -172,7 +182,7 @@ async def container_hits(
                 state=container.state,
                 power_watts=rounded(container.power_watts),
                 pue=pue,
-                status=footprint.evaluate(scope.std, intensity=intensity, pue=pue),
+                status=verdict.status,
                 emissions_gCO2eq_hour=rounded(emissions),
                 monthly_emissions_kgCO2eq=rounded(calc.monthly_kg(emissions)),
                 monthly_basis="continuous_at_current_power",

@@ -83,7 +83,7 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
     )
     total = sum(e.figures.power_watts for e in evaluated)
     emissions = sum(e.figures.emissions_g_per_hour for e in evaluated)
-    counts = {s: sum(1 for e in evaluated if e.status == s) for s in ("COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSABLE")}
+    counts = {s: sum(1 for e in evaluated if e.status == s) for s in ("COMPLIANT", "NON_COMPLIANT", "NOT_ASSESSED")}
     assessable = counts["COMPLIANT"] + counts["NON_COMPLIANT"]
     running = [p for p in scope.pods if p.running]
     scope_by_node: dict[str, float] = defaultdict(float)
@@ -148,11 +148,11 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
     summary = tr(
         language,
         f"{len(evaluated)} workloads in {scope_text}: {fmt(total)} W, {fmt(monthly_kg, 2)} "
-        f"kgCO2eq/month; {counts['COMPLIANT']} of {assessable} assessable meet {scope.std.code}. "
+        f"kgCO2eq/month; {counts['COMPLIANT']} of {assessable} assessed are within {scope.std.code}. "
         f"On their {len(node_names)} node(s), {fmt(unattributed)} W ({fmt(percent(unattributed, node_power))}%) is "
         "attributed to no pod.",
         f"{scope_text}의 워크로드 {len(evaluated)}개: {fmt(total)} W, 월 {fmt(monthly_kg, 2)} kgCO2eq; "
-        f"평가 가능한 {assessable}개 중 {counts['COMPLIANT']}개가 {scope.std.code}를 준수합니다. 해당 노드 {len(node_names)}개에서 "
+        f"평가된 {assessable}개 중 {counts['COMPLIANT']}개가 {scope.std.code} 기준 이내입니다. 해당 노드 {len(node_names)}개에서 "
         f"{fmt(unattributed)} W({fmt(percent(unattributed, node_power))}%)는 어느 파드에도 배분되지 않았습니다.",
     )
     return PowerSummaryResult(
@@ -170,7 +170,7 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
         monthly_emissions_kgCO2eq=rounded(monthly_kg),
         compliant_count=counts["COMPLIANT"],
         non_compliant_count=counts["NON_COMPLIANT"],
-        not_assessable_count=counts["NOT_ASSESSABLE"],
+        not_assessed_count=counts["NOT_ASSESSED"],
         compliance_rate_percent=None if rate is None else rounded(rate, 2),
         top_consumers=[consumer(e, i + 1, "workload", total) for i, e in enumerate(evaluated[:3])],
         node_count=len(node_names),

@@ -1,0 +1,154 @@
+"""The operator's policy file: carbon budgets per namespace or workload (TOML or YAML, e.g. from a ConfigMap).
+
+::
+
+    [[budgets]]
+    name = "PAYMENTS_2026"          # a code like a standard's, so it can be passed as `standard`
+    namespace = "payments"
+    workload = "checkout"           # optional: without it the budget covers the whole namespace
+    kgco2eq_per_month = 40          # or kwh_per_month (IT energy, as Kepler measures it)
+    reduction_percent_per_year = 5  # optional path: the budget shrinks 5 % a year from base_year
+    base_year = 2026
+
+A budget is the operator's own yardstick: its verdict is the one that depends on the workload's energy
+(docs/methodology.md §6.3.1). Errors name the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from carbon_kepler_mcp.errors import DataError
+
+__all__ = ["Budget", "Policy", "load_policy"]
+
+_CODE = r"^[A-Z][A-Z0-9_]{1,63}$"
+_NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+
+
+class Budget(BaseModel):
+    """A monthly carbon (or energy) budget for a namespace or one workload."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[str, StringConstraints(pattern=_CODE)]
+    namespace: Annotated[str, StringConstraints(pattern=_NAME, max_length=63)]
+    workload: Annotated[str, StringConstraints(pattern=_NAME)] | None = None
+    kgco2eq_per_month: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    kwh_per_month: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    """IT energy (Kepler's), so an energy budget needs no PUE."""
+    reduction_percent_per_year: float = Field(default=0.0, ge=0, lt=100, allow_inf_nan=False)
+    base_year: int | None = Field(default=None, ge=2000, le=2100)
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> Self:
+        if (self.kgco2eq_per_month is None) == (self.kwh_per_month is None):
+            raise ValueError("give exactly one of kgco2eq_per_month and kwh_per_month")
+        if self.reduction_percent_per_year and self.base_year is None:
+            raise ValueError("reduction_percent_per_year needs base_year (the year the amount is for)")
+        return self
+
+    @property
+    def unit(self) -> Literal["kgCO2eq", "kWh"]:
+        return "kgCO2eq" if self.kgco2eq_per_month is not None else "kWh"
+
+    @property
+    def scope(self) -> str:
+        return f"{self.namespace}/{self.workload}" if self.workload else f"namespace {self.namespace}"
+
+    def amount_for(self, year: int) -> float:
+        """This year's monthly amount: the base amount reduced by the yearly path since ``base_year``."""
+        base = self.kgco2eq_per_month if self.kgco2eq_per_month is not None else self.kwh_per_month
+        assert base is not None
+        years = 0 if self.base_year is None else max(0, year - self.base_year)
+        return base * (1 - self.reduction_percent_per_year / 100) ** years
+
+
+class Policy(BaseModel):
+    """Everything the policy file declares (no file: no budgets)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1] = 1
+    budgets: tuple[Budget, ...] = ()
+    source: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        names = [b.name for b in self.budgets]
+        duplicate = next((n for n in names if names.count(n) > 1), None)
+        if duplicate:
+            raise ValueError(f"budget name {duplicate!r} is used twice")
+        return self
+
+    def budget(self, name: str) -> Budget | None:
+        return next((b for b in self.budgets if b.name == name), None)
+
+    def covering(self, namespace: str, workload: str | None) -> Budget | None:
+        """The most specific budget covering a workload (its own first, then its namespace's)."""
+        own = next((b for b in self.budgets if b.namespace == namespace and b.workload == workload), None)
+        if own is not None or workload is None:
+            return own
+        return next((b for b in self.budgets if b.namespace == namespace and b.workload is None), None)
+
+
+def load_policy(path: Path | None) -> Policy:
+    """The policy in ``path`` (``.toml``, ``.yaml`` or ``.yml``); an empty policy when ``path`` is None."""
+    if path is None:
+        return Policy()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            f"policy file {path}: cannot be read ({exc.strerror or exc}); fix CARBON_KEPLER_POLICY_FILE"
+        ) from None
+    yaml_file = path.suffix.lower() in (".yaml", ".yml")
+    raw, lines = _parse_yaml(text, path) if yaml_file else _parse_toml(text, path)
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = error["loc"]
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        index = loc[1] if len(loc) > 1 and loc[0] == "budgets" and isinstance(loc[1], int) else None
+        line = lines[index] if index is not None and index < len(lines) else None
+        where = f", line {line}" if line else ""
+        raise DataError(
+            f"policy file {path}{where}: {field}: {error['msg']}"
+            + (f" (got {str(error.get('input'))[:60]!r})" if loc and "input" in error else "")
+        ) from None
+    return policy.model_copy(update={"source": str(path)})
+
+
+def _parse_toml(text: str, path: Path) -> tuple[Any, list[int]]:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"policy file {path}: not valid TOML: {exc}") from None
+    # The line each [[budgets]] entry starts on, so validation errors can name it.
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().replace(" ", "") == "[[budgets]]"]
+    return raw, lines
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[Any, list[int]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise DataError(f"policy file {path}{where}: not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"policy file {path}: not valid YAML: {exc}") from None
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "budgets" and isinstance(value, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value.value]
+    return raw if raw is not None else {}, lines
