@@ -368,3 +368,34 @@ def test_policy_files_in_toml_and_yaml_load_and_errors_name_the_line(tmp_path: P
     (tmp_path / "bad.yaml").write_text("budgets: [\n", encoding="utf-8")
     with pytest.raises(DataError, match="not valid YAML"):
         load_policy(tmp_path / "bad.yaml")
+
+
+async def test_a_list_over_default_pue_nodes_says_so_and_gives_no_verdict() -> None:
+    plain = await _demo_snapshot()
+    no_facility = Snapshot(
+        taken_at=plain.taken_at,
+        source_kind="kepler",
+        generation=plain.generation,
+        pods=plain.pods,
+        nodes=plain.nodes,
+        endpoints=plain.endpoints,
+        power_method=plain.power_method,
+        is_demo=False,
+    )
+    ctx = AppContext(_Prometheus(no_facility, ()), load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)  # type: ignore[arg-type]
+    result = await tools(ctx).list_workloads("production")
+    assert result.provenance["pue"].value == 1.135
+    assert any("region default 1.135" in note for note in result.notes)
+    assert {w.status_reason for w in result.workloads} == {"default_pue"}
+    assert result.not_assessed_count == result.total_workloads
+
+
+def test_every_limit_cites_a_resolvable_source_and_no_citation_is_truncated() -> None:
+    reference = load_reference_data()
+    for standard in reference.standards.values():
+        if standard.limit is not None:
+            assert "https://" in standard.limit.source, standard.code
+        assert not any("…" in source for source in standard.sources), standard.code
+    data = Path(__file__).parents[1] / "src" / "carbon_kepler_mcp" / "data"
+    for name in ("standards.toml", "regions.toml", "profiles.toml"):
+        assert "/…" not in (data / name).read_text(encoding="utf-8"), name

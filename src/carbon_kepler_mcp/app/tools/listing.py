@@ -116,6 +116,18 @@ def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadList
     provenance: ProvenanceMap = {"grid_carbon_intensity": grid.provenance}
     if std.limit is not None:
         provenance["standard_limit"] = std.limit
+    if any(ctx.node_pue(snapshot, node, reg)[1] == "region_default" for node in {p.node for p in pods}):
+        provenance["pue"] = reg.default_pue
+        notes.append(
+            tr(
+                language,
+                f"Nodes without an operator PUE use the region default {reg.default_pue.value:g} "
+                f"({reg.default_pue.publisher}); it decides no verdict. Set CARBON_KEPLER_PUE or "
+                "CARBON_KEPLER_NODE_PUE.",
+                f"운영자 PUE가 없는 노드는 리전 기본값 {reg.default_pue.value:g}({reg.default_pue.publisher})을 쓰며, "
+                "이 값으로는 판정하지 않습니다. CARBON_KEPLER_PUE 또는 CARBON_KEPLER_NODE_PUE를 설정하세요.",
+            )
+        )
     return WorkloadListResult(
         namespace=namespace,
         standard=std.code,
