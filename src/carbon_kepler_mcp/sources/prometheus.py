@@ -615,6 +615,8 @@ class PrometheusSource:
                     reset.append(key)
                     zone_j = dict(parts["increase"].get(key, {}))
                     last = at
+                else:
+                    first = _recovered_first(first, last, it_total(zone_j), parts["stepped"].get(key), at - window)
                 span = (first, last)
             node_zones[node].update(zone_j)
             energy = it_total(zone_j)
@@ -826,6 +828,24 @@ class PrometheusSource:
             for key, v in values.items()
         }
         return cpu, missing
+
+
+def _recovered_first(
+    first: float, last: float, energy_j: float, stepped: Mapping[str, float] | None, window_start: float
+) -> float:
+    """The pod's first sample time: the first subquery step that saw it, moved back by the seconds before it.
+
+    The stepped time misses up to one subquery step; the counter does not (``energy_j`` is exact from the first
+    raw sample). Those missing joules at the pod's average power after the step give the missing seconds, so
+    covered seconds and energy describe the same span (exact at constant power, never before the window).
+    """
+    if not stepped:
+        return first
+    stepped_j = it_total(stepped)
+    if stepped_j <= 0 or energy_j <= stepped_j or last <= first:
+        return first
+    watts = stepped_j / (last - first)
+    return max(window_start, first - (energy_j - stepped_j) / watts)
 
 
 def _iso(unix: float) -> str:

@@ -112,9 +112,10 @@ DEFAULT_RECENT_SECONDS: Final = 300
 def subquery_step_seconds(range_seconds: int) -> int:
     """Resolution of the subqueries that find a series' first and last samples in a range.
 
-    A series that starts inside the range is seen from the first step after its first sample, so at most one
-    step of its life goes uncounted (its energy and its time alike, so its average is unaffected): 15 s for
-    ranges up to an hour, 1/240 of longer ones (6 min of a day, 42 min of a week).
+    A series that starts inside the range is seen from the first step after its first sample, so up to one step
+    of its time is not seen; the source recovers it from the counter (``part="stepped"``, see
+    ``prometheus._recovered_first``). 15 s for ranges up to an hour, 1/240 of longer ones (6 min of a day, 42 min
+    of a week).
     """
     return max(1, min(15, range_seconds // 20)) if range_seconds <= 3600 else max(15, range_seconds // 240)
 
@@ -142,6 +143,19 @@ def _window_delta(selector: str, range_seconds: int, end: float | None = None, *
     if by is None:
         return f"(last_over_time({selector}{r}) - min_over_time({selector}{r}))"
     return f"(max by ({by}) (last_over_time({selector}{r})) - min by ({by}) (min_over_time({selector}{r})))"
+
+
+def _stepped_delta(selector: str, range_seconds: int, end: float, *, by: str | None = None) -> str:
+    """Counter growth from the value at the first subquery step the series is seen at to its last sample.
+
+    Read beside :func:`_window_delta`: the difference is the energy of the seconds before that step, which
+    :func:`pod_times_query`'s stepped first time does not see; the source turns it back into seconds.
+    """
+    r = f"[{promql_duration(range_seconds)}]"
+    stepped = f"min_over_time({_since(selector, end - range_seconds)}{_subrange(range_seconds)})"
+    if by is None:
+        return f"(last_over_time({selector}{r}) - {stepped})"
+    return f"(max by ({by}) (last_over_time({selector}{r})) - min by ({by}) ({stepped}))"
 
 
 _POD_ZONE: Final = "pod_namespace, pod_name, node_name, zone"
@@ -181,7 +195,8 @@ def pod_energy_query(
     """Energy of every pod of ``namespace`` (all namespaces when None) per node, zone and part.
 
     ``part="window"``: counter growth between the pod's first and last sample in the window ``(at − window, at]``
-    (no extrapolation);
+    (no extrapolation); ``part="stepped"``: the growth from the first subquery step that sees the pod (see
+    :func:`pod_times_query`), so the seconds before that step can be recovered;
     ``part="recent"``: the same over the last ``recent_seconds`` (power now = that ÷ the time between those two
     samples, from :func:`pod_times_query`); ``part="increase"``: Prometheus's extrapolated ``increase()`` over the
     window, used only for a pod whose counters reset in the window; ``part="resets"``: how many resets.
@@ -196,6 +211,7 @@ def pod_energy_query(
         sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
         parts = [
             _tag(_window_delta(sel, window_seconds, by=_POD_ZONE), "part", "window"),
+            _tag(_stepped_delta(sel, window_seconds, at, by=_POD_ZONE), "part", "stepped"),
             _tag(_raw_delta(sel, recent, at), "part", "recent"),
             _tag(f"increase({sel}[{w}])", "part", "increase"),
             _tag(f"resets({sel}[{w}])", "part", "resets"),
@@ -208,6 +224,7 @@ def pod_energy_query(
             sel = _selector(metric, ns, "mode!=" + _s("idle"))
             for part, expression in (
                 ("window", _window_delta(sel, window_seconds)),
+                ("stepped", _stepped_delta(sel, window_seconds, at)),
                 ("recent", _raw_delta(sel, recent, at)),
                 ("increase", f"increase({sel}[{w}])"),
                 ("resets", f"resets({sel}[{w}])"),
