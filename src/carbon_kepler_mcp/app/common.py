@@ -200,10 +200,12 @@ def _window_sentences(snapshot: Snapshot, window: str | int | None, language: La
         return [
             tr(
                 language,
-                f"Power is the average over the last {shown}: energy from Prometheus (Σ increase of Kepler's "
-                f"counters, all nodes) divided by {snapshot.window_seconds} s.",
-                f"전력은 최근 {shown} 평균입니다: Prometheus의 에너지(Kepler 카운터 increase 합, 전체 노드)를 "
-                f"{snapshot.window_seconds}초로 나눈 값.",
+                f"Power now comes from each running pod's latest samples in Prometheus (the last few minutes); the "
+                f"window figures (coverage) are the energy Kepler's counters grew by in the last {shown}, over the "
+                "seconds the pods' series really hold data.",
+                f"현재 전력은 Prometheus에 있는 실행 중인 각 파드의 최근 몇 분 샘플에서 구했습니다. 구간 수치(coverage)는 "
+                f"최근 {shown} 동안 Kepler 카운터가 늘어난 에너지이며, 파드 시계열에 실제 데이터가 있는 시간을 기준으로 "
+                "합니다.",
             )
         ]
     if window is not None:
