@@ -16,9 +16,16 @@ from carbon_kepler_mcp.app.requests import MAX_REPORT_DAYS, ReportRequest
 from carbon_kepler_mcp.app.results import EmissionsReportResult, ReportRow
 from carbon_kepler_mcp.domain.i18n import tr
 from carbon_kepler_mcp.domain.units import grams_to_kilograms, joules_to_kwh, rounded
-from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
+from carbon_kepler_mcp.domain.workloads import WorkloadKind
+from carbon_kepler_mcp.errors import (
+    InsufficientDataError,
+    InvalidArgumentError,
+    UnknownNamespaceError,
+    UnknownWorkloadError,
+)
+from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.sources import promql
-from carbon_kepler_mcp.sources.base import WindowedSource
+from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
 
 _HOUR = timedelta(hours=1)
 _NAMESPACE_PODS = ".+"
@@ -34,6 +41,17 @@ def _moment(text: str, what: str) -> datetime:
     if moment.tzinfo is None:
         raise InvalidArgumentError(f"{what} {text[:40]!r} has no UTC offset: add one (e.g. +09:00 or Z)")
     return moment
+
+
+async def _resolve(
+    ctx: AppContext, req: ReportRequest, window_seconds: int
+) -> tuple[Snapshot, tuple[PodReading, ...], WorkloadKind | None, str | None]:
+    """The snapshot over the window, the pods the report covers, and the workload's kind and name (if one)."""
+    snapshot = await ctx.read(req.namespace, window_seconds)
+    if req.workload_name is None:
+        return snapshot, ctx.namespace_pods(snapshot, req.namespace), None, None
+    wl = ctx.workload_pods(snapshot, req.workload_name, req.namespace)
+    return snapshot, wl.pods, wl.resolved.kind, wl.resolved.name
 
 
 async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
@@ -66,14 +84,15 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         start = end - timedelta(days=days)
     if end > now + timedelta(minutes=1):
         raise InvalidArgumentError(f"end {iso(end)!r} is in the future; a report covers the past")
-    # The workload (and its PUE) as it is now: resolved over a week, so a nightly CronJob's last run is seen.
-    snapshot = await ctx.read(req.namespace, min(days, 7) * 86_400)
-    if req.workload_name is not None:
-        wl = ctx.workload_pods(snapshot, req.workload_name, req.namespace)
-        pods, kind, name = wl.pods, wl.resolved.kind, wl.resolved.name
+    # The workload (and its PUE) as it is now: resolved over the last hour, else over a week, so a nightly
+    # CronJob's last run is seen. (Span queries over a week cost Prometheus seconds; an hour costs milliseconds.)
+    try:
+        snapshot, pods, kind, name = await _resolve(ctx, req, 3600)
+    except (UnknownWorkloadError, UnknownNamespaceError):
+        snapshot, pods, kind, name = await _resolve(ctx, req, min(days, 7) * 86_400)
+    if name is not None and kind is not None:
         pattern = promql.pod_name_regex([name]) if kind == "Pod" else promql.workload_pods_regex(name, kind)
     else:
-        pods, kind, name = ctx.namespace_pods(snapshot, req.namespace), None, None
         pattern = _NAMESPACE_PODS
     grid = ctx.grid(reg)
     figures = ctx.figures_for(snapshot, pods, reg, grid.value, kind)
