@@ -399,3 +399,23 @@ def test_every_limit_cites_a_resolvable_source_and_no_citation_is_truncated() ->
     data = Path(__file__).parents[1] / "src" / "carbon_kepler_mcp" / "data"
     for name in ("standards.toml", "regions.toml", "profiles.toml"):
         assert "/…" not in (data / name).read_text(encoding="utf-8"), name
+
+
+async def test_a_service_the_operator_marks_shiftable_gets_a_time_shift_hint_with_a_dated_start() -> None:
+    plain = _ctx()
+    marked = _ctx(policy=Policy(shiftable=("production/web-app",)))
+    try:
+        before = await tools(plain).assess("web-app", "production")
+        after = await tools(marked).assess("web-app", "production")
+        compared = await tools(marked).compare("web-app", "production", ["temporal_shift"])
+    finally:
+        await plain.aclose()
+        await marked.aclose()
+    assert "temporal_shift" not in {o.type for o in before.optimizations}
+    (shift,) = [o for o in after.optimizations if o.type == "temporal_shift"]
+    # The built-in hourly shape is synthetic: a hint, never a saving.
+    assert not shift.quantified and shift.estimated_savings_gCO2eq_hour is None
+    (impact,) = compared.impacts
+    start = str(impact.parameters["window_start"])
+    # 20:00 KST on 2026-04-14: the next cleanest start is on the 15th, and the start says so.
+    assert start.startswith("2026-04-15 ") and start.endswith(" KST")

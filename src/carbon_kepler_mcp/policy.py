@@ -10,6 +10,8 @@
     reduction_percent_per_year = 5  # optional path: the budget shrinks 5 % a year from base_year
     base_year = 2026
 
+    shiftable = ["reports/pdf-renderer"]  # services whose work can move in time, beside Jobs and CronJobs
+
 A budget is the operator's own yardstick: its verdict is the one that depends on the workload's energy
 (docs/methodology.md §6.3.1). Errors name the file, the line and the field.
 """
@@ -77,6 +79,8 @@ class Policy(BaseModel):
 
     version: Literal[1] = 1
     budgets: tuple[Budget, ...] = ()
+    shiftable: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*$")], ...] = ()
+    """``namespace/workload`` of services whose work can move in time (beside Jobs and CronJobs)."""
     source: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -86,6 +90,10 @@ class Policy(BaseModel):
         if duplicate:
             raise ValueError(f"budget name {duplicate!r} is used twice")
         return self
+
+    def is_shiftable(self, namespace: str, workload: str) -> bool:
+        """Whether the operator marked the workload as able to run at another time."""
+        return f"{namespace}/{workload}" in self.shiftable
 
     def budget(self, name: str) -> Budget | None:
         return next((b for b in self.budgets if b.name == name), None)

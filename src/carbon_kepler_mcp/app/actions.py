@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percent
 from carbon_kepler_mcp.app.explore_results import ActionType, PreventiveAction, Priority
-from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures
+from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.optimize import optimizations
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.names import escape_promql_regex, escape_promql_string
@@ -117,7 +117,7 @@ def preventive_actions(
         )
     )
 
-    shiftable = group.owner_kind in BATCH_KINDS and not daemonset_like(group, scope.snapshot)
+    shiftable = ctx.shiftable(scope.snapshot, group.namespace, group.name, group.owner_kind, group.pods)
     ranked, shift_start = optimizations(
         ctx.reference,
         language,

@@ -315,6 +315,12 @@ class AppContext:
 
     # --- figures (carbon_kepler_mcp.app.footprint) ----------------------------------------------
 
+    def shiftable(self, snapshot: Snapshot, namespace: str, name: str, kind: str, pods: Sequence[PodReading]) -> bool:
+        """Whether a workload's runs can move in time: batch work (not a DaemonSet named like a Job), or marked
+        shiftable by the operator in the policy file."""
+        batch = kind in footprint.BATCH_KINDS and not self.spread_like_daemonset(snapshot, pods)
+        return batch or self.policy.is_shiftable(namespace, name)
+
     def node_pue(self, snapshot: Snapshot, node: str, region: Region) -> tuple[float, PueSource, str]:
         """A node's PUE: operator setting for the node, operator setting, the source's facility, region default."""
         if node in self.config.node_pue:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from carbon_kepler_mcp.app.context import WorkloadPods
-from carbon_kepler_mcp.app.footprint import BATCH_KINDS, Figures
+from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
 from carbon_kepler_mcp.app.rightsizing import Rightsizing
 from carbon_kepler_mcp.app.shifting import best_shift
@@ -37,6 +37,8 @@ class LeverInputs:
     sizing: Rightsizing | None
     rightsizing_reduction_percent: float | None
     batch_duration_hours: float
+    shiftable: bool = False
+    """Batch work (Job, CronJob) or a workload the operator marks shiftable in the policy file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,7 @@ def _regional_migration(inputs: LeverInputs) -> Lever:
 
 def _temporal_shift(inputs: LeverInputs) -> Lever:
     language, kind = inputs.language, inputs.wl.resolved.kind
-    if kind in BATCH_KINDS and inputs.reference.profile(inputs.region.code) is None:
+    if inputs.shiftable and inputs.reference.profile(inputs.region.code) is None:
         impact = OptimizationImpact(
             type="temporal_shift",
             quantified=False,
@@ -156,7 +158,7 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
             ),
         )
         return Lever(impact)
-    if kind not in BATCH_KINDS:
+    if not inputs.shiftable:
         impact = OptimizationImpact(
             type="temporal_shift",
             quantified=False,
@@ -166,8 +168,10 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
             data_basis=tr(language, "not applicable", "해당 없음"),
             note=tr(
                 language,
-                f"A {kind} runs all the time: shifting in time applies to batch work (Jobs, CronJobs) only.",
-                f"{kind}는 항상 실행되므로 시간 이동은 배치 작업(Job, CronJob)에만 적용됩니다.",
+                f"A {kind} runs all the time: shifting in time applies to batch work (Jobs, CronJobs) and to "
+                "workloads marked shiftable in the policy file only.",
+                f"{kind}은(는) 항상 실행되므로 시간 이동은 배치 작업(Job, CronJob)과 정책 파일에서 이동 가능으로 표시한 "
+                "워크로드에만 적용됩니다.",
             ),
         )
         return Lever(impact)

@@ -100,7 +100,7 @@ def search_windows(
 def best_shift(
     reference: ReferenceData, region: Region, grid: float, duration_hours: float, now: datetime
 ) -> tuple[float | None, str, bool]:
-    """(reduction of starting at the cleanest time instead of now, that start as ``HH:MM TZ``, synthetic?).
+    """(reduction of starting at the cleanest time instead of now, that start as ``YYYY-MM-DD HH:MM TZ``, synthetic?).
 
     The reduction is None when the hourly data is the built-in synthetic shape: it may point to a window as a
     hint, but no saving rests on it (a figure from it would change with the minute of the call).
@@ -108,4 +108,4 @@ def best_shift(
     current, ties, _, synthetic = search_windows(reference, region, grid, duration_hours, now)
     start, value = ties[0]
     fraction = None if synthetic else calc.reduction_fraction(current, value)
-    return fraction, start.strftime("%H:%M %Z"), synthetic
+    return fraction, start.strftime("%Y-%m-%d %H:%M %Z"), synthetic

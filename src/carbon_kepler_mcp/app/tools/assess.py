@@ -13,7 +13,6 @@ from carbon_kepler_mcp.app.common import (
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.app.footprint import BATCH_KINDS
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
 from carbon_kepler_mcp.app.sizing import rightsizing_for
@@ -77,7 +76,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         pods=wl.pods,
         figures=figures,
         intensity=intensity,
-        shiftable=wl.resolved.kind in BATCH_KINDS,
+        shiftable=ctx.shiftable(snapshot, namespace, wl.resolved.name, wl.resolved.kind, wl.pods),
         now=now,
         assessed=verdict.assessed,
     )

@@ -79,6 +79,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         sizing=rightsizing_for(snapshot, wl.pods, figures) if rightsizing_reduction_percent is None else None,
         rightsizing_reduction_percent=rightsizing_reduction_percent,
         batch_duration_hours=batch_duration_hours,
+        shiftable=ctx.shiftable(snapshot, wl.namespace, wl.resolved.name, wl.resolved.kind, wl.pods),
     )
 
     impacts: list[OptimizationImpact] = []
