@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
+from carbon_kepler_mcp.policy import FunctionalUnit, Policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus
@@ -57,6 +58,11 @@ def _history(path: Path) -> None:
             f'kepler_node_cpu_joules_total{{{head},path="/sys/class/powercap/intel-rapl:0:2",zone="dram"}} '
             f"{20.0 * seconds} {stamp}"
         )
+    # The shop serves 20 requests a second, all the time.
+    lines.extend(
+        f'http_requests_total{{job="shop",namespace="shop"}} {20.0 * (stamp - END + 7_200)} {stamp}'
+        for stamp in range(END - 7_200, END + 1, STEP)
+    )
     lines += _pod_lines("fresh", "probe-7f9c8d6b5-bcdfg", "00000000-0000-0000-0000-00000000000a", END - 30, END)
     lines += _pod_lines("shop", "web-6d8f7c9b4-b4nzt", "00000000-0000-0000-0000-0000000000b1", END - 3595, END - 3000)
     lines += _pod_lines("shop", "web-6d8f7c9b4-q7w4z", "00000000-0000-0000-0000-0000000000b2", END - 2995, END)
@@ -81,12 +87,19 @@ def coverage_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pr
         running.stop()
 
 
+SHOP_REQUESTS = FunctionalUnit(
+    namespace="shop", unit="request", rate_query='sum(rate(http_requests_total{namespace="shop"}[5m]))'
+)
+NOTHING = FunctionalUnit(namespace="fresh", unit="probe", rate_query='sum(rate(no_such_metric{namespace="fresh"}[5m]))')
+
+
 @pytest.fixture
 async def service(coverage_prometheus: PrometheusProcess) -> AsyncIterator[AppContext]:
     at = datetime.fromtimestamp(END, UTC)
     source = PrometheusSource(coverage_prometheus.url, cache_ttl_seconds=0, wall_clock=lambda: at)
     # An operator PUE, so that coverage (not a default PUE) is what decides the verdict.
-    ctx = AppContext(source, load_reference_data(), AppConfig(pue=1.3), clock=lambda: at)
+    policy = Policy(functional_units=(SHOP_REQUESTS, NOTHING))
+    ctx = AppContext(source, load_reference_data(), AppConfig(pue=1.3), clock=lambda: at, policy=policy)
     try:
         yield ctx
     finally:
@@ -121,3 +134,22 @@ async def test_a_rollout_ten_minutes_in_counts_both_pods_once(service: AppContex
     assert result.current_power_watts == pytest.approx(WATTS, rel=1e-6)  # only the new pod runs now
     # 3,590 / 3,600 ≥ 50 %: judged, at 417.3 × 1.3 = 542.49 ≤ 584.22.
     assert (result.status, result.status_reason) == ("COMPLIANT", "within_limit")
+
+
+async def test_sci_per_request_is_window_emissions_over_the_requests_served(service: AppContext) -> None:
+    result = await tools(service).assess("web", "shop")
+    sci = result.sci
+    assert sci is not None and sci.functional_units is not None
+    # R = 20 requests/s × 3,600 s = 72,000; O = 179,500 J × 1.3 × 417.3 g/kWh / 3.6e6 J/kWh = 27.04856 g.
+    operational = WATTS * (595 + 2995) * 1.3 * 417.3 / 3.6e6
+    assert sci.functional_units == pytest.approx(72_000, rel=1e-6)
+    assert sci.operational_gCO2eq == pytest.approx(operational, rel=1e-6)
+    assert sci.sci_gCO2eq_per_unit == pytest.approx(operational / 72_000, rel=1e-6)
+    assert sci.query is not None and "avg_over_time" in sci.query and SHOP_REQUESTS.rate_query in sci.query
+    assert sci.embodied_gCO2eq is None and "embodied emissions not included" in sci.sentence
+
+
+async def test_sci_says_so_when_its_rate_query_returns_nothing(service: AppContext) -> None:
+    result = await tools(service).assess("probe", "fresh", None, None, "ko")
+    assert result.sci is not None and result.sci.sci_gCO2eq_per_unit is None
+    assert "rate_query" in result.sci.sentence and "아무 값도" in result.sci.sentence

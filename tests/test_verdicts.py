@@ -18,7 +18,8 @@ import pytest
 from carbon_kepler_mcp.app import verdicts
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.app.results import AssessmentResult
-from carbon_kepler_mcp.errors import DataError
+from carbon_kepler_mcp.domain.expression import validate_promql_expression
+from carbon_kepler_mcp.errors import DataError, InvalidArgumentError
 from carbon_kepler_mcp.policy import Budget, Policy, load_policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.base import History, HistoryPoint, Snapshot
@@ -419,3 +420,31 @@ async def test_a_service_the_operator_marks_shiftable_gets_a_time_shift_hint_wit
     start = str(impact.parameters["window_start"])
     # 20:00 KST on 2026-04-14: the next cleanest start is on the 15th, and the start says so.
     assert start.startswith("2026-04-15 ") and start.endswith(" KST")
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("sum(rate(x[5m])) @ 1700000000", "not allowed"),
+        ("sum(rate(x[5m])", "never closed"),
+        ("sum(rate(x[5m]))) or vector(1)", "unbalanced"),
+        ('sum(rate(x{a="b\ncd"}[5m]))', "not allowed"),
+        ("sum(x) # comment", "not allowed"),
+        ("", "empty"),
+    ],
+)
+def test_a_functional_unit_query_is_refused_token_by_token(expression: str, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        validate_promql_expression(expression)
+
+
+def test_a_valid_functional_unit_query_is_kept_and_a_bad_one_fails_the_policy_file(tmp_path: Path) -> None:
+    good = 'sum(rate(http_requests_total{namespace="payments",code!~"5.."}[5m])) * 60'
+    assert validate_promql_expression(f"  {good} ") == good
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        '[[functional_units]]\nnamespace = "payments"\nunit = "request"\nrate_query = "sum(x) @ 5"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"functional_units\.0\.rate_query"):
+        load_policy(policy)

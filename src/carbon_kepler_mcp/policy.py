@@ -12,6 +12,11 @@
 
     shiftable = ["reports/pdf-renderer"]  # services whose work can move in time, beside Jobs and CronJobs
 
+    [[functional_units]]            # SCI's R: (O + M) / R per unit of work
+    namespace = "payments"
+    unit = "request"
+    rate_query = 'sum(rate(http_requests_total{namespace="payments"}[5m]))'
+
 A budget is the operator's own yardstick: its verdict is the one that depends on the workload's energy
 (docs/methodology.md §6.3.1). Errors name the file, the line and the field.
 """
@@ -23,11 +28,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from carbon_kepler_mcp.errors import DataError
+from carbon_kepler_mcp.domain.expression import validate_promql_expression
+from carbon_kepler_mcp.errors import DataError, InvalidArgumentError
 
-__all__ = ["Budget", "Policy", "load_policy"]
+__all__ = ["Budget", "FunctionalUnit", "Policy", "load_policy"]
 
 _CODE = r"^[A-Z][A-Z0-9_]{1,63}$"
 _NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
@@ -72,6 +78,27 @@ class Budget(BaseModel):
         return base * (1 - self.reduction_percent_per_year / 100) ** years
 
 
+class FunctionalUnit(BaseModel):
+    """SCI's R for a workload or namespace: a PromQL per-second rate of the work it does (requests, jobs, ...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    namespace: Annotated[str, StringConstraints(pattern=_NAME, max_length=63)]
+    workload: Annotated[str, StringConstraints(pattern=_NAME)] | None = None
+    unit: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9 _-]{0,39}$")]
+    """What one unit is, e.g. ``request`` (SCI is then gCO2eq per request)."""
+    rate_query: str
+    """A PromQL per-second rate, e.g. ``sum(rate(http_requests_total{namespace="payments"}[5m]))``."""
+
+    @field_validator("rate_query")
+    @classmethod
+    def _valid_promql(cls, value: str) -> str:
+        try:
+            return validate_promql_expression(value, "rate_query")
+        except InvalidArgumentError as exc:
+            raise ValueError(str(exc)) from None
+
+
 class Policy(BaseModel):
     """Everything the policy file declares (no file: no budgets)."""
 
@@ -79,6 +106,7 @@ class Policy(BaseModel):
 
     version: Literal[1] = 1
     budgets: tuple[Budget, ...] = ()
+    functional_units: tuple[FunctionalUnit, ...] = ()
     shiftable: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*$")], ...] = ()
     """``namespace/workload`` of services whose work can move in time (beside Jobs and CronJobs)."""
     source: str | None = Field(default=None, exclude=True)
@@ -94,6 +122,13 @@ class Policy(BaseModel):
     def is_shiftable(self, namespace: str, workload: str) -> bool:
         """Whether the operator marked the workload as able to run at another time."""
         return f"{namespace}/{workload}" in self.shiftable
+
+    def functional_unit(self, namespace: str, workload: str) -> FunctionalUnit | None:
+        """The functional unit declared for a workload (its own first, then its namespace's)."""
+        own = next((u for u in self.functional_units if u.namespace == namespace and u.workload == workload), None)
+        if own is not None:
+            return own
+        return next((u for u in self.functional_units if u.namespace == namespace and u.workload is None), None)
 
     def budget(self, name: str) -> Budget | None:
         return next((b for b in self.budgets if b.name == name), None)

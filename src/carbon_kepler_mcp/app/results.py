@@ -136,6 +136,22 @@ class BudgetStatus(FrozenModel):
     observed_seconds: float | None = Field(description="How much of the month the data covers")
 
 
+class SciResult(FrozenModel):
+    """SCI = (O + M) / R over the window, for a workload the policy file names a functional unit for."""
+
+    unit: str = Field(description="What one functional unit is (policy file)")
+    rate_query: str = Field(description="The operator's PromQL rate of work")
+    query: str | None = Field(default=None, description="The query the server ran (the rate's mean over the window)")
+    window_seconds: int | None
+    functional_units: float | None = Field(default=None, description="R = mean rate × window seconds")
+    operational_gCO2eq: float | None = Field(default=None, description="O: the window's operational emissions")
+    embodied_gCO2eq: float | None = Field(
+        default=None, description="M: embodied emissions apportioned over the window; null when not included"
+    )
+    sci_gCO2eq_per_unit: float | None = Field(default=None, description="(O + M) / R; null with the reason")
+    sentence: str
+
+
 class PueDetail(FrozenModel):
     """The PUE used and where it came from."""
 
@@ -280,6 +296,9 @@ class AssessmentResult(CoverageEnvelope):
     pue_score: PueScore | None = Field(description="Certification scoring: PUE points instead of pass/fail")
     budget_status: BudgetStatus | None = Field(
         default=None, description="The carbon budget covering the workload (policy file), if one does"
+    )
+    sci: SciResult | None = Field(
+        default=None, description="SCI per functional unit, when the policy file names one for the workload"
     )
     carbon_emissions_gCO2eq_hour: float = Field(description="IT kW × PUE × grid intensity")
     recommendation: str

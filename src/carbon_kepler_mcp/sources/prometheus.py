@@ -41,6 +41,7 @@ from typing import Any, Final, cast
 import anyio
 import httpx2
 
+from carbon_kepler_mcp.domain.expression import validate_promql_expression
 from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, format_window
 from carbon_kepler_mcp.domain.workloads import WorkloadKind, WorkloadRef
@@ -451,6 +452,14 @@ class PrometheusSource:
             step_seconds=3600,
             warnings=tuple(f"Prometheus: {w}" for w in result.warnings),
         )
+
+    async def functional_units_rate(self, expression: str, window_seconds: int) -> tuple[float | None, str]:
+        """The window's mean of the operator's rate of work (units per second) and the query that gave it;
+        None when the expression returns nothing."""
+        query = promql.functional_units_query(validate_promql_expression(expression), window_seconds)
+        result = await self._client.instant(query, self._wall_clock().timestamp())
+        values = [s.value for s in result.samples if math.isfinite(s.value)]
+        return (sum(values) if values else None), query
 
     # --- internals -----------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ __all__ = [
     "KSM_REPLICASET_OWNER",
     "cpu_query",
     "energy_zone_regex",
+    "functional_units_query",
     "history_query",
     "namespaces_query",
     "node_health_query",
@@ -467,6 +468,14 @@ def workload_check_query(
     if len(deltas) == 1:
         return f"sum({deltas[0]})"
     return f"sum({' or '.join(_tag(d, 'zone', str(i)) for i, d in enumerate(deltas))})"
+
+
+def functional_units_query(expression: str, window_seconds: int) -> str:
+    """The mean over the window of the operator's per-second rate of work R (SCI), summed to one value.
+
+    ``expression`` must have passed :func:`~carbon_kepler_mcp.domain.expression.validate_promql_expression`.
+    """
+    return f"sum(avg_over_time(({expression}){_subrange(window_seconds)}))"
 
 
 def history_query(generation: str, namespace: str, pods_regex: str, zones: Sequence[str]) -> str:

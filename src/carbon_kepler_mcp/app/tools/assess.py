@@ -15,6 +15,7 @@ from carbon_kepler_mcp.app.common import (
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
+from carbon_kepler_mcp.app.sci import sci_for
 from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.app.verdicts import Verdict
 from carbon_kepler_mcp.domain import calculations as calc
@@ -97,7 +98,17 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
                 "현재 실행 중인 파드가 없어 현재 전력과 배출량은 0입니다.",
             )
         )
+    sci = await sci_for(
+        ctx,
+        namespace,
+        wl.resolved.name,
+        snapshot,
+        operational_g=figures.window_emissions_g,
+        embodied_g=None,
+        language=language,
+    )
     return AssessmentResult(
+        sci=sci,
         workload=wl.resolved.name,
         namespace=namespace,
         standard=std.code if named_budget is None else named_budget.name,
