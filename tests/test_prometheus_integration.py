@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 HISTORY_DAYS = 3
 WEB_WATTS = 3 * (11 + 2)
-TRAINING_WATTS = 2 * (165 + 28)
+TRAINING_WATTS = 2 * (165 + 28 + 240)  # CPU package + dram + GPU (kepler_pod_gpu_joules_total) of both pods
 CRON_WATTS = 38 + 6
 KOREA_FACTOR = 417.3
 CPU2_IDLE_WATTS_PER_CORE = (78 + 9) / 64

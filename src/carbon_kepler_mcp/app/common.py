@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
-from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
+from carbon_kepler_mcp.app.embodied import embodied_figures
+from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo, PowerBreakdown
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
@@ -68,6 +69,27 @@ def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
         window_seconds=snapshot.window_seconds,
         queries=list(snapshot.queries),
         missing_series=list(snapshot.missing_series),
+        idle_allocation=snapshot.idle_allocation,
+        power_measurement={
+            node.name: "simulated" if snapshot.is_demo else node.power_measurement for node in snapshot.nodes
+        },
+        unknown_zones={
+            node.name: {zone: rounded(watts) for zone, watts in node.unknown_zone_power_watts.items()}
+            for node in snapshot.nodes
+            if node.unknown_zone_power_watts
+        },
+    )
+
+
+def power_breakdown(snapshot: Snapshot, pods: Sequence[PodReading]) -> PowerBreakdown:
+    """The pods' IT power line by line: Kepler's CPU+DRAM share, its GPU share, the allocated idle power."""
+    counted = [p for p in pods if p.running or snapshot.windowed]
+    return PowerBreakdown(
+        cpu_dram_watts=rounded(sum(p.cpu_dram_power_watts for p in counted)),
+        gpu_watts=rounded(sum(p.gpu_power_watts for p in counted)),
+        idle_allocated_watts=rounded(sum(p.idle_power_watts for p in counted)),
+        total_watts=rounded(sum(p.power_watts for p in counted)),
+        idle_allocation=snapshot.idle_allocation,
     )
 
 
@@ -147,10 +169,16 @@ def snapshot_fields(
     ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None
 ) -> SnapshotFields:
     """Data source, demo flag and coverage of a result over these pods."""
+    covered = coverage(snapshot, pods, namespace).model_copy(
+        update={
+            "power_breakdown": power_breakdown(snapshot, pods),
+            "embodied": embodied_figures(snapshot, pods, ctx.config.node_hardware),
+        }
+    )
     return {
         "data_source": data_source_info(snapshot, ctx.source.description),
         "is_demo": snapshot.is_demo,
-        **coverage_fields(coverage(snapshot, pods, namespace)),
+        **coverage_fields(covered),
     }
 
 
@@ -234,13 +262,38 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
                 "CARBON_KEPLER_NODE_PUE를 설정하세요.",
             )
         )
-    notes.append(
-        tr(
-            language,
-            "Pod power is Kepler's active share; node idle power is not attributed to pods.",
-            "파드 전력은 Kepler가 배분한 활성 전력이며 노드 유휴 전력은 포함되지 않습니다.",
+    if snapshot.idle_allocation == "none":
+        notes.append(
+            tr(
+                language,
+                "Pod power is Kepler's active share; node idle power is not attributed to pods.",
+                "파드 전력은 Kepler가 배분한 활성 전력이며 노드 유휴 전력은 포함되지 않습니다.",
+            )
         )
-    )
+    else:
+        basis_en, basis_ko = {
+            "proportional": ("in proportion to each pod's own power", "각 파드의 전력에 비례하여"),
+            "cpu_request": ("in proportion to each pod's CPU request", "각 파드의 CPU 요청량에 비례하여"),
+        }.get(snapshot.idle_allocation, (snapshot.idle_allocation, snapshot.idle_allocation))
+        notes.append(
+            tr(
+                language,
+                f"Pod power includes a share of node idle power (idle_allocation={snapshot.idle_allocation}, "
+                f"{basis_en}): the pods of each node add up to the node's power.",
+                f"파드 전력에 노드 유휴 전력의 몫이 포함됩니다(idle_allocation={snapshot.idle_allocation}, "
+                f"{basis_ko} 배분): 각 노드의 파드 전력을 합하면 노드 전력과 같습니다.",
+            )
+        )
+    if any(p.gpu_power_watts for p in snapshot.pods):
+        notes.append(
+            tr(
+                language,
+                "GPU power (Kepler's kepler_pod_gpu_watts) is part of the IT power; coverage.power_breakdown shows "
+                "CPU+DRAM and GPU apart.",
+                "GPU 전력(Kepler의 kepler_pod_gpu_watts)이 IT 전력에 포함됩니다. CPU+DRAM과 GPU 전력은 "
+                "coverage.power_breakdown에 따로 표시됩니다.",
+            )
+        )
     return notes
 
 
