@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -47,6 +48,10 @@ async def _fetch_detail(
     source: MetricsSource, families: Collection[str], endpoints: Collection[str] | None
 ) -> DetailScrape:
     return await scrape_detail(source, families, endpoints=endpoints)
+
+
+REQUESTED_IDLE_ALLOCATION: ContextVar[IdleAllocation | None] = ContextVar("requested_idle_allocation", default=None)
+"""The ``idle_allocation`` argument of the tool call being answered (set by the registry around each run)."""
 
 
 KOREA_CARBON_BENCHMARK = "KR_CARBON_2050"
@@ -207,7 +212,7 @@ class AppContext:
         seconds = parse_window(window) if window is not None else self.config.default_window_seconds
         if namespace is not None:
             namespace = validate_namespace(namespace)
-        allocation = idle_allocation or self.config.idle_allocation
+        allocation = idle_allocation or REQUESTED_IDLE_ALLOCATION.get() or self.config.idle_allocation
         if allocation not in IDLE_ALLOCATIONS:
             raise InvalidArgumentError(f"idle_allocation {allocation!r} is not one of {', '.join(IDLE_ALLOCATIONS)}")
         if isinstance(self.source, WindowedSource):
