@@ -38,7 +38,14 @@ GPU_NODE_FAMILIES = {
     schema.NODE_GPU_ACTIVE_WATTS,
     schema.NODE_GPU_IDLE_WATTS,
 }
-GPU_FAMILIES = {schema.POD_GPU_JOULES, schema.POD_GPU_WATTS, *GPU_NODE_FAMILIES}
+CONTAINER_GPU_LABELS = {"container_id", "container_name", "runtime", "state", "pod_id", "node_name"}
+GPU_FAMILIES = {
+    schema.POD_GPU_JOULES,
+    schema.POD_GPU_WATTS,
+    schema.CONTAINER_GPU_JOULES,
+    schema.CONTAINER_GPU_WATTS,
+    *GPU_NODE_FAMILIES,
+}
 EXPECTED_LABELS: dict[str, set[str]] = {
     schema.POD_JOULES: POD_LABELS,
     schema.POD_WATTS: POD_LABELS,
@@ -59,6 +66,8 @@ EXPECTED_LABELS: dict[str, set[str]] = {
     schema.POD_GPU_JOULES: POD_GPU_LABELS,
     schema.POD_GPU_WATTS: POD_GPU_LABELS,
     **dict.fromkeys(GPU_NODE_FAMILIES, NODE_GPU_LABELS),
+    schema.CONTAINER_GPU_JOULES: CONTAINER_GPU_LABELS,
+    schema.CONTAINER_GPU_WATTS: CONTAINER_GPU_LABELS,
 }
 
 _S = f"[{K8S_SUFFIX_ALPHABET}]"  # Kubernetes' random-suffix alphabet

@@ -337,6 +337,7 @@ async def test_a_container_name_shared_by_several_pods_is_ambiguous(explorer: Ap
 
 async def test_a_process_chains_to_its_container_pod_and_node(explorer: AppContext) -> None:
     container = await tools(explorer).resource_power("container", "ml-training-job-x7k2p/trainer", "ai-team")
+    assert container.power_watts == pytest.approx(193 + 240)  # CPU+DRAM and its GPU line
     biggest = container.children[0]
     assert biggest.power_watts == pytest.approx(0.75 * 193)  # python3 draws 3/4 of the trainer
     assert biggest.id is not None
@@ -348,7 +349,8 @@ async def test_a_process_chains_to_its_container_pod_and_node(explorer: AppConte
     ]
     assert result.namespace == "ai-team" and result.identifiers["comm"] == "python3"
     assert result.zone_power_watts["package"] == pytest.approx(0.75 * 165)
-    assert result.share_of_parent_percent == pytest.approx(75.0)
+    # of the trainer's 193 W CPU+DRAM + 240 W GPU (kepler_container_gpu_watts): 144.75 / 433 (processes: CPU only)
+    assert result.share_of_parent_percent == pytest.approx(0.75 * 193 / (193 + 240) * 100, abs=0.01)
     assert result.children_kind is None and result.children == []
 
 

@@ -332,3 +332,22 @@ async def test_korean_answers_name_the_allocation() -> None:
     ctx = AppContext(_Fixed(_three_nodes()), load_reference_data(), AppConfig(idle_allocation="cpu_request"))
     result = await tools(ctx).assess("app-a", "team", language="ko")
     assert any("노드 유휴 전력" in n and "CPU 요청량" in n for n in result.notes)
+
+
+def test_container_gpu_series_are_the_containers_gpu_line() -> None:
+    from carbon_kepler_mcp.kepler.parser import parse_exposition
+    from carbon_kepler_mcp.kepler.readings import container_readings
+
+    head = 'container_id="c1",container_name="trainer",node_name="g1",pod_id="u1",runtime="containerd",state="running"'
+    text = (
+        f'kepler_container_cpu_watts{{{head},zone="package"}} 100\n'
+        f'kepler_container_cpu_watts{{{head},zone="dram"}} 20\n'
+        f"kepler_container_gpu_watts{{{head}}} 240\n"
+        f"kepler_container_gpu_joules_total{{{head}}} 2400\n"
+        # Kepler 0.7's counter of the same name (no pod_id): not a current container series
+        'kepler_container_gpu_joules_total{container_id="c1",container_namespace="x",pod_name="p",mode="dynamic"} 9\n'
+    )
+    (container,) = container_readings({"e": parse_exposition(text, schema.CONTAINER_FAMILIES)})
+    # 100 package + 20 dram + 240 GPU = 360 W; the GPU energy 2400 J is its own line
+    assert (container.power_watts, container.gpu_power_watts, container.gpu_energy_joules) == (360.0, 240.0, 2400.0)
+    assert container.zone_power_watts == {"package": 100.0, "dram": 20.0}

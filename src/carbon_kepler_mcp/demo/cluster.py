@@ -313,6 +313,12 @@ _HEADERS: Final = {
     schema.CONTAINER_WATTS: _header(
         schema.CONTAINER_WATTS, "Current power consumption of CPU at container level in watts", "gauge"
     ),
+    schema.CONTAINER_GPU_JOULES: _header(
+        schema.CONTAINER_GPU_JOULES, "Energy consumption of gpu at container level in joules", "counter"
+    ),
+    schema.CONTAINER_GPU_WATTS: _header(
+        schema.CONTAINER_GPU_WATTS, "Power consumption of gpu at container level in watts", "gauge"
+    ),
     schema.POD_GPU_JOULES: _header(
         schema.POD_GPU_JOULES, "Energy consumption of gpu at pod level in joules", "counter"
     ),
@@ -587,6 +593,8 @@ class DemoCluster:
         proc_w: list[str] = [_HEADERS[PROCESS_WATTS]]
         ctr_j: list[str] = [_HEADERS[schema.CONTAINER_JOULES]]
         ctr_w: list[str] = [_HEADERS[schema.CONTAINER_WATTS]]
+        ctr_gpu_j: list[str] = [_HEADERS[schema.CONTAINER_GPU_JOULES]]
+        ctr_gpu_w: list[str] = [_HEADERS[schema.CONTAINER_GPU_WATTS]]
         pod_gpu_j: list[str] = [_HEADERS[schema.POD_GPU_JOULES]]
         pod_gpu_w: list[str] = [_HEADERS[schema.POD_GPU_WATTS]]
         gpu_active_w = [0.0] * node_count
@@ -626,6 +634,11 @@ class DemoCluster:
                     proc_w.append(f"{PROCESS_WATTS}{{{tail}{proc_watts_text}")
             for c in p.containers:
                 self._render_container(c, p.watts, seconds, running, state, ctr_j, ctr_w, proc_j, proc_w)
+                if p.gpu_watts:  # the container's share of the pod's GPU power (Kepler ≥ 0.11.4, no zone)
+                    gpu_joules = p.gpu_watts * c.share * seconds
+                    gpu_now = p.gpu_watts * c.share if running else 0.0
+                    ctr_gpu_j.append(f'{schema.CONTAINER_GPU_JOULES}{{{c.head}{state}"}} {gpu_joules!r}')
+                    ctr_gpu_w.append(f'{schema.CONTAINER_GPU_WATTS}{{{c.head}{state}"}} {gpu_now!r}')
             if p.gpu_watts:
                 gpu_joules = p.gpu_watts * seconds
                 gpu_active_j[p.node_index] += gpu_joules
@@ -666,6 +679,9 @@ class DemoCluster:
         if self.container_series:
             out.extend(ctr_j)
             out.extend(ctr_w)
+            if len(ctr_gpu_j) > 1:
+                out.extend(ctr_gpu_j)
+                out.extend(ctr_gpu_w)
         if self.process_lines_per_pod or self.container_series:
             out.extend(proc_j)
             out.extend(proc_w)

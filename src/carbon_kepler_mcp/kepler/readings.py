@@ -949,6 +949,10 @@ class ContainerReading:
     zone_power_watts: Mapping[str, float]
     zone_energy_joules: Mapping[str, float]
     endpoint: str
+    gpu_power_watts: float = 0.0
+    """GPU power Kepler attributes to the container (``kepler_container_gpu_watts``); included in ``power_watts``."""
+    gpu_energy_joules: float = 0.0
+    """GPU energy of the container; included in ``energy_joules``."""
 
     @property
     def running(self) -> bool:
@@ -1041,15 +1045,35 @@ def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[Containe
     out: list[ContainerReading] = []
     for endpoint, endpoint_samples in samples.items():
         watts, joules = _series_zones(
-            endpoint_samples, schema.CONTAINER_FAMILIES, schema.CONTAINER_WATTS, _CONTAINER_KEY
+            endpoint_samples, (schema.CONTAINER_JOULES, schema.CONTAINER_WATTS), schema.CONTAINER_WATTS, _CONTAINER_KEY
         )
+        # GPU series carry no zone: filed under the pseudo-zone "gpu", then taken out as the GPU line. Kepler 0.7's
+        # counter of the same name has no pod_id label and is skipped.
+        gpu_samples = [
+            s
+            for s in endpoint_samples
+            if s.name in (schema.CONTAINER_GPU_JOULES, schema.CONTAINER_GPU_WATTS) and schema.L_POD_ID in s.labels
+        ]
+        gpu_watts, gpu_joules = _series_zones(
+            [s._replace(labels={**s.labels, schema.L_ZONE: schema.ZONE_GPU}) for s in gpu_samples],
+            (schema.CONTAINER_GPU_JOULES, schema.CONTAINER_GPU_WATTS),
+            schema.CONTAINER_GPU_WATTS,
+            _CONTAINER_KEY,
+        )
+        for key, zones in gpu_watts.items():
+            watts[key].update(zones)
+        for key, zones in gpu_joules.items():
+            joules[key].update(zones)
         for key in sorted(watts.keys() | joules.keys()):
             container_id, name, pod_uid, runtime, node, state = key
             if not container_id:
                 continue
             running = state == schema.STATE_RUNNING
-            zones_w = watts.get(key, {})
-            zones_j = joules.get(key, {})
+            zones_w = dict(watts.get(key, {}))
+            zones_j = dict(joules.get(key, {}))
+            gpu_w = zones_w.pop(schema.ZONE_GPU, 0.0) if running else 0.0
+            zones_w.pop(schema.ZONE_GPU, None)
+            gpu_j = zones_j.pop(schema.ZONE_GPU, 0.0)
             out.append(
                 ContainerReading(
                     container_id=container_id,
@@ -1058,11 +1082,13 @@ def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[Containe
                     runtime=runtime,
                     node=node,
                     state=state,
-                    power_watts=it_total(zones_w) if running else 0.0,
-                    energy_joules=it_total(zones_j),
-                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
-                    zone_energy_joules=dict(zones_j),
+                    power_watts=(it_total(zones_w) if running else 0.0) + gpu_w,
+                    energy_joules=it_total(zones_j) + gpu_j,
+                    zone_power_watts=zones_w if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=zones_j,
                     endpoint=endpoint,
+                    gpu_power_watts=gpu_w,
+                    gpu_energy_joules=gpu_j,
                 )
             )
     return out

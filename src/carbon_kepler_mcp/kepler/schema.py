@@ -184,8 +184,11 @@ PROCESS_JOULES: Final = "kepler_process_cpu_joules_total"
 PROCESS_WATTS: Final = "kepler_process_cpu_watts"
 PROCESS_CPU_SECONDS: Final = "kepler_process_cpu_seconds_total"
 
-CONTAINER_FAMILIES: Final = frozenset({CONTAINER_JOULES, CONTAINER_WATTS})
-"""Per-container energy counter and power gauge (labels container_id, container_name, pod_id, runtime, ...)."""
+CONTAINER_FAMILIES: Final = frozenset(
+    {CONTAINER_JOULES, CONTAINER_WATTS, "kepler_container_gpu_joules_total", "kepler_container_gpu_watts"}
+)
+"""Per-container energy counters and power gauges, CPU (zone-labelled) and GPU (no zone; Kepler ≥ 0.11.4), labels
+container_id, container_name, pod_id, runtime, state."""
 PROCESS_FAMILIES: Final = frozenset({PROCESS_JOULES, PROCESS_WATTS})
 """Per-process energy counter and power gauge (labels pid, comm, exe, type, container_id, vm_id, ...)."""
 NODE_ZONE_FAMILIES: Final = frozenset(
