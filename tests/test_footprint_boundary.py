@@ -351,3 +351,24 @@ def test_container_gpu_series_are_the_containers_gpu_line() -> None:
     # 100 package + 20 dram + 240 GPU = 360 W; the GPU energy 2400 J is its own line
     assert (container.power_watts, container.gpu_power_watts, container.gpu_energy_joules) == (360.0, 240.0, 2400.0)
     assert container.zone_power_watts == {"package": 100.0, "dram": 20.0}
+
+
+def test_prometheus_nodes_say_simulated_for_fake_meter_paths() -> None:
+    from carbon_kepler_mcp.sources.prometheus import PrometheusSource, VectorSample
+
+    def part(node: str, name: str, value: float, **labels: str) -> VectorSample:
+        return VectorSample({"node_name": node, "part": name, **labels}, value)
+
+    samples = [
+        part("dev-1", "total", 3600.0 * 45, zone="package"),
+        part("dev-1", "meter", 1.0, path="/sys/class/powercap/intel-rapl/energy_package"),
+        part("hw-1", "total", 3600.0 * 80, zone="package"),
+        part("hw-1", "meter", 1.0, path="/sys/class/powercap/intel-rapl:0"),
+        part("hw-1", "gpu_total", 3600.0 * 300),
+        part("hw-1", "gpu_idle", 3600.0 * 100),
+    ]
+    nodes, *_ = PrometheusSource._nodes(samples, 3600.0)  # pyright: ignore[reportPrivateUsage]
+    by_name = {n.name: n for n in nodes}
+    assert by_name["dev-1"].power_measurement == "simulated" and by_name["hw-1"].power_measurement == "measured"
+    # hw-1: 80 W CPU + 300 W GPU (energy over the hour ÷ 3600 s); GPU idle 100 W
+    assert (by_name["hw-1"].power_watts, by_name["hw-1"].gpu_idle_power_watts) == (380.0, 100.0)

@@ -448,6 +448,8 @@ async def test_the_gpu_pods_energy_comes_through_prometheus_as_its_own_line(prom
     assert breakdown.cpu_dram_watts == pytest.approx(2 * (165 + 28), rel=AGREEMENT_TOLERANCE)
     assert breakdown.total_watts == pytest.approx(breakdown.gpu_watts + breakdown.cpu_dram_watts, abs=0.01)
     assert any("kepler_pod_gpu_joules_total" in q for q in result.data_source.queries)
+    # the demo exporter's node paths are RAPL powercap paths, and this source is not flagged as the demo
+    assert set(result.data_source.power_measurement.values()) == {"measured"}
 
 
 async def test_cpu_request_allocation_makes_each_nodes_pods_add_up_to_the_node(prometheus_service: AppContext) -> None:

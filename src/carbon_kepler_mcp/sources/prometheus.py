@@ -55,7 +55,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
+from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total, measurement_warnings, meter_from_paths
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
@@ -330,6 +330,7 @@ class PrometheusClient:
 _PodKey = tuple[str, str, str]
 """(namespace, pod, node) of a pod's series."""
 
+_NO_METER: Final = "no meter path seen in Prometheus"
 _ESSENTIAL: Final = ("energy_current", "energy_legacy", "times_current", "times_legacy")
 
 
@@ -500,6 +501,9 @@ class PrometheusSource:
                     "or `kepler_container_package_joules_total` in its UI), and is the window long enough?"
                 )
         nodes, idle_watts, capacity, node_missing = self._nodes((*ok.get("nodes", ()), *ok.get("nodes_gpu", ())), w)
+        if not self._is_demo:  # the demo is simulated anyway, and every answer says so
+            seen = [n for n in nodes if n.meter != _NO_METER]
+            warnings.extend(measurement_warnings(f"Prometheus at {self._client.url}", seen))
         health_warnings = self._health(ok, pods, at, window_seconds)
         warnings.extend(health_warnings)
         owners, owner_warnings = self._owners(ok.get("owners"))
@@ -685,6 +689,7 @@ class PrometheusSource:
         capacity: dict[str, float] = {}
         gpu_total: dict[str, float] = {}
         gpu_idle: dict[str, float] = {}
+        paths: dict[str, set[str]] = defaultdict(set)
         for sample in samples:
             part = sample.labels.get("part")
             if not math.isfinite(sample.value):
@@ -704,12 +709,15 @@ class PrometheusSource:
                 gpu_total[node] = sample.value
             elif part == "gpu_idle":
                 gpu_idle[node] = sample.value
+            elif part == "meter":
+                paths[node].add(sample.labels.get(schema.L_PATH, ""))
         nodes: list[NodeReading] = []
         idle_watts = {node: it_total(zones) / window for node, zones in idle.items()}
         for node, zones in sorted(total.items()):
             power = it_total(zones) / window
             idle_w = idle_watts.get(node)
             gpu_w = gpu_total.get(node, 0.0) / window
+            measurement, meter = meter_from_paths(paths[node]) if node in paths else ("estimated", _NO_METER)
             nodes.append(
                 NodeReading(
                     name=node,
@@ -721,6 +729,8 @@ class PrometheusSource:
                     endpoint="prometheus",
                     gpu_power_watts=gpu_w,
                     gpu_idle_power_watts=gpu_idle[node] / window if node in gpu_idle else None,
+                    power_measurement=measurement,
+                    meter=meter,
                     unknown_zone_power_watts={z: j / window for z, j in zones.items() if z not in schema.KNOWN_ZONES},
                 )
             )

@@ -237,7 +237,8 @@ def pod_gpu_energy_query(namespace: str | None, window_seconds: int, recent_seco
 
 def node_gpu_query(window_seconds: int) -> str:
     """Per node: GPU energy (all devices) and GPU idle energy over the window (Kepler ≥ 0.11.4 series, which carry
-    ``gpu_uuid``; Kepler 0.7's counter of the same name has none)."""
+    ``gpu_uuid``; Kepler 0.7's counter of the same name has none), and the meter paths of its CPU series (``part=
+    "meter"``, one sample per ``path``: Kepler's fake meter names them ``…/energy_<zone>``)."""
     w = promql_duration(window_seconds)
     total = _selector(schema.NODE_GPU_JOULES, schema.L_GPU_UUID + "!=" + _s(""))
     idle = _selector(schema.NODE_GPU_IDLE_JOULES, schema.L_GPU_UUID + "!=" + _s(""))
@@ -245,6 +246,7 @@ def node_gpu_query(window_seconds: int) -> str:
         [
             _tag(f"sum by (node_name) (increase({total}[{w}]))", "part", "gpu_total"),
             _tag(f"sum by (node_name) (increase({idle}[{w}]))", "part", "gpu_idle"),
+            _tag(f"count by (node_name, path) (last_over_time({schema.NODE_JOULES}[{w}]))", "part", "meter"),
         ]
     )
 
