@@ -6,6 +6,7 @@ Every expectation is computed by hand from the inputs written next to it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -372,3 +373,21 @@ def test_prometheus_nodes_say_simulated_for_fake_meter_paths() -> None:
     assert by_name["dev-1"].power_measurement == "simulated" and by_name["hw-1"].power_measurement == "measured"
     # hw-1: 80 W CPU + 300 W GPU (energy over the hour ÷ 3600 s); GPU idle 100 W
     assert (by_name["hw-1"].power_watts, by_name["hw-1"].gpu_idle_power_watts) == (380.0, 100.0)
+
+
+def test_the_operator_defines_node_types_in_their_own_hardware_table(tmp_path: Path) -> None:
+    from carbon_kepler_mcp.errors import DataError
+
+    (tmp_path / "hardware.toml").write_text(
+        "[meta]\npublisher = 'ops'\nsource = 'our LCA'\nbase_kgco2eq = 800.0\nper_additional_cpu_kgco2eq = 100.0\n"
+        "dram_threshold_gb = 16.0\ndram_kgco2eq_per_gb = 1.0\nper_ssd_kgco2eq = 100.0\nper_hdd_kgco2eq = 50.0\n"
+        "per_gpu_kgco2eq = 150.0\nlifetime_years = 6.0\n\n[types.edge-box]\ncpus = 1\nmemory_gb = 32\nssds = 1\n"
+        "cores = 8\n",
+        encoding="utf-8",
+    )
+    (spec,) = node_hardware({"edge-1": "edge-box"}, tmp_path).values()
+    # 800 base + 0 more CPUs + (32 − 16) GB × 1 + 1 SSD × 100 = 916 kgCO2eq, 6 years, 8 cores
+    assert (spec.embodied_kgco2eq, spec.lifetime_years, spec.cores) == (916.0, 6.0, 8.0)
+    (tmp_path / "hardware.toml").write_text("[meta]\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"hardware\.toml"):
+        node_hardware({"edge-1": "edge-box"}, tmp_path)

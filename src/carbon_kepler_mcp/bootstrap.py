@@ -7,6 +7,7 @@ plain arguments, so each can be built and tested alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -117,13 +118,16 @@ def app_config(settings: Settings) -> AppConfig:
         electricity_price_usd_per_kwh=settings.accounting.electricity_price_usd_per_kwh,
         default_window_seconds=parse_window(settings.metrics.default_window),
         idle_allocation=settings.accounting.idle_allocation,
-        node_hardware=node_hardware(settings.accounting.node_hardware),
+        node_hardware=node_hardware(settings.accounting.node_hardware, settings.accounting.data_dir),
     )
 
 
-def node_hardware(raw: Mapping[str, str | Mapping[str, float]]) -> dict[str, HardwareSpec]:
-    """The operator's per-node hardware: a shipped type name, or the figures themselves."""
-    types = hardware_types()
+def node_hardware(
+    raw: Mapping[str, str | Mapping[str, float]], data_dir: Path | None = None
+) -> dict[str, HardwareSpec]:
+    """The operator's per-node hardware: a type name (shipped, or of the operator's ``hardware.toml`` in the data
+    directory), or the figures themselves."""
+    types = hardware_types(data_dir)
     out: dict[str, HardwareSpec] = {}
     for node, value in raw.items():
         if isinstance(value, str):

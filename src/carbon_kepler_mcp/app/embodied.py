@@ -15,17 +15,21 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, Final, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from carbon_kepler_mcp.app.results import EmbodiedFigures
 from carbon_kepler_mcp.domain.footprint_math import embodied_g
 from carbon_kepler_mcp.domain.units import rounded
+from carbon_kepler_mcp.errors import DataError
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.sources.base import Snapshot
 
-__all__ = ["HardwareSpec", "embodied_figures", "hardware_types", "resolve_hardware"]
+__all__ = ["HARDWARE_FILE", "HardwareSpec", "embodied_figures", "hardware_types", "resolve_hardware"]
+
+HARDWARE_FILE: Final = "hardware.toml"
 
 
 class HardwareSpec(BaseModel):
@@ -40,10 +44,32 @@ class HardwareSpec(BaseModel):
     source: str = "operator settings (CARBON_KEPLER_NODE_HARDWARE)"
 
 
+def hardware_types(override_dir: Path | None = None) -> dict[str, HardwareSpec]:
+    """The server types, totals computed from CCF's coefficients: ``data/hardware.toml``, or a ``hardware.toml`` in
+    the operator's data directory (``CARBON_KEPLER_DATA_DIR``), which replaces it whole (the operator's own types).
+
+    Raises:
+        DataError: the operator's file is unreadable or malformed (the message names it).
+    """
+    if override_dir is not None and (Path(override_dir) / HARDWARE_FILE).is_file():
+        path = Path(override_dir) / HARDWARE_FILE
+        try:
+            return _types(tomllib.loads(path.read_text("utf-8")), str(path))
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise DataError(
+                f"{path}: cannot read the hardware table ({exc}); it needs [meta] with the coefficients and "
+                "lifetime_years, and [types.<name>] tables with cpus, memory_gb and cores (see the shipped file)"
+            ) from exc
+    return _shipped_types()
+
+
 @functools.cache
-def hardware_types() -> dict[str, HardwareSpec]:
-    """The shipped server types, totals computed from CCF's coefficients (see ``data/hardware.toml``)."""
-    raw = tomllib.loads(resources.files("carbon_kepler_mcp.data").joinpath("hardware.toml").read_text("utf-8"))
+def _shipped_types() -> dict[str, HardwareSpec]:
+    raw = tomllib.loads(resources.files("carbon_kepler_mcp.data").joinpath(HARDWARE_FILE).read_text("utf-8"))
+    return _types(raw, HARDWARE_FILE)
+
+
+def _types(raw: Mapping[str, Any], where: str) -> dict[str, HardwareSpec]:
     meta = cast(dict[str, Any], raw["meta"])
     types = cast(dict[str, dict[str, Any]], raw["types"])
     out: dict[str, HardwareSpec] = {}
@@ -62,7 +88,7 @@ def hardware_types() -> dict[str, HardwareSpec]:
             lifetime_years=float(meta["lifetime_years"]),
             cores=float(t["cores"]),
             name=name,
-            source=f"{meta['publisher']}: {meta['source']}",
+            source=f"{meta['publisher']}: {meta['source']}" + ("" if where == HARDWARE_FILE else f" ({where})"),
         )
     return out
 
