@@ -23,7 +23,7 @@ def test_assess_json_prints_the_tools_structured_result(capsys: pytest.CaptureFi
     assert main(["assess", "ml-training-job", "-n", "ai-team", "--demo", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["status"] == "NON_COMPLIANT"
-    assert result["current_power_watts"] == 386.0
+    assert result["current_power_watts"] == 866.0  # 2 × (165 package + 28 dram + 240 GPU)
     assert result["is_demo"] is True
 
 

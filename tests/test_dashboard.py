@@ -139,3 +139,11 @@ def test_nice_ticks_cover_the_range_with_round_steps() -> None:
     assert ticks[0] <= 352.4 and ticks[-1] >= 447.9
     steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
     assert steps == {25.0}
+
+
+async def test_the_workload_page_shows_cpu_dram_and_gpu_apart(client: httpx2.AsyncClient) -> None:
+    page = await client.get(WORKLOAD)
+    # ml-training-job: 2 × (165 + 28) = 386 W CPU+DRAM and 2 × 240 = 480 W GPU, 866 W together
+    assert 'data-testid="power-breakdown">CPU+DRAM 386.0 · GPU 480.0 W' in page.text
+    korean = await client.get(WORKLOAD + "?lang=ko")
+    assert "CPU+DRAM 386.0 · GPU 480.0 W" in korean.text

@@ -27,6 +27,25 @@ NODE_ZONE_LABELS = {"zone", "path", "node_name"}
 PROCESS_LABELS = {"pid", "comm", "exe", "type", "container_id", "vm_id", "state", "zone", "node_name"}
 CONTAINER_LABELS = {"container_id", "container_name", "pod_id", "runtime", "state", "zone", "node_name"}
 DETAIL_FAMILIES = {schema.CONTAINER_JOULES, schema.CONTAINER_WATTS, PROCESS_JOULES, PROCESS_WATTS}
+POD_GPU_LABELS = {"pod_id", "pod_name", "pod_namespace", "state", "node_name"}
+NODE_GPU_LABELS = {"gpu", "gpu_uuid", "gpu_name", "vendor", "node_name"}
+GPU_NODE_FAMILIES = {
+    schema.NODE_GPU_INFO,
+    schema.NODE_GPU_JOULES,
+    schema.NODE_GPU_ACTIVE_JOULES,
+    schema.NODE_GPU_IDLE_JOULES,
+    schema.NODE_GPU_WATTS,
+    schema.NODE_GPU_ACTIVE_WATTS,
+    schema.NODE_GPU_IDLE_WATTS,
+}
+CONTAINER_GPU_LABELS = {"container_id", "container_name", "runtime", "state", "pod_id", "node_name"}
+GPU_FAMILIES = {
+    schema.POD_GPU_JOULES,
+    schema.POD_GPU_WATTS,
+    schema.CONTAINER_GPU_JOULES,
+    schema.CONTAINER_GPU_WATTS,
+    *GPU_NODE_FAMILIES,
+}
 EXPECTED_LABELS: dict[str, set[str]] = {
     schema.POD_JOULES: POD_LABELS,
     schema.POD_WATTS: POD_LABELS,
@@ -43,6 +62,12 @@ EXPECTED_LABELS: dict[str, set[str]] = {
     PROCESS_WATTS: PROCESS_LABELS,
     schema.CONTAINER_JOULES: CONTAINER_LABELS,
     schema.CONTAINER_WATTS: CONTAINER_LABELS,
+    # GPU series, labels as Kepler v0.11.4 docs/user/metrics.md lists them (pod: no zone; node: one set per device)
+    schema.POD_GPU_JOULES: POD_GPU_LABELS,
+    schema.POD_GPU_WATTS: POD_GPU_LABELS,
+    **dict.fromkeys(GPU_NODE_FAMILIES, NODE_GPU_LABELS),
+    schema.CONTAINER_GPU_JOULES: CONTAINER_GPU_LABELS,
+    schema.CONTAINER_GPU_WATTS: CONTAINER_GPU_LABELS,
 }
 
 _S = f"[{K8S_SUFFIX_ALPHABET}]"  # Kubernetes' random-suffix alphabet
@@ -100,7 +125,7 @@ def test_rendered_text_parses_and_uses_exactly_keplers_names_and_labels() -> Non
     text = default_cluster(EPOCH).render(NOW)
     families = list(text_string_to_metric_families(text))
     sample_names = {sample.name for family in families for sample in family.samples}
-    assert sample_names == set(schema.CURRENT_FAMILIES) | {schema.NODE_CPU_INFO} | DETAIL_FAMILIES
+    assert sample_names == set(schema.CURRENT_FAMILIES) | {schema.NODE_CPU_INFO} | DETAIL_FAMILIES | GPU_FAMILIES
     for family in families:
         expected_type = "counter" if family.name.endswith("_joules") else "gauge"
         assert family.type == expected_type, family.name
@@ -118,8 +143,8 @@ def test_every_family_has_one_help_and_one_type_line() -> None:
     types = [line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")]
     assert helps == types
     assert len(helps) == len(set(helps))
-    # the benchmark cluster has process series but no container series
-    assert set(helps) == set(EXPECTED_LABELS) - {schema.CONTAINER_JOULES, schema.CONTAINER_WATTS}
+    # the benchmark cluster has process series but no container series and no GPU
+    assert set(helps) == set(EXPECTED_LABELS) - {schema.CONTAINER_JOULES, schema.CONTAINER_WATTS} - GPU_FAMILIES
     default_text = default_cluster(EPOCH).render(NOW)
     default_helps = [line.split()[2] for line in default_text.splitlines() if line.startswith("# HELP ")]
     assert len(default_helps) == len(set(default_helps)) == len(EXPECTED_LABELS)

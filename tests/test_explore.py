@@ -6,6 +6,8 @@ Running pods (package + dram W, node):
   cpu-2: jupyter-lab-0 8, web-app m4nzt 13, api-gateway h2jxs 21, nightly-report 44, node-exporter 1.5,
          kepler 3                                                                   →  90.5 W; node 177.5 W
   gpu-1: ml-training-job 2 × 193, node-exporter 1.5, kepler 3                        → 390.5 W; node 514.5 W
+         + GPU: each ml-training pod draws 240 W of GPU (kepler_pod_gpu_watts), the node's two GPUs 55 W idle
+         each: pods 390.5 + 2 × 240 = 870.5 W; node 514.5 + 2 × (55 + 240) = 1104.5 W
 Facility PUE: cpu nodes 1.25, gpu node 1.6. Korean grid factor 417.3 gCO2eq/kWh; 730 h per month.
 """
 
@@ -35,11 +37,12 @@ pytestmark = pytest.mark.anyio
 
 KOREA_FACTOR = 417.3
 HOURS_PER_MONTH = 730
-CPU1_PODS, CPU2_PODS, GPU1_PODS = 102.5, 90.5, 390.5
-CPU1_NODE, CPU2_NODE, GPU1_NODE = 189.5, 177.5, 514.5
-CLUSTER_PODS = CPU1_PODS + CPU2_PODS + GPU1_PODS  # 583.5
+TRAINING = 2 * (165 + 28 + 240)  # 866 W: CPU package + dram + GPU of both pods
+CPU1_PODS, CPU2_PODS, GPU1_PODS = 102.5, 90.5, 390.5 + 2 * 240
+CPU1_NODE, CPU2_NODE, GPU1_NODE = 189.5, 177.5, 514.5 + 2 * (55 + 240)
+CLUSTER_PODS = CPU1_PODS + CPU2_PODS + GPU1_PODS  # 1063.5
 WORKLOAD_WATTS = {
-    "ml-training-job": 386.0,
+    "ml-training-job": float(TRAINING),
     "nightly-report": 44.0,
     "api-gateway": 42.0,
     "web-app": 39.0,
@@ -73,7 +76,7 @@ async def test_the_top_consumer_by_power_is_the_workload_with_the_highest_summed
     assert service.monthly_basis == "continuous_at_current_power"
     assert service.monthly_emissions_kgCO2eq == pytest.approx(service.emissions_gCO2eq_hour * 0.73, abs=2e-3)
     assert top.status == "NON_COMPLIANT"
-    assert top.share_of_scope_percent == pytest.approx(386 / CLUSTER_PODS * 100, abs=0.01)
+    assert top.share_of_scope_percent == pytest.approx(TRAINING / CLUSTER_PODS * 100, abs=0.01)
 
 
 async def test_consumer_powers_add_up_to_the_scope_power(explorer: AppContext) -> None:
@@ -163,17 +166,18 @@ async def test_sorting_by_emissions_weighs_power_by_the_pue_of_each_node(explore
 async def test_hotspots_are_exactly_the_workloads_drawing_at_least_the_threshold(explorer: AppContext) -> None:
     result = await tools(explorer).hotspots(power_threshold_watts=40.0, include_compliance_check=False)
     assert [h.name for h in result.hotspots] == ["ml-training-job", "nightly-report", "api-gateway"]
-    assert result.hotspot_power_watts == pytest.approx(386 + 44 + 42)
+    assert result.hotspot_power_watts == pytest.approx(TRAINING + 44 + 42)
     assert result.scope_power_watts == pytest.approx(CLUSTER_PODS)
     assert all(h.status is None for h in result.hotspots)  # no compliance check asked
 
 
 async def test_the_compliance_check_adds_non_compliant_workloads_below_the_threshold(explorer: AppContext) -> None:
-    without = await tools(explorer).hotspots(power_threshold_watts=500.0, include_compliance_check=False)
+    # 900 W: above every workload (the training job draws 866 W with its GPUs)
+    without = await tools(explorer).hotspots(power_threshold_watts=900.0, include_compliance_check=False)
     assert without.total_count == 0 and without.preventive_actions == []
-    with_check = await tools(explorer).hotspots(power_threshold_watts=500.0, include_compliance_check=True)
+    with_check = await tools(explorer).hotspots(power_threshold_watts=900.0, include_compliance_check=True)
     # Pods on the PUE 1.6 hall: 417.3 × 1.6 = 667.7 > 584.22. The training job runs there, and so do one pod of
-    # each DaemonSet (judged per pod, not on their power-weighted 1.367), highest power first: 386, 9, 4.5 W.
+    # each DaemonSet (judged per pod, not on their power-weighted 1.367), highest power first: 866 (with its GPUs), 9, 4.5 W.
     assert [h.name for h in with_check.hotspots] == ["ml-training-job", "kepler", "node-exporter"]
     # The Green DC certification scores PUE (70 points at 1.6) rather than failing it: one reason, not two.
     assert len(with_check.hotspots[0].reasons) == 1
@@ -186,12 +190,12 @@ async def test_hotspot_actions_are_quantified_with_the_recommendation_formulas(
 ) -> None:
     result = await tools(explorer).hotspots(namespace="ai-team", power_threshold_watts=100.0)
     actions = {a.type: a for a in result.preventive_actions if a.resource == "ai-team/ml-training-job"}
-    emissions = 386 / 1000 * 1.6 * KOREA_FACTOR
+    emissions = TRAINING / 1000 * 1.6 * KOREA_FACTOR
     pue = actions["pue_improvement"]
     assert pue.estimated_reduction_percent == pytest.approx((1 - 1.4 / 1.6) * 100, abs=0.01)
     assert pue.estimated_savings_gCO2eq_hour == pytest.approx(emissions * (1 - 1.4 / 1.6), abs=1e-3)
     assert pue.estimated_savings_kgCO2eq_month is None  # a Job with no observed runs: no month projected
-    assert pue.estimated_savings_watts == pytest.approx(386 * (1.6 - 1.4), abs=1e-3)  # facility watts
+    assert pue.estimated_savings_watts == pytest.approx(TRAINING * (1.6 - 1.4), abs=1e-3)  # facility watts
     assert pue.priority == "high" and pue.changes_compliance_status
     regions = demo_service.reference.regions
     seoul, stockholm = regions["ap-northeast-2"], regions["eu-north-1"]
@@ -263,10 +267,11 @@ async def test_the_summary_shows_the_node_power_no_pod_accounts_for(explorer: Ap
     node_total = CPU1_NODE + CPU2_NODE + GPU1_NODE
     assert result.node_power_watts == pytest.approx(node_total)
     assert result.attributed_power_watts == pytest.approx(CLUSTER_PODS)
-    assert result.unattributed_power_watts == pytest.approx(node_total - CLUSTER_PODS)  # 298 W
+    assert result.unattributed_power_watts == pytest.approx(node_total - CLUSTER_PODS)  # 298 W CPU + 110 W GPU idle
     assert result.unattributed_percent == pytest.approx((node_total - CLUSTER_PODS) / node_total * 100, abs=0.01)
     by_node = {n.node: n for n in result.nodes}
-    assert by_node["kr-seoul-gpu-1"].unattributed_power_watts == pytest.approx(110 + 14)  # the GPU node's idle
+    # the GPU node's idle: CPU package 110 + dram 14, and its two GPUs' 2 × 55
+    assert by_node["kr-seoul-gpu-1"].unattributed_power_watts == pytest.approx(110 + 14 + 2 * 55)
     assert by_node["kr-seoul-cpu-1"].unattributed_power_watts == pytest.approx(78 + 9)
     for share in result.nodes:  # the demo's active power is exactly its pods': nothing outside pods
         assert share.idle_power_watts == pytest.approx(share.unattributed_power_watts)
@@ -278,10 +283,13 @@ async def test_the_summary_shows_the_node_power_no_pod_accounts_for(explorer: Ap
 async def test_a_namespace_summary_counts_only_the_nodes_its_pods_run_on(explorer: AppContext) -> None:
     result = await tools(explorer).summary("ai-team")
     assert result.node_count == 2  # gpu-1 (training) and cpu-2 (jupyter)
-    assert result.total_power_watts == pytest.approx(386 + 8)
+    assert result.total_power_watts == pytest.approx(TRAINING + 8)
     assert result.node_power_watts == pytest.approx(GPU1_NODE + CPU2_NODE)
     assert result.unattributed_power_watts == pytest.approx(GPU1_NODE + CPU2_NODE - GPU1_PODS - CPU2_PODS)
-    assert {n.node: n.scope_power_watts for n in result.nodes} == {"kr-seoul-gpu-1": 386.0, "kr-seoul-cpu-2": 8.0}
+    assert {n.node: n.scope_power_watts for n in result.nodes} == {
+        "kr-seoul-gpu-1": float(TRAINING),
+        "kr-seoul-cpu-2": 8.0,
+    }
 
 
 async def test_summary_node_pages_never_lose_or_repeat_a_node(explorer: AppContext) -> None:
@@ -332,6 +340,7 @@ async def test_a_container_name_shared_by_several_pods_is_ambiguous(explorer: Ap
 
 async def test_a_process_chains_to_its_container_pod_and_node(explorer: AppContext) -> None:
     container = await tools(explorer).resource_power("container", "ml-training-job-x7k2p/trainer", "ai-team")
+    assert container.power_watts == pytest.approx(193 + 240)  # CPU+DRAM and its GPU line
     biggest = container.children[0]
     assert biggest.power_watts == pytest.approx(0.75 * 193)  # python3 draws 3/4 of the trainer
     assert biggest.id is not None
@@ -343,7 +352,8 @@ async def test_a_process_chains_to_its_container_pod_and_node(explorer: AppConte
     ]
     assert result.namespace == "ai-team" and result.identifiers["comm"] == "python3"
     assert result.zone_power_watts["package"] == pytest.approx(0.75 * 165)
-    assert result.share_of_parent_percent == pytest.approx(75.0)
+    # of the trainer's 193 W CPU+DRAM + 240 W GPU (kepler_container_gpu_watts): 144.75 / 433 (processes: CPU only)
+    assert result.share_of_parent_percent == pytest.approx(0.75 * 193 / (193 + 240) * 100, abs=0.01)
     assert result.children_kind is None and result.children == []
 
 

@@ -117,7 +117,7 @@ def _assert_the_training_job_assessment(result: dict[str, Any]) -> None:
     assert answer["namespace"] == "ai-team"
     assert answer["standard"] == "KR_CARBON_2050"
     assert answer["status"] == "NON_COMPLIANT"
-    assert answer["current_power_watts"] == 386.0
+    assert answer["current_power_watts"] == 866.0  # 2 × (165 package + 28 dram + 240 GPU)
     assert answer["grid_carbon_intensity_gCO2eq_kWh"] == 417.3
     assert answer["pue"] == 1.6
     assert answer["is_demo"] is True

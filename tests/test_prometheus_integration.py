@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 HISTORY_DAYS = 3
 WEB_WATTS = 3 * (11 + 2)
-TRAINING_WATTS = 2 * (165 + 28)
+TRAINING_WATTS = 2 * (165 + 28 + 240)  # CPU package + dram + GPU (kepler_pod_gpu_joules_total) of both pods
 CRON_WATTS = 38 + 6
 KOREA_FACTOR = 417.3
 CPU2_IDLE_WATTS_PER_CORE = (78 + 9) / 64
@@ -434,3 +434,57 @@ async def test_a_cronjob_s_month_comes_from_a_day_of_observed_runs_not_from_an_i
     # Over 1 h (no day observed), a CronJob gets no month at all rather than 730 h of whatever the hour held.
     hourly = await tools(prometheus_service).assess("web-app", "production", window="1h")
     assert hourly.monthly_basis == "continuous_at_current_power"
+
+
+# --- issue 13: GPU energy, idle allocation and embodied emissions through a real Prometheus -----------------------
+
+
+async def test_the_gpu_pods_energy_comes_through_prometheus_as_its_own_line(prometheus_service: AppContext) -> None:
+    result = await tools(prometheus_service).assess("ml-training-job", "ai-team")
+    breakdown = result.coverage.power_breakdown if result.coverage else None
+    assert breakdown is not None
+    # kepler_pod_gpu_joules_total grows 240 W per pod: 480 W of GPU beside 2 × (165 + 28) = 386 W of CPU+DRAM
+    assert breakdown.gpu_watts == pytest.approx(2 * 240, rel=AGREEMENT_TOLERANCE)
+    assert breakdown.cpu_dram_watts == pytest.approx(2 * (165 + 28), rel=AGREEMENT_TOLERANCE)
+    assert breakdown.total_watts == pytest.approx(breakdown.gpu_watts + breakdown.cpu_dram_watts, abs=0.01)
+    assert any("kepler_pod_gpu_joules_total" in q for q in result.data_source.queries)
+    # the demo exporter's node paths are RAPL powercap paths, and this source is not flagged as the demo
+    assert set(result.data_source.power_measurement.values()) == {"measured"}
+
+
+async def test_cpu_request_allocation_makes_each_nodes_pods_add_up_to_the_node(prometheus_service: AppContext) -> None:
+    cluster = await prometheus_service.read(None, "1h", "cpu_request")
+    assert cluster.idle_allocation == "cpu_request"
+    for node in cluster.nodes:
+        on_node = [p.power_watts for p in cluster.pods if p.node == node.name and p.running]
+        assert sum(on_node) == pytest.approx(node.power_watts, rel=1e-9), node.name
+    result = await tools(prometheus_service).assess("ml-training-job", "ai-team", idle_allocation="cpu_request")
+    # kr-seoul-gpu-1: node 514.5 + 2 × (55 + 240) = 1104.5 W, pods 870.5 W: 234 W unattributed, shared by requests
+    # (training 2 × 16 of 32.2 requested cores) → 866 + 234 × 32 / 32.2 = 1098.55 W
+    assert result.current_power_watts == pytest.approx(866 + 234 * 32 / 32.2, rel=AGREEMENT_TOLERANCE)
+    assert result.data_source.idle_allocation == "cpu_request"
+
+
+async def test_embodied_shares_over_a_backfilled_day(live_demo: LiveDemo) -> None:
+    from carbon_kepler_mcp.app.embodied import HardwareSpec
+
+    source = PrometheusSource(live_demo.prometheus.url, cache_ttl_seconds=0)
+    spec = HardwareSpec(embodied_kgco2eq=2000.0, lifetime_years=4.0, cores=96.0)
+    service = AppContext(source, load_reference_data(), AppConfig(node_hardware={"kr-seoul-gpu-1": spec}))
+    try:
+        result = await tools(service).assess("ml-training-job", "ai-team", window="1d")
+    finally:
+        await service.aclose()
+    coverage = result.coverage
+    assert coverage is not None and coverage.embodied is not None and coverage.covered_seconds is not None
+    embodied = coverage.embodied
+    # each pod requests 16 of 96 cores: 2,000,000 g × (TiR / 4 years) × 16/96, two pods
+    assert 86_400 - 360 - 60 <= coverage.covered_seconds <= 86_400  # a day, first seen within one 6-min step
+    expected_window = 2 * 2_000_000 * coverage.covered_seconds / (4 * 365 * 86_400) * 16 / 96
+    assert embodied.window_embodied_gCO2eq == pytest.approx(expected_window, rel=1e-3)  # ≈ 456.6 g a day
+    assert embodied.embodied_gCO2eq_hour == pytest.approx(2 * 2_000_000 / (4 * 8760) * 16 / 96, abs=1e-3)  # 19.03
+    assert "CPU request / node cores" in embodied.method and not embodied.in_compliance_figure
+    # never in the compliance figure: operational emissions stay power × PUE × grid
+    assert result.carbon_emissions_gCO2eq_hour == pytest.approx(
+        result.current_power_watts / 1000 * result.pue * KOREA_FACTOR, rel=1e-6
+    )

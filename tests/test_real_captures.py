@@ -114,9 +114,9 @@ def test_kind_pod_and_node_power_match_the_hand_computed_figures(
     pair: tuple[int, int], apiserver: float, manager: float, etcd: float, node_package: float
 ) -> None:
     readings = kind_pair(*pair)
-    assert pod(readings, APISERVER).power_watts == pytest.approx(apiserver, abs=POD_TOLERANCE_W)
-    assert pod(readings, CONTROLLER_MANAGER).power_watts == pytest.approx(manager, abs=POD_TOLERANCE_W)
-    assert pod(readings, ETCD).power_watts == pytest.approx(etcd, abs=POD_TOLERANCE_W)
+    assert pod(readings, APISERVER).cpu_dram_power_watts == pytest.approx(apiserver, abs=POD_TOLERANCE_W)
+    assert pod(readings, CONTROLLER_MANAGER).cpu_dram_power_watts == pytest.approx(manager, abs=POD_TOLERANCE_W)
+    assert pod(readings, ETCD).cpu_dram_power_watts == pytest.approx(etcd, abs=POD_TOLERANCE_W)
     (node,) = readings.nodes
     assert node.name == "kind-fms-control-plane"
     assert node.active_zone_power_watts["package"] == pytest.approx(node_package, abs=NODE_TOLERANCE_W)
@@ -134,7 +134,7 @@ def test_kind_kube_system_pods_of_pair_0_1_add_up_to_the_hand_computed_total() -
         "coredns-565d847f94-8tqqs": 0.0156,
         "kube-proxy-42tpx": 0.0,
     }
-    system = {p.name: p.power_watts for p in readings.pods if p.namespace == "kube-system"}
+    system = {p.name: p.cpu_dram_power_watts for p in readings.pods if p.namespace == "kube-system"}
     assert system.keys() == expected.keys()
     for name, watts in expected.items():
         assert system[name] == pytest.approx(watts, abs=POD_TOLERANCE_W), name
@@ -143,7 +143,7 @@ def test_kind_kube_system_pods_of_pair_0_1_add_up_to_the_hand_computed_total() -
 
 
 def test_kind_apiserver_energy_counter_at_scrape_1_is_the_hand_computed_one() -> None:
-    assert pod(kind_pair(0, 1), APISERVER).energy_joules == pytest.approx(939.882, abs=5e-4)
+    assert pod(kind_pair(0, 1), APISERVER).cpu_dram_energy_joules == pytest.approx(939.882, abs=5e-4)
 
 
 def test_the_host_processes_pseudo_pod_is_node_overhead_not_a_workload() -> None:
@@ -151,8 +151,8 @@ def test_the_host_processes_pseudo_pod_is_node_overhead_not_a_workload() -> None
     assert all(p.name != "system_processes" for p in readings.pods)
     (pseudo,) = readings.overhead
     assert (pseudo.namespace, pseudo.name) == ("system", "system_processes")
-    assert pseudo.power_watts == pytest.approx(86.23, abs=NODE_TOLERANCE_W)
-    assert readings.nodes[0].overhead_power_watts == pytest.approx(86.23, abs=NODE_TOLERANCE_W)
+    assert pseudo.cpu_dram_power_watts == pytest.approx(86.23, abs=NODE_TOLERANCE_W)
+    assert readings.nodes[0].overhead_power_watts == pytest.approx(pseudo.power_watts)  # GPU line included
 
 
 def test_the_tekton_pod_of_scrape_1_only_appears_then_is_gone() -> None:

@@ -60,7 +60,7 @@ async def test_the_legacy_rate_spans_counter_changes_and_says_which_interval_it_
     # at 614: a 42 s interval (3 × 14 s) is not reached within the 15 s it may wait, so the rate spans 599 → 614
     # (15 s) and says that interval is short. The apiserver then draws the hand-computed 3.4708 W of pair 0→1.
     assert replay.served == [1702462599] * 15 + [1702462614]
-    assert next(p for p in first.pods if p.name == APISERVER).power_watts == pytest.approx(3.4708, abs=5e-5)
+    assert next(p for p in first.pods if p.name == APISERVER).cpu_dram_power_watts == pytest.approx(3.4708, abs=5e-5)
     assert "over 15.0 s" in first.power_method and first.rate_interval_seconds == 15.0
     assert any("at least 14.0 s" in w and "shorter than the rate interval" in w for w in first.warnings)
 
@@ -69,7 +69,7 @@ async def test_the_legacy_rate_spans_counter_changes_and_says_which_interval_it_
     # From the first sight of scrape 1 (614) to scrape 5 (683): 69 s. By hand from SOURCES.md,
     # E5 - E1 = 2.8421 W × 84 s - 3.4708 W × 15 s = 238.7364 - 52.062 = 186.6744 J → 186.6744 / 69 = 2.70542 W
     # (the hand figures are rounded to 4 decimals: ±0.00005 W × 99 s over 69 s, below 1e-4 W).
-    assert next(p for p in later.pods if p.name == APISERVER).power_watts == pytest.approx(2.70542, abs=1e-4)
+    assert next(p for p in later.pods if p.name == APISERVER).cpu_dram_power_watts == pytest.approx(2.70542, abs=1e-4)
     assert later.rate_interval_seconds == 69.0 and "over 69.0 s" in later.power_method
     assert not any("shorter than the rate interval" in w for w in later.warnings)
     await source.aclose()

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.anyio
 
 # Demo inputs, written out by hand from the demo cluster's table: two training pods of 165 W package +
 # 28 W dram on the GPU node (facility PUE 1.6); web-app = 3 pods of 11 W + 2 W on the CPU nodes (PUE 1.25).
-TRAINING_WATTS = 2 * (165 + 28)
+TRAINING_WATTS = 2 * (165 + 28 + 240)  # CPU package + dram + GPU (kepler_pod_gpu_watts) of both pods
 WEB_WATTS = 3 * (11 + 2)
 KOREA_FACTOR = 417.3
 GREEN_DC_PUE = 1.4

@@ -6,11 +6,16 @@ plain arguments, so each can be built and tested alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from carbon_kepler_mcp.adapters.http.config import WebConfig, check_exposure, check_token
 from carbon_kepler_mcp.adapters.http.security import read_token_file
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
+from carbon_kepler_mcp.app.embodied import HardwareSpec, hardware_types
 from carbon_kepler_mcp.domain.window import parse_window
 from carbon_kepler_mcp.errors import ConfigError
 from carbon_kepler_mcp.policy import load_policy
@@ -114,7 +119,37 @@ def app_config(settings: Settings) -> AppConfig:
         electricity_price_usd_per_kwh=settings.accounting.electricity_price_usd_per_kwh,
         default_window_seconds=parse_window(settings.metrics.default_window),
         accept_default_pue=settings.accounting.accept_default_pue,
+        idle_allocation=settings.accounting.idle_allocation,
+        node_hardware=node_hardware(settings.accounting.node_hardware, settings.accounting.data_dir),
     )
+
+
+def node_hardware(
+    raw: Mapping[str, str | Mapping[str, float]], data_dir: Path | None = None
+) -> dict[str, HardwareSpec]:
+    """The operator's per-node hardware: a type name (shipped, or of the operator's ``hardware.toml`` in the data
+    directory), or the figures themselves."""
+    types = hardware_types(data_dir)
+    out: dict[str, HardwareSpec] = {}
+    for node, value in raw.items():
+        if isinstance(value, str):
+            if value not in types:
+                raise ConfigError(
+                    f"CARBON_KEPLER_NODE_HARDWARE: node {node!r} names the unknown hardware type {value!r}; "
+                    f"known types: {', '.join(sorted(types))}, or give the figures (embodied_kgco2eq, "
+                    "lifetime_years, cores)"
+                )
+            out[node] = types[value].model_copy(update={"source": f"{types[value].source} (operator setting)"})
+            continue
+        try:
+            out[node] = HardwareSpec.model_validate({**value, "name": f"operator ({node})"})
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+            raise ConfigError(
+                f"CARBON_KEPLER_NODE_HARDWARE: node {node!r} has invalid hardware figures ({problems}); give "
+                "embodied_kgco2eq (> 0), lifetime_years (> 0) and cores (> 0)"
+            ) from None
+    return out
 
 
 def build_context(settings: Settings) -> AppContext:

@@ -270,6 +270,19 @@ class AccountingSettings(_Group):
     policy_file: Path | None = Field(default=None, validation_alias=_env("policy_file"))
     """The policy file (TOML or YAML, e.g. a mounted ConfigMap) declaring carbon budgets; see README."""
 
+    idle_allocation: Literal["none", "proportional", "cpu_request"] = Field(
+        default="none", validation_alias=_env("idle_allocation")
+    )
+    """How node idle power is shared into workloads when a call names none: ``none`` (Kepler's active share, as
+    Kepler reports it), ``proportional`` (to each workload's power) or ``cpu_request`` (to its CPU request)."""
+
+    node_hardware: dict[str, str | dict[str, float]] = Field(
+        default_factory=dict, validation_alias=_env("node_hardware")
+    )
+    """Per-node hardware for embodied emissions, as JSON: a type of ``data/hardware.toml``
+    (``{"gpu-node-1": "ccf-2s-512gb-2gpu"}``) or the figures (``{"n1": {"embodied_kgco2eq": 1500,
+    "lifetime_years": 5, "cores": 64}}``). Nodes without an entry get no embodied figure (unless the demo names it)."""
+
     data_dir: Path | None = Field(default=None, validation_alias=_env("data_dir"))
     """Directory with replacement ``regions.toml`` / ``standards.toml`` / ``profiles.toml`` (e.g. a ConfigMap)."""
 

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
-from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
+from carbon_kepler_mcp.app.embodied import embodied_figures
+from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo, PowerBreakdown
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
@@ -54,8 +55,10 @@ class SnapshotFields(CoverageFields):
     is_demo: bool
 
 
-LEAVES_OUT = ("node_idle_power", "gpu_energy", "embodied_emissions")
-"""What no figure includes (docs/methodology.md §2, the boundary); every answer's data_source lists it."""
+def leaves_out(snapshot: Snapshot) -> list[str]:
+    """What no gram or watt figure of the answer includes (docs/methodology.md §1, the boundary): node idle power
+    unless it is allocated, and embodied emissions (reported apart, never added)."""
+    return (["node_idle_power"] if snapshot.idle_allocation == "none" else []) + ["embodied_emissions"]
 
 
 def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
@@ -72,7 +75,28 @@ def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
         window_seconds=snapshot.window_seconds,
         queries=list(snapshot.queries),
         missing_series=list(snapshot.missing_series),
-        leaves_out=list(LEAVES_OUT),
+        leaves_out=leaves_out(snapshot),
+        idle_allocation=snapshot.idle_allocation,
+        power_measurement={
+            node.name: "simulated" if snapshot.is_demo else node.power_measurement for node in snapshot.nodes
+        },
+        unknown_zones={
+            node.name: {zone: rounded(watts) for zone, watts in node.unknown_zone_power_watts.items()}
+            for node in snapshot.nodes
+            if node.unknown_zone_power_watts
+        },
+    )
+
+
+def power_breakdown(snapshot: Snapshot, pods: Sequence[PodReading]) -> PowerBreakdown:
+    """The pods' IT power line by line: Kepler's CPU+DRAM share, its GPU share, the allocated idle power."""
+    counted = [p for p in pods if p.running or snapshot.windowed]
+    return PowerBreakdown(
+        cpu_dram_watts=rounded(sum(p.cpu_dram_power_watts for p in counted)),
+        gpu_watts=rounded(sum(p.gpu_power_watts for p in counted)),
+        idle_allocated_watts=rounded(sum(p.idle_power_watts for p in counted)),
+        total_watts=rounded(sum(p.power_watts for p in counted)),
+        idle_allocation=snapshot.idle_allocation,
     )
 
 
@@ -152,10 +176,16 @@ def snapshot_fields(
     ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None
 ) -> SnapshotFields:
     """Data source, demo flag and coverage of a result over these pods."""
+    covered = coverage(snapshot, pods, namespace).model_copy(
+        update={
+            "power_breakdown": power_breakdown(snapshot, pods),
+            "embodied": embodied_figures(snapshot, pods, ctx.config.node_hardware),
+        }
+    )
     return {
         "data_source": data_source_info(snapshot, ctx.source.description),
         "is_demo": snapshot.is_demo,
-        **coverage_fields(coverage(snapshot, pods, namespace)),
+        **coverage_fields(covered),
     }
 
 
@@ -241,15 +271,46 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
                 "CARBON_KEPLER_NODE_PUE를 설정하세요.",
             )
         )
+    if snapshot.idle_allocation == "none":
+        notes.append(
+            tr(
+                language,
+                "Pod power is Kepler's active share; node idle power is not attributed to pods.",
+                "파드 전력은 Kepler가 배분한 활성 전력이며 노드 유휴 전력은 포함되지 않습니다.",
+            )
+        )
+    else:
+        basis_en, basis_ko = {
+            "proportional": ("in proportion to each pod's own power", "각 파드의 전력에 비례하여"),
+            "cpu_request": ("in proportion to each pod's CPU request", "각 파드의 CPU 요청량에 비례하여"),
+        }.get(snapshot.idle_allocation, (snapshot.idle_allocation, snapshot.idle_allocation))
+        notes.append(
+            tr(
+                language,
+                f"Pod power includes a share of node idle power (idle_allocation={snapshot.idle_allocation}, "
+                f"{basis_en}): the pods of each node add up to the node's power.",
+                f"파드 전력에 노드 유휴 전력의 몫이 포함됩니다(idle_allocation={snapshot.idle_allocation}, "
+                f"{basis_ko} 배분): 각 노드의 파드 전력을 합하면 노드 전력과 같습니다.",
+            )
+        )
+    if any(p.gpu_power_watts for p in snapshot.pods):
+        notes.append(
+            tr(
+                language,
+                "GPU power (Kepler's kepler_pod_gpu_watts) is part of the IT power; coverage.power_breakdown shows "
+                "CPU+DRAM and GPU apart.",
+                "GPU 전력(Kepler의 kepler_pod_gpu_watts)이 IT 전력에 포함됩니다. CPU+DRAM과 GPU 전력은 "
+                "coverage.power_breakdown에 따로 표시됩니다.",
+            )
+        )
     notes.append(
         tr(
             language,
-            "Left out of these figures: node idle power (pod power is Kepler's active share), GPU energy, and "
-            "embodied (hardware) emissions. The grid factor is the annual average of its data year (see "
-            "provenance), the latest published, applied to today's activity.",
-            "이 수치에서 빠진 것: 노드 유휴 전력(파드 전력은 Kepler가 배분한 활성 전력), GPU 에너지, 내재(하드웨어) "
-            "배출량. 전력 배출계수는 해당 데이터 연도의 연평균(provenance 참조)으로, 최신 공표값을 현재 활동에 적용한 "
-            "것입니다.",
+            "Embodied (hardware) emissions are not in these figures (see embodied where the hardware is known). The "
+            "grid factor is the annual average of its data year (see provenance), the latest published, applied to "
+            "today's activity.",
+            "내재(하드웨어) 배출량은 이 수치에 포함되지 않습니다(하드웨어를 아는 경우 embodied 참조). 전력 배출계수는 "
+            "해당 데이터 연도의 연평균(provenance 참조)으로, 최신 공표값을 현재 활동에 적용한 것입니다.",
         )
     )
     return notes

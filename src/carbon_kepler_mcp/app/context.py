@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from carbon_kepler_mcp.app import footprint
+from carbon_kepler_mcp.app.embodied import HardwareSpec
 from carbon_kepler_mcp.app.footprint import Figures, Grid
 from carbon_kepler_mcp.app.results import PueSource, StandardInfo
+from carbon_kepler_mcp.domain.footprint_math import IDLE_ALLOCATIONS, IdleAllocation
 from carbon_kepler_mcp.domain.names import (
     validate_namespace,
     validate_object_name,
@@ -24,7 +27,12 @@ from carbon_kepler_mcp.domain.names import (
 )
 from carbon_kepler_mcp.domain.window import DEFAULT_WINDOW_SECONDS, parse_window
 from carbon_kepler_mcp.domain.workloads import ResolvedWorkload, looks_like_daemonset, resolve_workload
-from carbon_kepler_mcp.errors import InsufficientDataError, UnknownNamespaceError, UnknownWorkloadError
+from carbon_kepler_mcp.errors import (
+    InsufficientDataError,
+    InvalidArgumentError,
+    UnknownNamespaceError,
+    UnknownWorkloadError,
+)
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.policy import Policy
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
@@ -48,6 +56,10 @@ async def _fetch_detail(
     source: MetricsSource, families: Collection[str], endpoints: Collection[str] | None
 ) -> DetailScrape:
     return await scrape_detail(source, families, endpoints=endpoints)
+
+
+REQUESTED_IDLE_ALLOCATION: ContextVar[IdleAllocation | None] = ContextVar("requested_idle_allocation", default=None)
+"""The ``idle_allocation`` argument of the tool call being answered (set by the registry around each run)."""
 
 
 KOREA_CARBON_BENCHMARK = "KR_CARBON_2050"
@@ -94,6 +106,10 @@ class AppConfig:
     """Days of history the observed schedule looks at (Prometheus source)."""
     accept_default_pue: bool = False
     """Let a built-in default PUE (the region's) decide verdicts; off, so a verdict rests on the operator's PUE."""
+    idle_allocation: IdleAllocation = "none"
+    """How node idle power is shared into workloads when a call names no ``idle_allocation``."""
+    node_hardware: Mapping[str, HardwareSpec] = field(default_factory=dict[str, HardwareSpec])
+    """The operator's hardware (embodied emissions, lifetime, cores) per node, by node name."""
 
 
 class AppContext:
@@ -231,18 +247,34 @@ class AppContext:
 
     # --- snapshots and names -------------------------------------------------------------------------
 
-    async def read(self, namespace: str | None, window: str | int | None = None) -> Snapshot:
+    async def read(
+        self, namespace: str | None, window: str | int | None = None, idle_allocation: IdleAllocation | None = None
+    ) -> Snapshot:
         """The snapshot for a question: one namespace over the window (Prometheus), or the direct scrape.
 
         ``window`` is validated here (5 minutes to 7 days) whatever the source, so a bad value is an error
         everywhere; a source without windows (direct Kepler scrape) then reports instant power.
+        ``idle_allocation`` (default: the configured one) shares node idle power into the pods
+        (:func:`footprint.allocate_idle`); the snapshot says which allocation it carries.
         """
         seconds = parse_window(window) if window is not None else self.config.default_window_seconds
         if namespace is not None:
             namespace = validate_namespace(namespace)
+        allocation = idle_allocation or REQUESTED_IDLE_ALLOCATION.get() or self.config.idle_allocation
+        if allocation not in IDLE_ALLOCATIONS:
+            raise InvalidArgumentError(f"idle_allocation {allocation!r} is not one of {', '.join(IDLE_ALLOCATIONS)}")
         if isinstance(self.source, WindowedSource):
-            return await self.source.window_snapshot(namespace, seconds)
-        return await self.source.snapshot()
+            snapshot = await self.source.window_snapshot(namespace, seconds)
+            if allocation == "none":
+                return snapshot
+            # Shares need every pod of the nodes, not only the namespace's: read the whole cluster (cached).
+            cluster = snapshot if namespace is None else await self.source.window_snapshot(None, seconds)
+        else:
+            snapshot = cluster = await self.source.snapshot()
+            if allocation == "none":
+                return snapshot
+        shares, warnings = footprint.allocate_idle(cluster, allocation)
+        return snapshot.with_idle_allocation(footprint.with_idle_shares(snapshot.pods, shares), allocation, warnings)
 
     def namespace_pods(self, snapshot: Snapshot, namespace: str) -> tuple[PodReading, ...]:
         """Every pod of a namespace; an unknown namespace is an error that names the close ones."""

@@ -113,8 +113,11 @@ def node_table(snapshot: Snapshot) -> dict[str, NodeFigures]:
             name=node.name,
             total=node.power_watts,
             attributed=attributed.get(node.name, 0.0),
-            idle=node.idle_power_watts,
-            active=node.active_power_watts,
+            # GPU idle is node idle too (Kepler gives pods only the GPUs' active power)
+            idle=None if node.idle_power_watts is None else node.idle_power_watts + (node.gpu_idle_power_watts or 0.0),
+            active=None
+            if node.active_power_watts is None
+            else node.active_power_watts + node.gpu_power_watts - (node.gpu_idle_power_watts or 0.0),
             usage=node.usage_ratio,
             running_pods=running.get(node.name, 0),
         )

@@ -6,12 +6,15 @@ Every use case, and the explorer (:mod:`carbon_kepler_mcp.app.explorer_old`), co
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 
 from carbon_kepler_mcp.app.results import MonthlyBasis, PodFigures, PueDetail, PueSource
 from carbon_kepler_mcp.domain import calculations as calc
+from carbon_kepler_mcp.domain.footprint_math import IdleAllocation
+from carbon_kepler_mcp.domain.footprint_math import share_residual as calc_share
 from carbon_kepler_mcp.domain.units import HOURS_PER_MONTH, grams_to_kilograms, joules_to_kwh, rounded
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, Region
@@ -150,6 +153,9 @@ def _pod_figures(snapshot: Snapshot, pod: PodReading, pue: float, emissions: flo
         cpu_request_cores=None if cpu is None else cpu.request_cores,
         cpu_usage_avg_cores=None if cpu is None or cpu.usage_avg_cores is None else rounded(cpu.usage_avg_cores, 4),
         cpu_usage_p95_cores=None if cpu is None or cpu.usage_p95_cores is None else rounded(cpu.usage_p95_cores, 4),
+        cpu_dram_power_watts=rounded(pod.cpu_dram_power_watts),
+        gpu_power_watts=rounded(pod.gpu_power_watts),
+        idle_allocated_power_watts=rounded(pod.idle_power_watts),
     )
 
 
@@ -197,7 +203,9 @@ def power_provenance(snapshot: Snapshot, power_watts: float, source_description:
         published=snapshot.taken_at.astimezone(UTC).date().isoformat(),
         synthetic=snapshot.is_demo,
         not_for_reporting=snapshot.is_demo,
-        notes="Kepler attributes only the active share of node power to pods; idle power is not included",
+        notes="Kepler attributes only the active share of node power to pods; idle power is not included"
+        if snapshot.idle_allocation == "none"
+        else f"Kepler's active share plus node idle power shared by {snapshot.idle_allocation} (idle_allocation)",
     )
 
 
@@ -209,3 +217,94 @@ def move_savings_g_per_hour(emissions_g_per_hour: float, current: Region, destin
     """
     fraction = calc.reduction_fraction(current.comparison_intensity.value, destination.comparison_intensity.value)
     return emissions_g_per_hour * fraction
+
+
+# --- idle power shared into workloads (idle_allocation) ------------------------------------------------------
+
+PodKey = tuple[str, str, str, str, str]
+"""(namespace, pod, uid, node, state) of a pod reading."""
+
+
+def pod_key(pod: PodReading) -> PodKey:
+    return (pod.namespace, pod.name, pod.uid, pod.node, pod.state)
+
+
+def allocate_idle(cluster: Snapshot, allocation: IdleAllocation) -> tuple[dict[PodKey, tuple[float, float]], list[str]]:
+    """Each pod's share of its node's unattributed power, as (watts, joules), and warnings.
+
+    Unattributed power = node power (CPU+DRAM+GPU, idle and overhead included) − Σ the node's workload pods' power:
+    shared by ``proportional`` (each running pod's own power; window energy by its own energy) or ``cpu_request``
+    (kube-state-metrics requests of the running pods; energy by request × covered seconds). With allocation on,
+    the pods of a node then add up to the node. Window energy is shared only for windowed sources (a direct
+    scrape's pod energy runs since Kepler began tracking each pod, which no node figure matches).
+    ``cluster`` must hold every pod of the nodes (the whole cluster, not one namespace).
+    """
+    shares: dict[PodKey, tuple[float, float]] = {}
+    warnings: list[str] = []
+    if allocation == "none":
+        return shares, warnings
+    by_node: dict[str, list[PodReading]] = defaultdict(list)
+    for pod in cluster.pods:
+        by_node[pod.node].append(pod)
+    fallback: list[str] = []
+    for node_name, pods in sorted(by_node.items()):
+        node = cluster.node(node_name)
+        if node is None:
+            warnings.append(f"node {node_name}: Kepler reports no node power, so no idle power is shared into its pods")
+            continue
+        running = [p for p in pods if p.running]
+        residual_w = node.power_watts - sum(p.power_watts for p in running)
+        residual_j = (
+            node.power_watts * cluster.window_seconds - sum(p.energy_joules for p in pods)
+            if cluster.window_seconds is not None
+            else 0.0
+        )
+        power_weights: dict[PodKey, float]
+        energy_weights: dict[PodKey, float]
+        if allocation == "cpu_request":
+            requests = {pod_key(p): _request(cluster, p) for p in pods}
+            power_weights = {pod_key(p): requests[pod_key(p)] for p in running}
+            energy_weights = {pod_key(p): requests[pod_key(p)] * (p.covered_seconds or 0.0) for p in pods}
+            if not any(power_weights.values()) and not any(energy_weights.values()):
+                fallback.append(node_name)
+                power_weights = {pod_key(p): p.power_watts for p in running}
+                energy_weights = {pod_key(p): p.energy_joules for p in pods}
+        else:
+            power_weights = {pod_key(p): p.power_watts for p in running}
+            energy_weights = {pod_key(p): p.energy_joules for p in pods}
+        watts = calc_share(residual_w, power_weights)
+        joules = calc_share(residual_j, energy_weights)
+        for pod in pods:
+            key = pod_key(pod)
+            shares[key] = (watts.get(key, 0.0), joules.get(key, 0.0))
+    if fallback:
+        warnings.append(
+            f"no CPU requests (kube-state-metrics kube_pod_container_resource_requests) for the pods of "
+            f"{', '.join(fallback)}: their idle power is shared in proportion to their own power instead"
+        )
+    return shares, warnings
+
+
+def _request(snapshot: Snapshot, pod: PodReading) -> float:
+    cpu = snapshot.pod_cpu.get((pod.namespace, pod.name))
+    return 0.0 if cpu is None or cpu.request_cores is None else cpu.request_cores
+
+
+def with_idle_shares(pods: Sequence[PodReading], shares: Mapping[PodKey, tuple[float, float]]) -> list[PodReading]:
+    """The pods with their idle share added to power and energy (and kept apart in ``idle_*``)."""
+    out: list[PodReading] = []
+    for pod in pods:
+        watts, joules = shares.get(pod_key(pod), (0.0, 0.0))
+        if not watts and not joules:
+            out.append(pod)
+            continue
+        out.append(
+            replace(
+                pod,
+                power_watts=pod.power_watts + watts,
+                energy_joules=pod.energy_joules + joules,
+                idle_power_watts=watts,
+                idle_energy_joules=joules,
+            )
+        )
+    return out

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, create_model
 
-from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.context import REQUESTED_IDLE_ALLOCATION, AppContext
 from carbon_kepler_mcp.app.requests import ToolRequest
 from carbon_kepler_mcp.app.tools import (
     assess,
@@ -73,10 +73,25 @@ def _spec(
         description=description,
         request=_resolve(module, hints["req"]),
         result=_resolve(module, hints["return"]),
-        run=run,
+        run=_with_idle_allocation(run),
         paged=paged,
         csv=csv,
     )
+
+
+def _with_idle_allocation(
+    run: Callable[[AppContext, Any], Awaitable[BaseModel]],
+) -> Callable[..., Awaitable[BaseModel]]:
+    """``run`` with the request's ``idle_allocation`` argument in force for every snapshot it reads."""
+
+    async def wrapped(ctx: AppContext, request: Any) -> BaseModel:
+        token = REQUESTED_IDLE_ALLOCATION.set(getattr(request, "idle_allocation", None))
+        try:
+            return await run(ctx, request)
+        finally:
+            REQUESTED_IDLE_ALLOCATION.reset(token)
+
+    return wrapped
 
 
 def _resolve(module: Any, hint: object) -> Any:

@@ -113,6 +113,15 @@ WindowArg = Annotated[
         "is the average over it. A direct Kepler scrape reports instant power and ignores it",
     ),
 ]
+IdleAllocationArg = Annotated[
+    Literal["none", "proportional", "cpu_request"] | None,
+    Field(
+        default=None,
+        description="How node idle power is shared into workloads: none (Kepler's active share only), proportional "
+        "(to each workload's power) or cpu_request (to its CPU request, kube-state-metrics); with either of the "
+        "last two the workloads of a node add up to the node. Default: the server's idle_allocation setting",
+    ),
+]
 Cursor = Annotated[
     str | None,
     Field(
@@ -147,6 +156,7 @@ class AssessRequest(ToolRequest):
     standard: StandardCode = "KR_CARBON_2050"
     region: RegionCode = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class CompareRequest(ToolRequest):
@@ -182,6 +192,7 @@ class CompareRequest(ToolRequest):
     ] = None
     batch_duration_hours: Annotated[Hours, Field(description="Run length for temporal shift")] = 4.0
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class ListRequest(ToolRequest):
@@ -192,6 +203,7 @@ class ListRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=1000, description="Page size"), NotBool] = 100
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class RegionalRequest(ToolRequest):
@@ -203,6 +215,7 @@ class RegionalRequest(ToolRequest):
         Field(default=None, max_length=50, description="Regions to compare (default: every known region)"),
     ] = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class ScheduleRequest(ToolRequest):
@@ -211,6 +224,7 @@ class ScheduleRequest(ToolRequest):
     duration_hours: Annotated[Hours, Field(description="How long one run takes, hours")] = 4.0
     region: RegionCode = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class HotspotsRequest(ToolRequest):
@@ -227,6 +241,7 @@ class HotspotsRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class TopConsumersRequest(ToolRequest):
@@ -244,6 +259,7 @@ class TopConsumersRequest(ToolRequest):
     region: RegionCode = None
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class SummaryRequest(ToolRequest):
@@ -253,6 +269,7 @@ class SummaryRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size of the per-node list"), NotBool] = 20
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class ResourcePowerRequest(ToolRequest):
@@ -291,6 +308,7 @@ class SearchRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Page size"), NotBool] = 20
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 class MigrationRequest(ToolRequest):
@@ -304,6 +322,7 @@ class MigrationRequest(ToolRequest):
     limit: Annotated[int, Field(ge=1, le=MAX_MIGRATION_LIMIT, description="Page size"), NotBool] = 10
     cursor: Cursor = None
     window: WindowArg = None
+    idle_allocation: IdleAllocationArg = None
 
 
 MAX_REPORT_DAYS: Final = 31

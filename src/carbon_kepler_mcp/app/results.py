@@ -76,8 +76,22 @@ class DataSourceInfo(FrozenModel):
     )
     leaves_out: list[str] = Field(
         default_factory=list[str],
-        description="What no figure of the answer includes: node_idle_power, gpu_energy, embodied_emissions "
-        "(docs/methodology.md, the boundary)",
+        description="What no power or emissions figure of the answer includes: node_idle_power (unless "
+        "idle_allocation shares it), embodied_emissions (reported apart, never added) (docs/methodology.md §1)",
+    )
+    idle_allocation: str = Field(
+        default="none",
+        description="How node idle power was shared into workloads: none (Kepler's active share only), "
+        "proportional (to each workload's power) or cpu_request (to its CPU request)",
+    )
+    power_measurement: dict[str, str] = Field(
+        default_factory=dict[str, str],
+        description="Per node: measured (hardware meter), estimated (a model) or simulated (Kepler's fake meter, or "
+        "the demo cluster)",
+    )
+    unknown_zones: dict[str, dict[str, float]] = Field(
+        default_factory=dict[str, dict[str, float]],
+        description="Per node, zones outside the known RAPL ones with their watts: reported, not in IT power",
     )
 
 
@@ -179,6 +193,9 @@ class PodFigures(FrozenModel):
     cpu_usage_p95_cores: float | None = Field(
         default=None, description="95th percentile of 5-minute CPU use over the window (cAdvisor)"
     )
+    cpu_dram_power_watts: float | None = Field(default=None, description="Kepler's CPU+DRAM share, W")
+    gpu_power_watts: float | None = Field(default=None, description="Kepler's GPU share, W")
+    idle_allocated_power_watts: float | None = Field(default=None, description="Allocated node idle power, W")
 
 
 class Coverage(FrozenModel):
@@ -205,6 +222,44 @@ class Coverage(FrozenModel):
     promql: str | None = Field(
         default=None, description="One query giving the same window energy (J), pinned to window_end with @"
     )
+    power_breakdown: PowerBreakdown | None = Field(
+        default=None, description="CPU+DRAM, GPU and allocated idle power of the pods, apart and together"
+    )
+    embodied: EmbodiedFigures | None = Field(
+        default=None, description="Embodied emissions (SCI M) of the pods' hardware share, beside operational"
+    )
+
+
+class PowerBreakdown(FrozenModel):
+    """What a workload's IT power adds up, line by line (the boundary of the figure)."""
+
+    cpu_dram_watts: float = Field(description="Kepler's active CPU package + DRAM share of the pods, W")
+    gpu_watts: float = Field(description="Kepler's GPU share of the pods (kepler_pod_gpu_watts), W")
+    idle_allocated_watts: float = Field(
+        description="Node idle power shared into the pods by idle_allocation (0 when it is 'none'), W"
+    )
+    total_watts: float = Field(description="cpu_dram_watts + gpu_watts + idle_allocated_watts: the IT power used")
+    idle_allocation: str = Field(description="none | proportional | cpu_request")
+
+
+class EmbodiedFigures(FrozenModel):
+    """Embodied (manufacturing) emissions of the hardware the pods reserve: the SCI's M, beside operational.
+
+    Never added to a compliance figure: verdicts rest on operational emissions only.
+    """
+
+    available: bool = Field(description="False when a node's hardware is unknown (no gram figure is made up)")
+    embodied_gCO2eq_hour: float | None = Field(
+        description="M per hour of the running pods: Σ TE × (1 h / lifetime) × (reserved cores / node cores)"
+    )
+    window_embodied_gCO2eq: float | None = Field(
+        default=None, description="M over the window: Σ TE × (covered seconds / lifetime) × share (windowed only)"
+    )
+    per_node_gCO2eq_hour: dict[str, float] = Field(default_factory=dict[str, float])
+    method: str
+    hardware: dict[str, str] = Field(default_factory=dict[str, str], description="Node → hardware type and source")
+    missing_nodes: list[str] = Field(default_factory=list[str], description="Nodes without hardware data")
+    in_compliance_figure: bool = Field(default=False, description="Always false: M is reported, never judged")
 
 
 class ResultEnvelope(FrozenModel):

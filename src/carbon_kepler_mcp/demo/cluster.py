@@ -183,10 +183,19 @@ class DemoNode:
     facility: str
     pue: float
     zone_label: str
+    gpus: int = 0
+    """GPU devices (Kepler ≥ 0.11.4 exports one ``kepler_node_gpu_*`` series set per device)."""
+    gpu_idle_watts: float = 0.0
+    """Idle draw of each GPU device (Kepler: the lowest power it has seen)."""
+    gpu_model: str = ""
+    server_type: str = ""
+    """The hardware type the embodied-emissions table knows this node as (``data/hardware.toml``)."""
 
     def __post_init__(self) -> None:
         if not self.name:
             raise InvalidArgumentError("DemoNode.name must not be empty")
+        if self.gpus < 0 or self.gpu_idle_watts < 0:
+            raise InvalidArgumentError(f"node {self.name}: GPU count and idle watts must be ≥ 0")
         if self.cores <= 0:
             raise InvalidArgumentError(f"node {self.name}: cores must be positive, got {self.cores}")
         if self.idle_package_watts < 0 or self.idle_dram_watts < 0:
@@ -220,9 +229,13 @@ class DemoPod:
     cpu_usage_cores: float
     workload: str
     workload_kind: str
+    gpu_watts: float = 0.0
+    """Active GPU power Kepler attributes to the pod while it runs (``kepler_pod_gpu_watts``)."""
 
     def __post_init__(self) -> None:
         where = f"pod {self.namespace}/{self.name}"
+        if self.gpu_watts < 0:
+            raise InvalidArgumentError(f"{where}: GPU watts must be ≥ 0")
         if not self.namespace or not self.name or not self.uid or not self.node:
             raise InvalidArgumentError(f"{where}: namespace, name, uid and node must not be empty")
         if self.package_watts < 0 or self.dram_watts < 0:
@@ -300,6 +313,33 @@ _HEADERS: Final = {
     schema.CONTAINER_WATTS: _header(
         schema.CONTAINER_WATTS, "Current power consumption of CPU at container level in watts", "gauge"
     ),
+    schema.CONTAINER_GPU_JOULES: _header(
+        schema.CONTAINER_GPU_JOULES, "Energy consumption of gpu at container level in joules", "counter"
+    ),
+    schema.CONTAINER_GPU_WATTS: _header(
+        schema.CONTAINER_GPU_WATTS, "Power consumption of gpu at container level in watts", "gauge"
+    ),
+    schema.POD_GPU_JOULES: _header(
+        schema.POD_GPU_JOULES, "Energy consumption of gpu at pod level in joules", "counter"
+    ),
+    schema.POD_GPU_WATTS: _header(schema.POD_GPU_WATTS, "Power consumption of gpu at pod level in watts", "gauge"),
+    schema.NODE_GPU_INFO: _header(schema.NODE_GPU_INFO, "GPU device information", "gauge"),
+    schema.NODE_GPU_JOULES: _header(
+        schema.NODE_GPU_JOULES, "Energy consumption of gpu at node level in joules", "counter"
+    ),
+    schema.NODE_GPU_ACTIVE_JOULES: _header(
+        schema.NODE_GPU_ACTIVE_JOULES, "Energy consumption of gpu in active state at node level in joules", "counter"
+    ),
+    schema.NODE_GPU_IDLE_JOULES: _header(
+        schema.NODE_GPU_IDLE_JOULES, "Energy consumption of gpu in idle state at node level in joules", "counter"
+    ),
+    schema.NODE_GPU_WATTS: _header(schema.NODE_GPU_WATTS, "Total GPU power consumption in watts", "gauge"),
+    schema.NODE_GPU_ACTIVE_WATTS: _header(
+        schema.NODE_GPU_ACTIVE_WATTS, "GPU active power (total - idle) in watts", "gauge"
+    ),
+    schema.NODE_GPU_IDLE_WATTS: _header(
+        schema.NODE_GPU_IDLE_WATTS, "GPU idle power (auto-detected minimum) in watts", "gauge"
+    ),
     PROCESS_JOULES: _header(PROCESS_JOULES, "Total energy consumption of CPU at process level in joules", "counter"),
     PROCESS_WATTS: _header(PROCESS_WATTS, "Current power consumption of CPU at process level in watts", "gauge"),
 }
@@ -356,6 +396,7 @@ class _PodPrep(NamedTuple):
     process_heads: tuple[str, ...]  # 'comm="..",...,pid="..",state="' per process
     process_watts: float  # package watts of each process while running
     containers: tuple[_ContainerPrep, ...] = ()  # container and process detail (container_series only)
+    gpu_watts: float = 0.0
 
 
 class _NodePrep(NamedTuple):
@@ -364,6 +405,8 @@ class _NodePrep(NamedTuple):
     node_label: str  # 'node_name=".."'
     cpu_info_line: str
     cores: int
+    gpu_labels: tuple[str, ...] = ()  # 'gpu="0",gpu_name="..",gpu_uuid="..",node_name="..",vendor="nvidia"' per GPU
+    gpu_idle_watts: float = 0.0
 
 
 class _Prepared(NamedTuple):
@@ -471,7 +514,15 @@ class DemoCluster:
                 f'{schema.NODE_CPU_INFO}{{core_id="0",model_name="{_esc(node.cpu_model)}",node_name="{n}",'
                 f'physical_id="0",processor="0",vendor_id="GenuineIntel"}} 1'
             )
-            nodes.append(_NodePrep(idle, zone_labels, f'node_name="{n}"', cpu_info, node.cores))
+            gpu_labels = tuple(
+                f'gpu="{index}",gpu_name="{_esc(node.gpu_model)}",'
+                f'gpu_uuid="GPU-{uuid.uuid5(_DEMO_UID_NAMESPACE, f"{node.name}/gpu{index}")}",node_name="{n}",'
+                'vendor="nvidia"'
+                for index in range(node.gpus)
+            )
+            nodes.append(
+                _NodePrep(idle, zone_labels, f'node_name="{n}"', cpu_info, node.cores, gpu_labels, node.gpu_idle_watts)
+            )
         pods: list[_PodPrep] = []
         procs = self.process_lines_per_pod
         for pod in self.pods:
@@ -499,6 +550,7 @@ class DemoCluster:
                     process_heads=_process_heads(pod, n, procs),
                     process_watts=pod.package_watts / procs if procs else 0.0,
                     containers=_container_preps(pod, n) if self.container_series else (),
+                    gpu_watts=pod.gpu_watts,
                 )
             )
         return _Prepared(tuple(nodes), tuple(pods))
@@ -541,6 +593,12 @@ class DemoCluster:
         proc_w: list[str] = [_HEADERS[PROCESS_WATTS]]
         ctr_j: list[str] = [_HEADERS[schema.CONTAINER_JOULES]]
         ctr_w: list[str] = [_HEADERS[schema.CONTAINER_WATTS]]
+        ctr_gpu_j: list[str] = [_HEADERS[schema.CONTAINER_GPU_JOULES]]
+        ctr_gpu_w: list[str] = [_HEADERS[schema.CONTAINER_GPU_WATTS]]
+        pod_gpu_j: list[str] = [_HEADERS[schema.POD_GPU_JOULES]]
+        pod_gpu_w: list[str] = [_HEADERS[schema.POD_GPU_WATTS]]
+        gpu_active_w = [0.0] * node_count
+        gpu_active_j = [0.0] * node_count
         zones = POD_ZONES
         pj_name = schema.POD_JOULES
         pw_name = schema.POD_WATTS
@@ -576,6 +634,18 @@ class DemoCluster:
                     proc_w.append(f"{PROCESS_WATTS}{{{tail}{proc_watts_text}")
             for c in p.containers:
                 self._render_container(c, p.watts, seconds, running, state, ctr_j, ctr_w, proc_j, proc_w)
+                if p.gpu_watts:  # the container's share of the pod's GPU power (Kepler ≥ 0.11.4, no zone)
+                    gpu_joules = p.gpu_watts * c.share * seconds
+                    gpu_now = p.gpu_watts * c.share if running else 0.0
+                    ctr_gpu_j.append(f'{schema.CONTAINER_GPU_JOULES}{{{c.head}{state}"}} {gpu_joules!r}')
+                    ctr_gpu_w.append(f'{schema.CONTAINER_GPU_WATTS}{{{c.head}{state}"}} {gpu_now!r}')
+            if p.gpu_watts:
+                gpu_joules = p.gpu_watts * seconds
+                gpu_active_j[p.node_index] += gpu_joules
+                pod_gpu_j.append(f'{schema.POD_GPU_JOULES}{{{head}"}} {gpu_joules!r}')
+                pod_gpu_w.append(f'{schema.POD_GPU_WATTS}{{{head}"}} {(p.gpu_watts if running else 0.0)!r}')
+                if running:
+                    gpu_active_w[p.node_index] += p.gpu_watts
 
         idle_seconds = max(0.0, now - self.epoch)
         out: list[str] = [_HEADERS[schema.BUILD_INFO], _BUILD_INFO_LINE, _HEADERS[schema.NODE_CPU_INFO]]
@@ -602,14 +672,58 @@ class DemoCluster:
                 out.extend(f"{name}{{{n.zone_labels[i]}}} {row[i]!r}" for i in range(4))
         out.extend(pod_j)
         out.extend(pod_w)
+        if any(n.gpu_labels for n in prepared.nodes):
+            out.extend(self._render_node_gpus(prepared.nodes, gpu_active_w, gpu_active_j, idle_seconds))
+            out.extend(pod_gpu_j)
+            out.extend(pod_gpu_w)
         if self.container_series:
             out.extend(ctr_j)
             out.extend(ctr_w)
+            if len(ctr_gpu_j) > 1:
+                out.extend(ctr_gpu_j)
+                out.extend(ctr_gpu_w)
         if self.process_lines_per_pod or self.container_series:
             out.extend(proc_j)
             out.extend(proc_w)
         out.append("")
         return "\n".join(out)
+
+    @staticmethod
+    def _render_node_gpus(
+        nodes: tuple[_NodePrep, ...], active_w: list[float], active_j: list[float], idle_seconds: float
+    ) -> list[str]:
+        """Kepler ≥ 0.11.4 node GPU series: per device, idle = the device's idle draw, active = the node's pods'
+        GPU power shared equally by its devices, total = idle + active (watts and joules alike)."""
+        families: dict[str, list[str]] = {
+            name: [_HEADERS[name]]
+            for name in (
+                schema.NODE_GPU_INFO,
+                schema.NODE_GPU_JOULES,
+                schema.NODE_GPU_ACTIVE_JOULES,
+                schema.NODE_GPU_IDLE_JOULES,
+                schema.NODE_GPU_WATTS,
+                schema.NODE_GPU_ACTIVE_WATTS,
+                schema.NODE_GPU_IDLE_WATTS,
+            )
+        }
+        for k, n in enumerate(nodes):
+            if not n.gpu_labels:
+                continue
+            count = len(n.gpu_labels)
+            act_w, act_j = active_w[k] / count, active_j[k] / count
+            idle_w, idle_j = n.gpu_idle_watts, n.gpu_idle_watts * idle_seconds
+            for labels in n.gpu_labels:
+                for name, value in (
+                    (schema.NODE_GPU_INFO, 1.0),
+                    (schema.NODE_GPU_JOULES, act_j + idle_j),
+                    (schema.NODE_GPU_ACTIVE_JOULES, act_j),
+                    (schema.NODE_GPU_IDLE_JOULES, idle_j),
+                    (schema.NODE_GPU_WATTS, act_w + idle_w),
+                    (schema.NODE_GPU_ACTIVE_WATTS, act_w),
+                    (schema.NODE_GPU_IDLE_WATTS, idle_w),
+                ):
+                    families[name].append(f"{name}{{{labels}}} {value!r}")
+        return [line for lines in families.values() for line in lines]
 
     @staticmethod
     def _render_container(
@@ -661,6 +775,7 @@ def _pod(
     kind: str,
     started: float = -86_400.0,
     ended: float | None = None,
+    gpu: float = 0.0,
 ) -> DemoPod:
     return DemoPod(
         namespace=namespace,
@@ -676,25 +791,63 @@ def _pod(
         cpu_usage_cores=usage,
         workload=workload,
         workload_kind=kind,
+        gpu_watts=gpu,
     )
+
+
+DEMO_GPU_POD_WATTS: Final = 240.0
+"""Active GPU power of each ml-training-job pod (one A100 each, busy)."""
+DEMO_GPU_IDLE_WATTS: Final = 55.0
+"""Idle draw of each of kr-seoul-gpu-1's two GPUs."""
 
 
 def default_cluster(epoch: float) -> DemoCluster:
     """The built-in demo: 3 Seoul nodes and 18 pods in 5 namespaces (see the module docstring table)."""
     nodes = (
-        DemoNode(_CPU_1, "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", 64, 78.0, 9.0, _HALL_A, 1.25, "ap-northeast-2a"),
-        DemoNode(_CPU_2, "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", 64, 78.0, 9.0, _HALL_A, 1.25, "ap-northeast-2c"),
         DemoNode(
-            _GPU_1, "Intel(R) Xeon(R) Platinum 8168 CPU @ 2.70GHz", 96, 110.0, 14.0, _HALL_B, 1.6, "ap-northeast-2b"
+            _CPU_1,
+            "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
+            64,
+            78.0,
+            9.0,
+            _HALL_A,
+            1.25,
+            "ap-northeast-2a",
+            server_type="ccf-2s-256gb",
+        ),
+        DemoNode(
+            _CPU_2,
+            "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
+            64,
+            78.0,
+            9.0,
+            _HALL_A,
+            1.25,
+            "ap-northeast-2c",
+            server_type="ccf-2s-256gb",
+        ),
+        DemoNode(
+            _GPU_1,
+            "Intel(R) Xeon(R) Platinum 8168 CPU @ 2.70GHz",
+            96,
+            110.0,
+            14.0,
+            _HALL_B,
+            1.6,
+            "ap-northeast-2b",
+            gpus=2,
+            gpu_idle_watts=DEMO_GPU_IDLE_WATTS,
+            gpu_model="NVIDIA A100-SXM4-40GB",
+            server_type="ccf-2s-512gb-2gpu",
         ),
     )
     ai, prod, batch, mon, kep = "ai-team", "production", "batch", "monitoring", "kepler-system"
     pods = (
         # ai-team
         _pod(ai, "ml-training-job-x7k2p", _GPU_1, 165.0, 28.0, request=16.0, usage=15.2,
-             workload="ml-training-job", kind="Job", started=-5_400.0),
+             workload="ml-training-job", kind="Job", started=-5_400.0, gpu=DEMO_GPU_POD_WATTS),
         _pod(ai, "ml-training-job-r9t4m", _GPU_1, 165.0, 28.0, request=16.0, usage=15.2,
-             workload="ml-training-job", kind="Job", started=-5_400.0),
+             workload="ml-training-job", kind="Job", started=-5_400.0, gpu=DEMO_GPU_POD_WATTS),
         _pod(ai, "jupyter-lab-0", _CPU_2, 6.5, 1.5, request=4.0, usage=0.6,
              workload="jupyter-lab", kind="StatefulSet"),
         # production

@@ -21,11 +21,14 @@ from dataclasses import dataclass, field, replace
 from itertools import repeat
 from math import isfinite
 from operator import attrgetter, itemgetter
-from typing import Final
+from typing import Final, Literal
 
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import Run, Sample
 from carbon_kepler_mcp.kepler.schema import Generation
+
+PowerMeasurement = Literal["measured", "estimated", "simulated"]
+"""How a node's power was obtained: a hardware meter, a model, or a fake meter / synthetic demo."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,24 @@ class PodReading:
     span: tuple[float, float] | None = None
     """Windowed sources: unix times of the pod's first and last sample in the window; ``energy_joules`` is the
     energy between them. None for a direct scrape (energy since Kepler began tracking the pod)."""
+    gpu_power_watts: float = 0.0
+    """GPU power Kepler attributes to the pod (its active GPU share); already included in ``power_watts``."""
+    gpu_energy_joules: float = 0.0
+    """GPU energy of the pod; already included in ``energy_joules``."""
+    idle_power_watts: float = 0.0
+    """Node idle power allocated to the pod on request (``idle_allocation``); included in ``power_watts``."""
+    idle_energy_joules: float = 0.0
+    """Node idle energy allocated to the pod on request; included in ``energy_joules``."""
+
+    @property
+    def cpu_dram_power_watts(self) -> float:
+        """Kepler's CPU+DRAM share alone (``power_watts`` without GPU and allocated idle power)."""
+        return self.power_watts - self.gpu_power_watts - self.idle_power_watts
+
+    @property
+    def cpu_dram_energy_joules(self) -> float:
+        """Kepler's CPU+DRAM energy alone."""
+        return self.energy_joules - self.gpu_energy_joules - self.idle_energy_joules
 
     @property
     def running(self) -> bool:
@@ -75,6 +96,24 @@ class NodeReading:
     """Power of Kepler's pseudo-pods on this node (host processes, kernel threads): node overhead, no workload."""
     active_zone_power_watts: Mapping[str, float] = field(default_factory=dict[str, float])
     """Active (legacy: ``mode="dynamic"``) power by zone, sockets added; empty when not reported."""
+    gpu_power_watts: float = 0.0
+    """Power of the node's GPUs (all devices, active + idle); already included in ``power_watts``."""
+    gpu_idle_power_watts: float | None = None
+    """Idle power of the node's GPUs as Kepler estimates it (lowest power seen); None when not reported."""
+    gpu_count: int = 0
+    """GPU devices Kepler reports on the node."""
+    power_measurement: PowerMeasurement = "measured"
+    """``measured`` (a hardware meter: RAPL, hwmon, NVML), ``estimated`` (a model) or ``simulated`` (Kepler's
+    fake CPU meter, or the demo cluster)."""
+    meter: str = ""
+    """What the measurement verdict rests on (the meter paths or sources Kepler reported)."""
+    unknown_zone_power_watts: Mapping[str, float] = field(default_factory=dict[str, float])
+    """Zones outside the known RAPL ones, with their power: reported, never added to IT power."""
+
+    @property
+    def cpu_power_watts(self) -> float:
+        """The node's CPU+DRAM power alone (``power_watts`` without the GPUs)."""
+        return self.power_watts - self.gpu_power_watts
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +300,8 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
     usage: dict[str, float] = {}
     version: str | None = None
     warnings: list[str] = []
+    gpu = _CurrentGpu()
+    node_paths: dict[str, set[str]] = defaultdict(set)
     skipped_unknown_state = 0
     skipped_not_finite = 0
     duplicates = 0
@@ -334,11 +375,15 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
                 continue
             node_series.add(series)
             target_node[node][zone] = target_node[node].get(zone, 0.0) + value
+            if name == schema.NODE_WATTS:
+                node_paths[node].add(labels.get(schema.L_PATH, ""))
         elif name == schema.NODE_USAGE_RATIO:
             if isfinite(value):
                 usage[labels.get(schema.L_NODE_NAME, "")] = value
         elif name == schema.BUILD_INFO:
             version = labels.get("version") or version
+        elif name in schema.GPU_FAMILIES:
+            gpu.add(name, labels, value)
     if skipped_unknown_state:
         warnings.append(f"{endpoint}: skipped {skipped_unknown_state} pod series with an unknown state label")
     if duplicates:
@@ -394,9 +439,15 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
             usage_ratio=usage.get(node),
             zones=tuple(sorted(zones)),
             endpoint=endpoint,
+            unknown_zone_power_watts={z: w for z, w in zones.items() if z not in schema.KNOWN_ZONES},
         )
         for node, zones in node_watts.items()
     ]
+    nodes = [with_measurement(node, *meter_from_paths(node_paths.get(node.name, set()))) for node in nodes]
+    if gpu.seen:
+        pods = gpu.merge_pods(pods, endpoint)
+        nodes = gpu.merge_nodes(nodes, endpoint)
+    warnings.extend(measurement_warnings(endpoint, nodes))
     workloads, pseudo = split_pseudo_pods(pods)
     return EndpointReadings(
         endpoint=endpoint,
@@ -409,10 +460,153 @@ def current_readings(items: Sequence[Sample | Run], endpoint: str) -> EndpointRe
     )
 
 
+# --- GPU and power measurement ---------------------------------------------------------------------------
+
+
+class _CurrentGpu:
+    """Kepler ≥ 0.11.4 GPU series of one scrape: per pod (no zone label) and per node device."""
+
+    def __init__(self) -> None:
+        self.pod_watts: dict[tuple[str, str, str, str, str], float] = {}
+        self.pod_joules: dict[tuple[str, str, str, str, str], float] = {}
+        self.node_watts: dict[str, dict[str, float]] = defaultdict(dict)
+        self.node_idle: dict[str, dict[str, float]] = defaultdict(dict)
+        self.seen = False
+
+    def add(self, name: str, labels: Mapping[str, str], value: float) -> None:
+        if not isfinite(value) or value < 0:
+            return
+        if name in (schema.POD_GPU_WATTS, schema.POD_GPU_JOULES):
+            key = (
+                labels.get(schema.L_POD_NAMESPACE, ""),
+                labels.get(schema.L_POD_NAME, ""),
+                labels.get(schema.L_POD_ID, ""),
+                labels.get(schema.L_NODE_NAME, ""),
+                labels.get(schema.L_STATE, schema.STATE_RUNNING),
+            )
+            if not key[0] or not key[1]:
+                return
+            target = self.pod_watts if name == schema.POD_GPU_WATTS else self.pod_joules
+            target[key] = target.get(key, 0.0) + value
+        elif name in (schema.NODE_GPU_WATTS, schema.NODE_GPU_IDLE_WATTS):
+            node = labels.get(schema.L_NODE_NAME, "")
+            device = labels.get(schema.L_GPU_UUID) or labels.get(schema.L_GPU, "")
+            (self.node_watts if name == schema.NODE_GPU_WATTS else self.node_idle)[node][device] = value
+        else:
+            return  # node joules: the watts gauges carry the instant figure
+        self.seen = True
+
+    def merge_pods(self, pods: Iterable[PodReading], endpoint: str) -> list[PodReading]:
+        """The pods with their GPU power and energy added (a pod with GPU series only is added too)."""
+        out: list[PodReading] = []
+        keys: set[tuple[str, str, str, str, str]] = set()
+        for pod in pods:
+            key = (pod.namespace, pod.name, pod.uid, pod.node, pod.state)
+            keys.add(key)
+            out.append(self._with_gpu(pod, key))
+        for key in sorted((self.pod_watts.keys() | self.pod_joules.keys()) - keys):
+            namespace, name, uid, node, state = key
+            bare = PodReading(namespace, name, uid, node, state, 0.0, 0.0, {}, {}, endpoint)
+            out.append(self._with_gpu(bare, key))
+        return out
+
+    def _with_gpu(self, pod: PodReading, key: tuple[str, str, str, str, str]) -> PodReading:
+        watts = self.pod_watts.get(key, 0.0) if pod.running else 0.0
+        joules = self.pod_joules.get(key, 0.0)
+        if not watts and not joules:
+            return pod
+        return replace(
+            pod,
+            power_watts=pod.power_watts + watts,
+            energy_joules=pod.energy_joules + joules,
+            gpu_power_watts=watts,
+            gpu_energy_joules=joules,
+        )
+
+    def merge_nodes(self, nodes: Iterable[NodeReading], endpoint: str) -> list[NodeReading]:
+        """The nodes with their GPUs' power added (a node with GPU series only is added too)."""
+        by_name = {node.name: node for node in nodes}
+        for name in self.node_watts.keys() - by_name.keys():
+            by_name[name] = NodeReading(name, 0.0, None, None, None, (), endpoint)
+        out: list[NodeReading] = []
+        for name, node in by_name.items():
+            devices = self.node_watts.get(name)
+            if not devices:
+                out.append(node)
+                continue
+            gpu_w = sum(devices.values())
+            idle = self.node_idle.get(name)
+            out.append(
+                replace(
+                    node,
+                    power_watts=node.power_watts + gpu_w,
+                    gpu_power_watts=gpu_w,
+                    gpu_idle_power_watts=sum(idle.values()) if idle else None,
+                    gpu_count=len(devices),
+                )
+            )
+        return out
+
+
+def meter_from_paths(paths: Collection[str]) -> tuple[PowerMeasurement, str]:
+    """How a current-generation node's CPU power was obtained, from the ``path`` labels of its node series.
+
+    Kepler's fake meter names a zone ``<base>/energy_<zone>``; RAPL zones live under /sys/class/powercap
+    (``intel-rapl:N``); hwmon and IIO meters under /sys/class/hwmon or /sys/bus/iio. Anything else (or no path)
+    is not a meter this server recognises, so the figure is taken as an estimate.
+    """
+    shown = ", ".join(sorted(p for p in paths if p)) or "no path label"
+    names = [p.rstrip("/").rsplit("/", 1)[-1] for p in paths if p]
+    if names and any(n.startswith(schema.FAKE_METER_PATH_PREFIX) for n in names):
+        return "simulated", f"Kepler's fake CPU meter (path {shown})"
+    if names and all(any(m in p for m in (*schema.RAPL_PATH_MARKERS, *schema.HWMON_PATH_MARKERS)) for p in paths if p):
+        return "measured", f"hardware meter ({shown})"
+    return "estimated", f"no hardware meter path recognised ({shown})"
+
+
+def with_measurement(node: NodeReading, measurement: PowerMeasurement, meter: str) -> NodeReading:
+    """The node with its measurement verdict."""
+    return replace(node, power_measurement=measurement, meter=meter)
+
+
+def measurement_warnings(endpoint: str, nodes: Iterable[NodeReading]) -> list[str]:
+    """One warning per node whose power is not measured by a hardware meter."""
+    out: list[str] = []
+    for node in nodes:
+        if node.power_measurement == "simulated":
+            out.append(
+                f"{endpoint}: node {node.name}: power is simulated — {node.meter}; its figures are not "
+                "measurements and must not be reported"
+            )
+        elif node.power_measurement == "estimated":
+            out.append(f"{endpoint}: node {node.name}: power is estimated, not measured — {node.meter}")
+    return out
+
+
+def legacy_measurement(samples: Iterable[Sample]) -> tuple[PowerMeasurement, str]:
+    """Kepler 0.7: the ``source`` label of the node CPU counters (rapl, acpi, ...) or a model estimate."""
+    sources: set[str] = set()
+    for sample in samples:
+        if sample.name in (schema.LEGACY_NODE_PACKAGE_JOULES, schema.LEGACY_NODE_DRAM_JOULES):
+            sources.add(sample.labels.get(schema.L_LEGACY_SOURCE, ""))
+    if not sources:
+        return "estimated", "no node energy counters (Kepler 0.7 then estimates pod power with a model)"
+    shown = ", ".join(sorted(s or '""' for s in sources))
+    if sources <= schema.LEGACY_MEASURED_SOURCES:
+        return "measured", f"hardware meter (source {shown})"
+    return "estimated", f"Kepler's power model (source {shown})"
+
+
 _LegacyKey = tuple[str, str, str]  # namespace, pod, zone
 
 
-_LEGACY_POD_FAMILIES: Final = {**schema.LEGACY_ZONE_FAMILIES, schema.LEGACY_CONTAINER_TOTAL_JOULES: schema.ZONE_TOTAL}
+_LEGACY_POD_FAMILIES: Final = {
+    **schema.LEGACY_ZONE_FAMILIES,
+    schema.LEGACY_CONTAINER_TOTAL_JOULES: schema.ZONE_TOTAL,
+    schema.LEGACY_CONTAINER_GPU_JOULES: schema.ZONE_GPU,
+}
+_NOT_COMPONENTS: Final = frozenset({schema.ZONE_TOTAL, schema.ZONE_GPU})
+"""Pseudo-zones that do not make a pod's total counter redundant (the total already holds the GPU)."""
 
 
 def _duplicates_warning(endpoint: str, count: int) -> str:
@@ -480,9 +674,12 @@ def _legacy_pod_zones(samples: Iterable[Sample]) -> _LegacyPods:
         value = sample.value if isfinite(sample.value) else math.nan
         totals[(namespace, pod, zone)] += value
         per_series[(namespace, pod, zone)][key] = value
-    with_components = {(ns, pod) for ns, pod, zone in totals if zone != schema.ZONE_TOTAL}
+    with_components = {(ns, pod) for ns, pod, zone in totals if zone not in _NOT_COMPONENTS}
     for key in [k for k in totals if k[2] == schema.ZONE_TOTAL and (k[0], k[1]) in with_components]:
         del totals[key], per_series[key]
+    with_total = {(ns, pod) for ns, pod, zone in totals if zone == schema.ZONE_TOTAL}
+    for key in [k for k in totals if k[2] == schema.ZONE_GPU and (k[0], k[1]) in with_total]:
+        del totals[key], per_series[key]  # the total counter already holds the GPU: never count it twice
     return _LegacyPods(totals, per_series, seen, duplicates)
 
 
@@ -597,33 +794,11 @@ def legacy_readings(
             gone[(namespace, pod)][zone] = finite_or_zero(value)
 
     pods = [
-        PodReading(
-            namespace=namespace,
-            name=pod,
-            uid="",
-            node=node_name,
-            state=schema.STATE_RUNNING,
-            power_watts=it_total(per_pod_w[(namespace, pod)]),
-            energy_joules=it_total(zones_j),
-            zone_power_watts=dict(per_pod_w[(namespace, pod)]),
-            zone_energy_joules=dict(zones_j),
-            endpoint=endpoint,
-        )
+        _legacy_pod(namespace, pod, node_name, schema.STATE_RUNNING, per_pod_w[(namespace, pod)], zones_j, endpoint)
         for (namespace, pod), zones_j in per_pod_j.items()
     ]
     pods.extend(
-        PodReading(
-            namespace=namespace,
-            name=pod,
-            uid="",
-            node=node_name,
-            state=schema.STATE_TERMINATED,
-            power_watts=0.0,
-            energy_joules=it_total(zones_j),
-            zone_power_watts=dict.fromkeys(zones_j, 0.0),
-            zone_energy_joules=dict(zones_j),
-            endpoint=endpoint,
-        )
+        _legacy_pod(namespace, pod, node_name, schema.STATE_TERMINATED, dict.fromkeys(zones_j, 0.0), zones_j, endpoint)
         for (namespace, pod), zones_j in gone.items()
     )
     node_zones_w = _zone_rates(node_before, node_after, seconds_between)
@@ -631,23 +806,31 @@ def legacy_readings(
         mode: _zone_rates(_legacy_node(earlier, mode)[1], _legacy_node(later, mode)[1], seconds_between)
         for mode in ("dynamic", "idle")
     }
+    gpu_w = _zone_rates(_legacy_node_gpu(earlier), _legacy_node_gpu(later), seconds_between)
+    gpu_idle_w = _zone_rates(_legacy_node_gpu(earlier, "idle"), _legacy_node_gpu(later, "idle"), seconds_between)
+    measurement, meter = legacy_measurement(later)
     nodes = (
         (
             NodeReading(
                 name=node_name,
-                power_watts=it_total(node_zones_w),
+                power_watts=it_total(node_zones_w) + sum(gpu_w.values()),
                 active_power_watts=it_total(modes["dynamic"]) if modes["dynamic"] else None,
                 active_zone_power_watts=modes["dynamic"],
                 idle_power_watts=it_total(modes["idle"]) if modes["idle"] else None,
                 usage_ratio=None,
                 zones=tuple(sorted(node_zones_w)),
                 endpoint=endpoint,
+                gpu_power_watts=sum(gpu_w.values()),
+                gpu_idle_power_watts=sum(gpu_idle_w.values()) if gpu_idle_w else None,
+                gpu_count=len(gpu_w),
+                power_measurement=measurement,
+                meter=meter,
             ),
         )
         if node_zones_w
         else ()
     )
-    warnings: list[str] = []
+    warnings: list[str] = measurement_warnings(endpoint, nodes) if nodes else []
     if total_only:
         warnings.append(
             f"{endpoint}: Kepler exports only kepler_container_joules_total (component power off), so pod power is "
@@ -694,6 +877,51 @@ def legacy_readings(
     )
 
 
+def _legacy_pod(
+    namespace: str,
+    pod: str,
+    node: str,
+    state: str,
+    zones_w: Mapping[str, float],
+    zones_j: Mapping[str, float],
+    endpoint: str,
+) -> PodReading:
+    """A legacy pod reading: CPU zones as they are, the GPU counter (``kepler_container_gpu_joules_total``) as its
+    own line added to the IT power and energy."""
+    cpu_w = {z: w for z, w in zones_w.items() if z != schema.ZONE_GPU}
+    cpu_j = {z: j for z, j in zones_j.items() if z != schema.ZONE_GPU}
+    gpu_w = finite_or_zero(zones_w.get(schema.ZONE_GPU, 0.0)) if state == schema.STATE_RUNNING else 0.0
+    gpu_j = finite_or_zero(zones_j.get(schema.ZONE_GPU, 0.0))
+    return PodReading(
+        namespace=namespace,
+        name=pod,
+        uid="",
+        node=node,
+        state=state,
+        power_watts=it_total(cpu_w) + gpu_w,
+        energy_joules=it_total(cpu_j) + gpu_j,
+        zone_power_watts=cpu_w,
+        zone_energy_joules=cpu_j,
+        endpoint=endpoint,
+        gpu_power_watts=gpu_w,
+        gpu_energy_joules=gpu_j,
+    )
+
+
+def _legacy_node_gpu(samples: Iterable[Sample], mode: str | None = None) -> dict[str, float]:
+    """Kepler 0.7 ``kepler_node_gpu_joules_total`` per device (``index``), of one mode or all modes added."""
+    devices: dict[str, float] = defaultdict(float)
+    for sample in samples:
+        if sample.name != schema.LEGACY_NODE_GPU_JOULES or schema.L_LEGACY_MODE not in sample.labels:
+            continue  # the current generation's counter has no mode label
+        if mode is not None and sample.labels.get(schema.L_LEGACY_MODE) != mode:
+            continue
+        devices[sample.labels.get(schema.L_LEGACY_GPU_INDEX, "")] += (
+            sample.value if isfinite(sample.value) else math.nan
+        )
+    return devices
+
+
 def _zone_rates(before: Mapping[str, float], after: Mapping[str, float], seconds: float) -> dict[str, float]:
     """Per-zone rates; a rate needs two readable samples."""
     return {
@@ -721,6 +949,10 @@ class ContainerReading:
     zone_power_watts: Mapping[str, float]
     zone_energy_joules: Mapping[str, float]
     endpoint: str
+    gpu_power_watts: float = 0.0
+    """GPU power Kepler attributes to the container (``kepler_container_gpu_watts``); included in ``power_watts``."""
+    gpu_energy_joules: float = 0.0
+    """GPU energy of the container; included in ``energy_joules``."""
 
     @property
     def running(self) -> bool:
@@ -813,15 +1045,35 @@ def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[Containe
     out: list[ContainerReading] = []
     for endpoint, endpoint_samples in samples.items():
         watts, joules = _series_zones(
-            endpoint_samples, schema.CONTAINER_FAMILIES, schema.CONTAINER_WATTS, _CONTAINER_KEY
+            endpoint_samples, (schema.CONTAINER_JOULES, schema.CONTAINER_WATTS), schema.CONTAINER_WATTS, _CONTAINER_KEY
         )
+        # GPU series carry no zone: filed under the pseudo-zone "gpu", then taken out as the GPU line. Kepler 0.7's
+        # counter of the same name has no pod_id label and is skipped.
+        gpu_samples = [
+            s
+            for s in endpoint_samples
+            if s.name in (schema.CONTAINER_GPU_JOULES, schema.CONTAINER_GPU_WATTS) and schema.L_POD_ID in s.labels
+        ]
+        gpu_watts, gpu_joules = _series_zones(
+            [s._replace(labels={**s.labels, schema.L_ZONE: schema.ZONE_GPU}) for s in gpu_samples],
+            (schema.CONTAINER_GPU_JOULES, schema.CONTAINER_GPU_WATTS),
+            schema.CONTAINER_GPU_WATTS,
+            _CONTAINER_KEY,
+        )
+        for key, zones in gpu_watts.items():
+            watts[key].update(zones)
+        for key, zones in gpu_joules.items():
+            joules[key].update(zones)
         for key in sorted(watts.keys() | joules.keys()):
             container_id, name, pod_uid, runtime, node, state = key
             if not container_id:
                 continue
             running = state == schema.STATE_RUNNING
-            zones_w = watts.get(key, {})
-            zones_j = joules.get(key, {})
+            zones_w = dict(watts.get(key, {}))
+            zones_j = dict(joules.get(key, {}))
+            gpu_w = zones_w.pop(schema.ZONE_GPU, 0.0) if running else 0.0
+            zones_w.pop(schema.ZONE_GPU, None)
+            gpu_j = zones_j.pop(schema.ZONE_GPU, 0.0)
             out.append(
                 ContainerReading(
                     container_id=container_id,
@@ -830,11 +1082,13 @@ def container_readings(samples: Mapping[str, Sequence[Sample]]) -> list[Containe
                     runtime=runtime,
                     node=node,
                     state=state,
-                    power_watts=it_total(zones_w) if running else 0.0,
-                    energy_joules=it_total(zones_j),
-                    zone_power_watts=dict(zones_w) if running else dict.fromkeys(zones_w, 0.0),
-                    zone_energy_joules=dict(zones_j),
+                    power_watts=(it_total(zones_w) if running else 0.0) + gpu_w,
+                    energy_joules=it_total(zones_j) + gpu_j,
+                    zone_power_watts=zones_w if running else dict.fromkeys(zones_w, 0.0),
+                    zone_energy_joules=zones_j,
                     endpoint=endpoint,
+                    gpu_power_watts=gpu_w,
+                    gpu_energy_joules=gpu_j,
                 )
             )
     return out

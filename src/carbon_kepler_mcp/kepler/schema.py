@@ -116,6 +116,7 @@ LEGACY_FAMILIES: Final = frozenset(
         LEGACY_NODE_PLATFORM_JOULES,
     }
 )
+# (kepler_node_gpu_joules_total, read in both generations, is in GPU_FAMILIES: it does not tell a generation.)
 
 # labels (legacy)
 L_LEGACY_NAMESPACE: Final = "container_namespace"
@@ -125,7 +126,54 @@ L_LEGACY_CONTAINER_ID: Final = "container_id"
 L_LEGACY_MODE: Final = "mode"
 L_LEGACY_INSTANCE: Final = "instance"
 
-ALL_FAMILIES: Final = CURRENT_FAMILIES | LEGACY_FAMILIES
+# --- GPU (current generation, Kepler ≥ 0.11.4) ---------------------------------------------------------
+# Checked against Kepler v0.11.4 docs/user/metrics.md and internal/exporter/prometheus/collector/
+# power_collector.go (PRs #2384, #2388, #2404 and commit 508fdf99 "add GPU energy joules metrics at all levels"):
+# pod/container/process GPU series carry no ``zone`` label (one series per workload, all GPUs added, active power
+# only: P_active × the workload's SM-utilisation share); node GPU series are per device, labelled ``gpu`` (index),
+# ``gpu_uuid``, ``gpu_name``, ``vendor``. Units: joules (counters) and watts (gauges), like the CPU series.
+
+POD_GPU_JOULES: Final = "kepler_pod_gpu_joules_total"
+POD_GPU_WATTS: Final = "kepler_pod_gpu_watts"
+CONTAINER_GPU_JOULES: Final = "kepler_container_gpu_joules_total"
+"""Same name as the legacy 0.7 container counter; told apart by labels (``pod_id`` vs ``container_namespace``)."""
+CONTAINER_GPU_WATTS: Final = "kepler_container_gpu_watts"
+NODE_GPU_JOULES: Final = "kepler_node_gpu_joules_total"
+"""Same name in Kepler 0.7 (labels ``index``, ``mode``, ``source``) and ≥ 0.11.4 (``gpu``, ``gpu_uuid``, ...)."""
+NODE_GPU_WATTS: Final = "kepler_node_gpu_watts"
+NODE_GPU_ACTIVE_WATTS: Final = "kepler_node_gpu_active_watts"
+NODE_GPU_IDLE_WATTS: Final = "kepler_node_gpu_idle_watts"
+NODE_GPU_ACTIVE_JOULES: Final = "kepler_node_gpu_active_joules_total"
+NODE_GPU_IDLE_JOULES: Final = "kepler_node_gpu_idle_joules_total"
+NODE_GPU_INFO: Final = "kepler_node_gpu_info"
+
+L_GPU: Final = "gpu"
+L_GPU_UUID: Final = "gpu_uuid"
+L_GPU_NAME: Final = "gpu_name"
+L_VENDOR: Final = "vendor"
+L_LEGACY_GPU_INDEX: Final = "index"
+L_LEGACY_SOURCE: Final = "source"
+
+GPU_FAMILIES: Final = frozenset(
+    {POD_GPU_JOULES, POD_GPU_WATTS, NODE_GPU_JOULES, NODE_GPU_WATTS, NODE_GPU_ACTIVE_WATTS, NODE_GPU_IDLE_WATTS}
+)
+"""GPU sample names the snapshot reads (current generation; ``kepler_node_gpu_joules_total`` also legacy)."""
+
+LEGACY_NODE_GPU_JOULES: Final = NODE_GPU_JOULES
+ZONE_GPU: Final = "gpu"
+"""Not a RAPL zone: the pseudo-zone legacy readings file ``kepler_container_gpu_joules_total`` under."""
+
+# --- power meters ----------------------------------------------------------------------------------
+# Kepler's fake CPU meter (internal/device/fake_cpu_power_meter.go, v0.11.4; ``dev.fake-cpu-meter.enabled``)
+# names each zone's path ``<base>/energy_<zone>`` (default base /sys/class/powercap/intel-rapl), where real RAPL
+# zones are directories ``intel-rapl:<socket>[:<sub>]``; that basename is how a simulated node is recognised.
+FAKE_METER_PATH_PREFIX: Final = "energy_"
+RAPL_PATH_MARKERS: Final = ("intel-rapl", "powercap")
+HWMON_PATH_MARKERS: Final = ("hwmon", "iio:device", "iio")
+LEGACY_MEASURED_SOURCES: Final = frozenset({"rapl", "rapl-sysfs", "rapl-msr", "acpi", "nvidia", "hwmon", "redfish"})
+"""Kepler 0.7 node ``source`` label values that name a hardware meter (anything else is a model estimate)."""
+
+ALL_FAMILIES: Final = CURRENT_FAMILIES | LEGACY_FAMILIES | GPU_FAMILIES
 """Every sample name the server reads, whatever the generation."""
 
 # --- detail families (current generation), read on demand only ----------------------------------------
@@ -136,8 +184,11 @@ PROCESS_JOULES: Final = "kepler_process_cpu_joules_total"
 PROCESS_WATTS: Final = "kepler_process_cpu_watts"
 PROCESS_CPU_SECONDS: Final = "kepler_process_cpu_seconds_total"
 
-CONTAINER_FAMILIES: Final = frozenset({CONTAINER_JOULES, CONTAINER_WATTS})
-"""Per-container energy counter and power gauge (labels container_id, container_name, pod_id, runtime, ...)."""
+CONTAINER_FAMILIES: Final = frozenset(
+    {CONTAINER_JOULES, CONTAINER_WATTS, "kepler_container_gpu_joules_total", "kepler_container_gpu_watts"}
+)
+"""Per-container energy counters and power gauges, CPU (zone-labelled) and GPU (no zone; Kepler ≥ 0.11.4), labels
+container_id, container_name, pod_id, runtime, state."""
 PROCESS_FAMILIES: Final = frozenset({PROCESS_JOULES, PROCESS_WATTS})
 """Per-process energy counter and power gauge (labels pid, comm, exe, type, container_id, vm_id, ...)."""
 NODE_ZONE_FAMILIES: Final = frozenset(

@@ -7,6 +7,7 @@ owner references, CPU requests and usage per pod, node capacity, the PromQL it r
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ class FacilityInfo:
     pue: float
     facility: str
     note: str
+    server_type: str | None = None
+    """The hardware type of the node in the embodied-emissions table (the demo knows; Kepler does not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,23 @@ class Snapshot:
         )
         self.rate_interval_seconds = rate_interval_seconds
         """Legacy Kepler: the longest interval a counter rate spans in this snapshot (None otherwise)."""
+        self.idle_allocation = "none"
+        """How node idle power was shared into the pods: ``none`` (Kepler's active share), ``proportional`` or
+        ``cpu_request`` (set by :meth:`with_idle_allocation`)."""
+
+    def with_idle_allocation(
+        self, pods: Sequence[PodReading], allocation: str, warnings: Sequence[str] = ()
+    ) -> Snapshot:
+        """A copy whose pods carry their share of node idle power (``PodReading.idle_power_watts``)."""
+        copied = copy.copy(self)
+        copied.pods = tuple(pods)
+        by_namespace: dict[str, list[PodReading]] = defaultdict(list)
+        for pod in copied.pods:
+            by_namespace[pod.namespace].append(pod)
+        copied._by_namespace = {ns: tuple(found) for ns, found in by_namespace.items()}
+        copied.idle_allocation = allocation
+        copied.warnings = (*self.warnings, *warnings)
+        return copied
 
     @property
     def windowed(self) -> bool:

@@ -34,6 +34,7 @@ def demo_facilities(cluster: DemoCluster) -> dict[str, FacilityInfo]:
             pue=node.pue,
             facility=node.facility,
             note="illustrative facility PUE of the demo cluster, not a measurement",
+            server_type=node.server_type or None,
         )
         for node in cluster.nodes
     }

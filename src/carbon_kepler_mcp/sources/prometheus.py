@@ -56,7 +56,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
+from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total, measurement_warnings, meter_from_paths
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
@@ -331,6 +331,7 @@ class PrometheusClient:
 _PodKey = tuple[str, str, str]
 """(namespace, pod, node) of a pod's series."""
 
+_NO_METER: Final = "no meter path seen in Prometheus"
 _ESSENTIAL: Final = ("energy_current", "energy_legacy", "times_current", "times_legacy")
 
 
@@ -476,6 +477,8 @@ class PrometheusSource:
             "owners": promql.owners_query(namespace, window_seconds),
             "cpu": promql.cpu_query(namespace, window_seconds),
             "nodes": promql.node_query("current", window_seconds),
+            "energy_gpu": promql.pod_gpu_energy_query(namespace, window_seconds, self._recent, at),
+            "nodes_gpu": promql.node_gpu_query(window_seconds),
             "health_current": promql.node_health_query("current", window_seconds),
             "health_legacy": promql.node_health_query("legacy", window_seconds),
         }
@@ -506,7 +509,10 @@ class PrometheusSource:
                     f"{format_window(window_seconds)}: is it scraping Kepler (check `kepler_pod_cpu_joules_total` "
                     "or `kepler_container_package_joules_total` in its UI), and is the window long enough?"
                 )
-        nodes, idle_watts, capacity, node_missing = self._nodes(ok.get("nodes", ()), w)
+        nodes, idle_watts, capacity, node_missing = self._nodes((*ok.get("nodes", ()), *ok.get("nodes_gpu", ())), w)
+        if not self._is_demo:  # the demo is simulated anyway, and every answer says so
+            seen = [n for n in nodes if n.meter != _NO_METER]
+            warnings.extend(measurement_warnings(f"Prometheus at {self._client.url}", seen))
         health_warnings = self._health(ok, pods, at, window_seconds)
         warnings.extend(health_warnings)
         owners, owner_warnings = self._owners(ok.get("owners"))
@@ -582,7 +588,10 @@ class PrometheusSource:
                 labels = sample.labels
                 return (labels.get(ns_label, ""), labels.get("pod_name", ""), labels.get(node_label, ""))
 
-            for sample in ok.get(f"energy_{generation}", ()):
+            energy = ok.get(f"energy_{generation}", ())
+            if generation == "current":  # GPU energy is tagged zone="gpu"; nothing else of that query counts
+                energy = (*energy, *(g for g in ok.get("energy_gpu", ()) if g.labels.get("zone") == schema.ZONE_GPU))
+            for sample in energy:
                 key = key_of(sample)
                 if not key[0] or not key[1]:
                     continue
@@ -627,6 +636,7 @@ class PrometheusSource:
                 else:
                     first = _recovered_first(first, last, it_total(zone_j), parts["stepped"].get(key), at - window)
                 span = (first, last)
+            gpu_j = zone_j.pop(schema.ZONE_GPU, 0.0)
             node_zones[node].update(zone_j)
             energy = it_total(zone_j)
             zone_w: dict[str, float] = {}
@@ -637,6 +647,9 @@ class PrometheusSource:
                     zone_w = {z: j / (last - recent_first) for z, j in recent_j.items()}
                 elif span[1] > span[0]:
                     zone_w = {z: j / (span[1] - span[0]) for z, j in zone_j.items()}
+                    if gpu_j:
+                        zone_w[schema.ZONE_GPU] = gpu_j / (span[1] - span[0])
+            gpu_w = zone_w.pop(schema.ZONE_GPU, 0.0)
             pods.append(
                 PodReading(
                     namespace=namespace,
@@ -644,12 +657,14 @@ class PrometheusSource:
                     uid="",
                     node=node,
                     state=schema.STATE_RUNNING if key in running else schema.STATE_TERMINATED,
-                    power_watts=it_total(zone_w),
-                    energy_joules=energy,
+                    power_watts=it_total(zone_w) + gpu_w,
+                    energy_joules=energy + gpu_j,
                     zone_power_watts=zone_w,
                     zone_energy_joules=zone_j,
                     endpoint=self._client.url,
                     span=span,
+                    gpu_power_watts=gpu_w,
+                    gpu_energy_joules=gpu_j,
                 )
             )
         if fresh:
@@ -683,6 +698,9 @@ class PrometheusSource:
         idle: dict[str, dict[str, float]] = defaultdict(dict)
         usage: dict[str, float] = {}
         capacity: dict[str, float] = {}
+        gpu_total: dict[str, float] = {}
+        gpu_idle: dict[str, float] = {}
+        paths: dict[str, set[str]] = defaultdict(set)
         for sample in samples:
             part = sample.labels.get("part")
             if not math.isfinite(sample.value):
@@ -698,20 +716,33 @@ class PrometheusSource:
                 idle[node][zone] = idle[node].get(zone, 0.0) + sample.value
             elif part == "usage":
                 usage[node] = sample.value
+            elif part == "gpu_total":
+                gpu_total[node] = sample.value
+            elif part == "gpu_idle":
+                gpu_idle[node] = sample.value
+            elif part == "meter":
+                paths[node].add(sample.labels.get(schema.L_PATH, ""))
         nodes: list[NodeReading] = []
         idle_watts = {node: it_total(zones) / window for node, zones in idle.items()}
         for node, zones in sorted(total.items()):
             power = it_total(zones) / window
             idle_w = idle_watts.get(node)
+            gpu_w = gpu_total.get(node, 0.0) / window
+            measurement, meter = meter_from_paths(paths[node]) if node in paths else ("estimated", _NO_METER)
             nodes.append(
                 NodeReading(
                     name=node,
-                    power_watts=power,
+                    power_watts=power + gpu_w,
                     active_power_watts=None if idle_w is None else max(0.0, power - idle_w),
                     idle_power_watts=idle_w,
                     usage_ratio=usage.get(node),
                     zones=tuple(sorted(zones)),
                     endpoint="prometheus",
+                    gpu_power_watts=gpu_w,
+                    gpu_idle_power_watts=gpu_idle[node] / window if node in gpu_idle else None,
+                    power_measurement=measurement,
+                    meter=meter,
+                    unknown_zone_power_watts={z: j / window for z, j in zones.items() if z not in schema.KNOWN_ZONES},
                 )
             )
         missing: list[str] = []

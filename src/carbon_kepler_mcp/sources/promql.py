@@ -235,6 +235,40 @@ def pod_energy_query(
     raise InvalidArgumentError(f"unknown Kepler generation {generation!r}")
 
 
+_POD: Final = "pod_namespace, pod_name, node_name"
+
+
+def pod_gpu_energy_query(namespace: str | None, window_seconds: int, recent_seconds: int, at: float) -> str:
+    """GPU energy of every pod (Kepler ≥ 0.11.4 ``kepler_pod_gpu_joules_total``, no zone label) per node and part,
+    tagged ``zone="gpu"``; the parts are :func:`pod_energy_query`'s (window, recent, increase, resets)."""
+    w = promql_duration(window_seconds)
+    recent = min(recent_seconds, window_seconds)
+    sel = _selector(schema.POD_GPU_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
+    parts = [
+        _tag(_tag(_window_delta(sel, window_seconds, by=_POD), "zone", schema.ZONE_GPU), "part", "window"),
+        _tag(_tag(_raw_delta(sel, recent, at), "zone", schema.ZONE_GPU), "part", "recent"),
+        _tag(_tag(f"increase({sel}[{w}])", "zone", schema.ZONE_GPU), "part", "increase"),
+        _tag(_tag(f"resets({sel}[{w}])", "zone", schema.ZONE_GPU), "part", "resets"),
+    ]
+    return f"sum by (pod_namespace, pod_name, node_name, zone, part) ({' or '.join(parts)})"
+
+
+def node_gpu_query(window_seconds: int) -> str:
+    """Per node: GPU energy (all devices) and GPU idle energy over the window (Kepler ≥ 0.11.4 series, which carry
+    ``gpu_uuid``; Kepler 0.7's counter of the same name has none), and the meter paths of its CPU series (``part=
+    "meter"``, one sample per ``path``: Kepler's fake meter names them ``…/energy_<zone>``)."""
+    w = promql_duration(window_seconds)
+    total = _selector(schema.NODE_GPU_JOULES, schema.L_GPU_UUID + "!=" + _s(""))
+    idle = _selector(schema.NODE_GPU_IDLE_JOULES, schema.L_GPU_UUID + "!=" + _s(""))
+    return " or ".join(
+        [
+            _tag(f"sum by (node_name) (increase({total}[{w}]))", "part", "gpu_total"),
+            _tag(f"sum by (node_name) (increase({idle}[{w}]))", "part", "gpu_idle"),
+            _tag(f"count by (node_name, path) (last_over_time({schema.NODE_JOULES}[{w}]))", "part", "meter"),
+        ]
+    )
+
+
 def pod_times_query(generation: str, namespace: str | None, window_seconds: int, recent_seconds: int, at: float) -> str:
     """When each pod's series held data: ``part="first"``/``"last"`` sample time in the window and
     ``part="first_recent"`` in the last ``recent_seconds`` (unix seconds), per pod and node.

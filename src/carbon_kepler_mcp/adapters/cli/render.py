@@ -133,13 +133,24 @@ def _source(info: DataSourceInfo, notes: Sequence[str], language: Language = "en
     return "\n".join(lines)
 
 
+def _breakdown(r: AssessmentResult, lang: Language) -> str:
+    """`` = CPU+DRAM … + GPU … + idle share …`` when the power has more than Kepler's CPU+DRAM line."""
+    b = r.coverage.power_breakdown if r.coverage is not None else None
+    if b is None or (not b.gpu_watts and not b.idle_allocated_watts):
+        return ""
+    parts = [f"CPU+DRAM {b.cpu_dram_watts:,.1f}", f"GPU {b.gpu_watts:,.1f}"]
+    if b.idle_allocated_watts:
+        parts.append(tr(lang, "idle share", "유휴 몫") + f" {b.idle_allocated_watts:,.1f} ({b.idle_allocation})")
+    return " = " + " + ".join(parts) + " W"
+
+
 def _assessment(r: AssessmentResult, lang: Language) -> str:
     head = _pairs(
         [
             ("workload", f"{r.namespace}/{r.workload} ({r.workload_kind}, {len(r.pods)} pod series)"),
             ("standard", f"{r.standard} [{r.standard_detail.legal_status}]"),
             ("status", r.status),
-            ("power (IT)", f"{r.current_power_watts:,.1f} W"),
+            ("power (IT)", f"{r.current_power_watts:,.1f} W" + _breakdown(r, lang)),
             ("PUE", f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}"),
             ("grid intensity", f"{r.grid_carbon_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh ({r.region})"),
             ("effective intensity", f"{r.estimated_workload_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),

@@ -15,6 +15,7 @@ from carbon_kepler_mcp.app.common import (
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
+from carbon_kepler_mcp.app.embodied import embodied_figures
 from carbon_kepler_mcp.app.sci import sci_for
 from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.app.verdicts import Verdict
@@ -104,7 +105,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         wl.resolved.name,
         snapshot,
         operational_g=figures.window_emissions_g,
-        embodied_g=None,
+        embodied_g=embodied_figures(snapshot, wl.pods, ctx.config.node_hardware).window_embodied_gCO2eq,
         language=language,
     )
     return AssessmentResult(
