@@ -20,6 +20,8 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
+import anyio
+from anyio.abc import TaskGroup
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -53,7 +55,14 @@ from carbon_kepler_mcp.adapters.http.problems import (
 from carbon_kepler_mcp.adapters.http.rest import add_resource_routes, add_tool_routes, readiness, rest_tools
 from carbon_kepler_mcp.adapters.http.security import SecurityMiddleware, TokenStore
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.errors import CarbonKeplerError
+from carbon_kepler_mcp.errors import (
+    CarbonKeplerError,
+    EmptyScrapeError,
+    MetricsParseError,
+    ResponseTooLargeError,
+    SourceTimeoutError,
+    SourceTLSError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +101,11 @@ def build_app(
     mcp_app = mcp.streamable_http_app(
         streamable_http_path="/mcp",
         max_request_body_size=config.max_request_body_bytes,
+        # The SDK's defaults (10,000 sessions, 30 min idle) let abandoned sessions hold ~400 MiB and lock new
+        # clients out for half an hour; stateless mode is for replicas behind a load balancer.
+        stateless_http=config.mcp_stateless,
+        max_sessions=config.mcp_max_sessions,
+        session_idle_timeout=config.mcp_session_idle_seconds,
         transport_security=TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=list(config.hosts),
@@ -99,11 +113,19 @@ def build_app(
         ),
     )
 
+    background: list[TaskGroup] = []
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncGenerator[None]:
         async with mcp.session_manager.run():  # a mounted app's lifespan never runs: start MCP sessions here
             try:
-                yield
+                async with anyio.create_task_group() as group:
+                    background.append(group)
+                    try:
+                        yield
+                    finally:
+                        background.clear()
+                        group.cancel_scope.cancel()
             finally:
                 if close_service:
                     await service.aclose()
@@ -131,6 +153,7 @@ def build_app(
 
     @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
+        # Cheap on purpose: it never touches the source, so a slow exporter cannot make the kubelet restart us.
         return {"status": "ok", "version": __version__}
 
     @app.get(
@@ -140,17 +163,18 @@ def build_app(
         responses=problem_responses(503),
     )
     async def readyz() -> Response:
-        ready, body = await readiness(service)
-        if ready:
-            return JSONResponse(body)
-        return problem_response(
-            503,
-            "source-unavailable",
-            "the metrics source does not answer; the server log says why",
-            instance="/readyz",
-            title="Not ready",
-            headers={"Retry-After": "10"},
-        )
+        return await _readyz(service, config.readiness_timeout_seconds, background)
+
+    async def head_healthz() -> Response:
+        return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
+    async def head_readyz() -> Response:
+        answer = await _readyz(service, config.readiness_timeout_seconds, background)
+        return Response(status_code=answer.status_code, headers=dict(answer.headers))
+
+    # HEAD answers as GET would, without a body (load balancers and uptime checkers probe with HEAD).
+    app.add_api_route("/healthz", head_healthz, methods=["HEAD"], include_in_schema=False)
+    app.add_api_route("/readyz", head_readyz, methods=["HEAD"], include_in_schema=False)
 
     @app.get(
         "/metrics",
@@ -183,6 +207,63 @@ def build_app(
     app.router.routes.append(Route("/mcp", endpoint=mcp_app))
     _describe_security(app, tokens.enabled)
     return app
+
+
+_NOT_READY: dict[type[CarbonKeplerError], str] = {
+    SourceTimeoutError: "the metrics source did not answer within its deadline",
+    SourceTLSError: "the TLS handshake with the metrics source failed",
+    ResponseTooLargeError: "the metrics source sent more than the size cap or the memory budget allows",
+    EmptyScrapeError: "the metrics source holds no Kepler power series",
+    MetricsParseError: "the metrics source sent data this server cannot read",
+}
+
+
+def _not_ready_reason(exc: CarbonKeplerError) -> str:
+    """Why the source failed, in words that name no endpoint (``/readyz`` is unauthenticated)."""
+    for kind, reason in _NOT_READY.items():
+        if isinstance(exc, kind):
+            return reason
+    return "the metrics source does not answer"
+
+
+async def _readyz(service: AppContext, timeout_seconds: float, background: list[TaskGroup]) -> Response:
+    """Ready when the source gives a snapshot within ``timeout_seconds``; 503 with the reason otherwise.
+
+    The read itself runs in the app's background task group when there is one, so a probe that gives up does
+    not cancel it: the next probe finds its result (or its remembered failure) at once.
+    """
+    outcome: list[tuple[bool, dict[str, Any]] | CarbonKeplerError] = []
+    done = anyio.Event()
+
+    async def read() -> None:
+        try:
+            outcome.append(await readiness(service, raise_errors=True))
+        except CarbonKeplerError as exc:
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    with anyio.move_on_after(timeout_seconds):
+        if background:
+            background[0].start_soon(read)
+            await done.wait()
+        else:
+            await read()
+    reason = "the metrics source has not answered yet (its read runs longer than the readiness timeout)"
+    if outcome:
+        result = outcome[0]
+        if not isinstance(result, CarbonKeplerError):
+            return JSONResponse(result[1], headers={"Cache-Control": "no-store"})
+        reason = _not_ready_reason(result)
+        logger.warning("not ready: %s", result)
+    return problem_response(
+        503,
+        "source-unavailable",
+        f"{reason}; the server log says more",
+        instance="/readyz",
+        title="Not ready",
+        headers={"Retry-After": "10", "Cache-Control": "no-store"},
+    )
 
 
 def _describe_security(app: FastAPI, auth_enabled: bool) -> None:
