@@ -36,13 +36,15 @@ emits them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
-from itertools import repeat
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import NamedTuple, cast
 
 from carbon_kepler_mcp.errors import MetricsParseError
 
-__all__ = ["Run", "Sample", "parse_columns", "parse_exposition"]
+__all__ = ["MAX_SAMPLE_VALUE", "Run", "Sample", "Screened", "parse_columns", "parse_exposition", "screen"]
 
 
 class Sample(NamedTuple):
@@ -373,3 +375,97 @@ def _value_problem(tokens: list[str]) -> str:
     if len(tokens) > 2:
         return f"unexpected text after the value: {' '.join(tokens[2:])[:20]!r}"
     return f"invalid timestamp {tokens[1]!r} (an integer of milliseconds is expected)"
+
+
+# --- screening what an exporter sent ------------------------------------------------------------------------
+
+MAX_SAMPLE_VALUE = 1e18
+"""Largest value accepted from Kepler: no power in watts or energy counter in joules comes near it (a 10 kW node
+needs three billion years to count 1e18 J), and sums of any number of values below it stay far from the float
+limit (1.8e308), so a total can never overflow to infinity."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """What :func:`screen` kept, and how many samples it refused, by reason."""
+
+    items: list[Run | Sample]
+    duplicates: int = 0
+    negative: int = 0
+    non_finite: int = 0
+    too_large: int = 0
+
+    def warnings(self, source: str) -> list[str]:
+        """One sentence per kind of refused sample, naming ``source``."""
+        found: list[str] = []
+        if self.duplicates:
+            found.append(
+                f"{source}: {self.duplicates} series appeared more than once in one scrape (the same name and "
+                "labels); each was counted once, with its first value"
+            )
+        refused = [
+            (self.negative, "negative"),
+            (self.non_finite, "not finite numbers (NaN or infinite)"),
+            (self.too_large, f"larger than {MAX_SAMPLE_VALUE:g}, which no power or energy reading can be"),
+        ]
+        for count, why in refused:
+            if count:
+                found.append(f"{source}: {count} samples were {why}; those series were left out of the answer")
+        return found
+
+
+def screen(items: Sequence[Run | Sample]) -> Screened:
+    """Drop the samples no Kepler reading can be: repeats of a series, negative, non-finite or absurd values.
+
+    Every Kepler family is a non-negative power, energy, ratio or info gauge, so a negative value, NaN, ±Inf or
+    a value above :data:`MAX_SAMPLE_VALUE` is a broken exporter, not a reading. A series (name and label set)
+    that appears twice would be summed twice downstream; its first occurrence is kept. Runs stay runs (a run
+    with nothing to drop is passed on as it is, the common case, checked with set and comparison builtins).
+    """
+    per_name = Counter(item.name for item in items)
+    seen: dict[str, set[frozenset[tuple[str, str]]]] = {}
+    kept: list[Run | Sample] = []
+    duplicates = negative = non_finite = too_large = 0
+    for item in items:
+        if isinstance(item, Run):
+            values = item.values
+            rows = list(zip(*item.columns, strict=True))
+            good = [0.0 <= v <= MAX_SAMPLE_VALUE for v in values]
+            if per_name[item.name] == 1 and all(good) and len(set(rows)) == len(rows):
+                kept.append(item)
+                continue
+            names = seen.setdefault(item.name, set())
+            keep: list[bool] = []
+            for row, value, ok in zip(rows, values, good, strict=True):
+                key = frozenset(zip(item.keys, row, strict=True))
+                if key in names:
+                    duplicates += 1
+                    keep.append(False)
+                    continue
+                names.add(key)
+                if not ok:
+                    negative, non_finite, too_large = _count_bad(value, negative, non_finite, too_large)
+                keep.append(ok)
+            if any(keep):
+                columns = tuple(list(compress(column, keep)) for column in item.columns)
+                kept.append(Run(item.name, item.keys, columns, list(compress(values, keep))))
+            continue
+        key = frozenset(item.labels.items())
+        names = seen.setdefault(item.name, set())
+        if key in names:
+            duplicates += 1
+            continue
+        names.add(key)
+        if not 0.0 <= item.value <= MAX_SAMPLE_VALUE:
+            negative, non_finite, too_large = _count_bad(item.value, negative, non_finite, too_large)
+            continue
+        kept.append(item)
+    return Screened(kept, duplicates, negative, non_finite, too_large)
+
+
+def _count_bad(value: float, negative: int, non_finite: int, too_large: int) -> tuple[int, int, int]:
+    if value != value or value in (float("inf"), float("-inf")):  # NaN is the one float unequal to itself
+        return negative, non_finite + 1, too_large
+    if value < 0:
+        return negative + 1, non_finite, too_large
+    return negative, non_finite, too_large + 1

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import anyio
 import httpx2
@@ -37,7 +38,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import Run, Sample, parse_columns, parse_exposition
+from carbon_kepler_mcp.kepler.parser import Run, Sample, Screened, parse_columns, parse_exposition, screen
 from carbon_kepler_mcp.kepler.readings import (
     EndpointReadings,
     PodReading,
@@ -167,6 +168,7 @@ class KeplerSource:
         )
         self._legacy_history: dict[str, list[Observation[list[Sample]]]] = {}
         self._current_seen: dict[str, _Unchanged] = {}
+        self._refused: dict[str, list[str]] = {}
 
     @property
     def kind(self) -> str:
@@ -309,16 +311,27 @@ class KeplerSource:
         )
 
     async def _read_endpoint(self, url: str) -> tuple[list[Sample | Run], float]:
+        """The endpoint's samples (screened: see :func:`kepler.parser.screen`) and when they were read.
+
+        What the screen refused is remembered per endpoint and becomes a warning of its readings.
+        """
         shown = redact_url(url)
         with self._budget.reserve() as reservation:
             body = await self._fetch(url, reservation)
             started = self._clock()
             # Parsing 10,000 pods takes the better part of a second of CPU: off the event loop, so the other
             # requests (and the probes) keep being answered meanwhile.
-            items = await anyio.to_thread.run_sync(_parse_all, body, shown)
-        return items, started
+            screened = await anyio.to_thread.run_sync(_parse_all, body, shown)
+        self._refused[url] = screened.warnings(f"Kepler endpoint {shown}")
+        return screened.items, started
 
     async def _endpoint_readings(self, url: str) -> EndpointReadings:
+        readings = await self._screened_readings(url)
+        if refused := self._refused.pop(url, None):
+            readings = replace(readings, warnings=(*refused, *readings.warnings))
+        return readings
+
+    async def _screened_readings(self, url: str) -> EndpointReadings:
         shown = redact_url(url)
         samples, at = await self._read_endpoint(url)
         generation = detect_generation(samples)
@@ -516,18 +529,19 @@ def _decoded(body: bytes, shown: str) -> str:
         ) from exc
 
 
-def _parse_all(body: bytes, shown: str) -> list[Sample | Run]:
-    """Every family the server reads (runs in a worker thread)."""
+def _parse_all(body: bytes, shown: str) -> Screened:
+    """Every family the server reads, screened for repeats and impossible values (runs in a worker thread)."""
     text = _decoded(body, shown)
     with _gc_paused():
-        return parse_columns(text, schema.ALL_FAMILIES, source=shown)
+        return screen(parse_columns(text, schema.ALL_FAMILIES, source=shown))
 
 
 def _parse_families(body: bytes, wanted: frozenset[str], shown: str) -> list[Sample]:
     """The named families only (runs in a worker thread)."""
     text = _decoded(body, shown)
     with _gc_paused():
-        return parse_exposition(text, wanted, source=shown)
+        # parse_exposition gives samples only, so the screened items are samples too.
+        return cast(list[Sample], screen(parse_exposition(text, wanted, source=shown)).items)
 
 
 def _current(samples: list[Sample | Run], shown: str) -> EndpointReadings:

@@ -61,6 +61,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.kepler.parser import MAX_SAMPLE_VALUE
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources._flight import FlightCache
@@ -196,6 +197,8 @@ class PrometheusClient:
             for item in cast(list[dict[str, Any]], raw_result):
                 labels = cast(dict[str, str], item.get("metric") or {})
                 value = _float(cast(list[object], item["value"])[1])
+                if not -MAX_SAMPLE_VALUE <= value <= MAX_SAMPLE_VALUE:
+                    value = math.nan  # no reading is that large, and sums of it would overflow: left out as NaN
                 samples.append(VectorSample(labels, value))
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise self._malformed(query, f"unreadable sample ({exc})") from exc
@@ -707,8 +710,8 @@ class PrometheusSource:
         capacity: dict[str, float] = {}
         for sample in samples:
             part = sample.labels.get("part")
-            if not math.isfinite(sample.value):
-                continue
+            if not math.isfinite(sample.value) or sample.value < 0:
+                continue  # no energy, capacity or ratio is negative: a broken exporter, left out
             if part == "capacity":
                 capacity[sample.labels.get("node", "")] = sample.value
                 continue
