@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carbon_kepler_mcp.domain.window import parse_window
 from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.sources.redaction import redact_url
 
 __all__ = [
     "AccountingSettings",
@@ -169,7 +170,7 @@ class KeplerSettings(_Group):
     def _check_endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for url in value:
             if not url.startswith(("http://", "https://")):
-                raise ValueError(f"Kepler endpoint {url!r} must start with http:// or https://")
+                raise ValueError(f"Kepler endpoint {redact_url(url)!r} must start with http:// or https://")
         return value
 
     @model_validator(mode="after")
@@ -232,7 +233,7 @@ class PrometheusSettings(_Group):
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError(f"Prometheus URL {value!r} must start with http:// or https://")
+            raise ValueError(f"Prometheus URL {redact_url(value)!r} must start with http:// or https://")
         return value.rstrip("/") if value else None
 
     @model_validator(mode="after")

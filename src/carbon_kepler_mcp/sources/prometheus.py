@@ -150,7 +150,7 @@ class PrometheusClient:
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"Prometheus URL {safe_repr(base_url)} must start with http:// or https://")
+            raise ConfigError(f"Prometheus URL {safe_repr(redact_url(base_url))} must start with http:// or https://")
         if (bearer_token or bearer_token_file) and basic_auth:
             raise ConfigError("set a Prometheus bearer token or basic auth, not both")
         self._base = base_url.rstrip("/")

@@ -96,7 +96,9 @@ def build_app(
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)
     mcp.middleware.append(ToolMetricsMiddleware(metrics))
-    tokens = TokenStore(config.api_tokens, config.api_token_file)
+    tokens = TokenStore(
+        config.api_tokens, config.api_token_file, login_failures_per_minute=config.login_failures_per_minute
+    )
 
     mcp_app = mcp.streamable_http_app(
         streamable_http_path="/mcp",
