@@ -88,8 +88,7 @@ class MemoryBudget:
         try:
             yield reservation
         finally:
-            self._used -= reservation.taken
-            reservation.taken = 0
+            reservation.release()
 
     def _take(self, size: int) -> bool:
         if self._used + size > self.max_bytes:
@@ -111,6 +110,11 @@ class Reservation:
             return False
         self.taken += size
         return True
+
+    def release(self) -> None:
+        """Give back everything held (at once when a body is refused, so the bodies still streaming can go on)."""
+        self.budget._used -= self.taken  # pyright: ignore[reportPrivateUsage]
+        self.taken = 0
 
 
 async def read_capped(
@@ -140,6 +144,7 @@ async def read_capped(
         if size > max_bytes:
             raise ResponseTooLargeError(too_large())
         if reservation is not None and not reservation.take(len(chunk)):
+            reservation.release()
             message = over_budget() if over_budget is not None else too_large()
             raise ResponseTooLargeError(message)
         chunks.append(chunk)
