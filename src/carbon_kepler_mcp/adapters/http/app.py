@@ -14,6 +14,7 @@ in this app's lifespan (a mounted app's own lifespan never runs).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon_kepler_mcp._version import __version__
 from carbon_kepler_mcp.adapters.http.config import WebConfig
@@ -206,9 +208,63 @@ def build_app(
     app.mount("/static", StaticFiles(packages=[("carbon_kepler_mcp.adapters.http", "static")]), name="static")
     app.mount("/docs-static", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-static")
     # Exactly /mcp (a Route, not Mount("/")), so that every other path still gets the router's 404/405 problems.
-    app.router.routes.append(Route("/mcp", endpoint=mcp_app))
+    app.router.routes.append(Route("/mcp", endpoint=JsonRpcIdGuard(mcp_app)))
     _describe_security(app, tokens.enabled)
     return app
+
+
+class JsonRpcIdGuard:
+    """Answers a JSON-RPC request whose ``id`` is null, an object, an array or a boolean with an error.
+
+    JSON-RPC 2.0 ids are strings or numbers. The SDK reads a message with any other ``id`` as a notification and
+    answers 202 with no body, so the client waits forever for its reply; here it gets ``-32600 Invalid
+    Request`` at once (HTTP 400). Everything else passes through unchanged (the body is replayed).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = bytearray()
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body.extend(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        if _bad_jsonrpc_id(bytes(body)):
+            error = {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {"code": -32600, "message": "Invalid Request: a JSON-RPC id is a string or a number"},
+            }
+            await JSONResponse(error, status_code=400)(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _bad_jsonrpc_id(body: bytes) -> bool:
+    try:
+        parsed: object = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the SDK answers its parse error itself
+    items: list[object] = parsed if isinstance(parsed, list) else [parsed]  # pyright: ignore[reportUnknownVariableType]
+    for item in items:
+        if isinstance(item, dict) and "method" in item and "id" in item:
+            ident = item["id"]  # pyright: ignore[reportUnknownVariableType]
+            if ident is None or isinstance(ident, bool) or not isinstance(ident, str | int | float):
+                return True
+    return False
 
 
 _NOT_READY: dict[type[CarbonKeplerError], str] = {

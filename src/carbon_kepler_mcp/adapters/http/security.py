@@ -380,7 +380,7 @@ class SecurityMiddleware:
         """Pass the request on with its body read up front, unless the body is larger than the cap."""
         path: str = scope["path"]
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             await self._too_large(scope, receive, send, path)
             return
         if scope["method"] in ("GET", "HEAD", "OPTIONS") and declared is None:
