@@ -429,14 +429,15 @@ def screen(items: Sequence[Run | Sample]) -> Screened:
     for item in items:
         if isinstance(item, Run):
             values = item.values
-            rows = list(zip(*item.columns, strict=True))
-            good = [0.0 <= v <= MAX_SAMPLE_VALUE for v in values]
-            if per_name[item.name] == 1 and all(good) and len(set(rows)) == len(rows):
-                kept.append(item)
+            unique = len(set(zip(*item.columns, strict=True))) == len(values)
+            if per_name[item.name] == 1 and unique and _plausible(values):
+                kept.append(item)  # the common case, decided by C-level builtins over whole columns
                 continue
             names = seen.setdefault(item.name, set())
             keep: list[bool] = []
-            for row, value, ok in zip(rows, values, good, strict=True):
+            rows = zip(*item.columns, strict=True)
+            for row, value in zip(rows, values, strict=True):
+                ok = 0.0 <= value <= MAX_SAMPLE_VALUE
                 key = frozenset(zip(item.keys, row, strict=True))
                 if key in names:
                     duplicates += 1
@@ -461,6 +462,17 @@ def screen(items: Sequence[Run | Sample]) -> Screened:
             continue
         kept.append(item)
     return Screened(kept, duplicates, negative, non_finite, too_large)
+
+
+def _plausible(values: list[float]) -> bool:
+    """Whether every value is finite, non-negative and at most :data:`MAX_SAMPLE_VALUE`.
+
+    NaN makes the sum NaN (unequal to itself) and ±Inf makes it infinite; with no NaN, min and max are exact.
+    """
+    if not values:
+        return True
+    total = sum(values)
+    return total == total and total != float("inf") and min(values) >= 0.0 and max(values) <= MAX_SAMPLE_VALUE
 
 
 def _count_bad(value: float, negative: int, non_finite: int, too_large: int) -> tuple[int, int, int]:
