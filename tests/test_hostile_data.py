@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from carbon_kepler_mcp.kepler.parser import MAX_SAMPLE_VALUE, Run, Sample, parse_columns, screen
 
 HEAD = 'kepler_pod_cpu_watts{pod_name="'
@@ -15,7 +17,7 @@ def test_a_clean_run_passes_through_as_the_same_object() -> None:
     items = parse_columns(_text([("a", "1"), ("b", "2"), ("c", "3")]))
     screened = screen(items)
     assert screened.items[0] is items[0]  # no copy in the common case
-    assert (screened.duplicates, screened.negative, screened.non_finite, screened.too_large) == (0, 0, 0, 0)
+    assert (screened.duplicates, screened.negative, screened.too_large) == (0, 0, 0)
     assert screened.warnings("x") == []
 
 
@@ -24,12 +26,14 @@ def test_repeats_bad_values_and_absurd_values_are_dropped_and_counted() -> None:
     screened = screen(parse_columns(text))
     (run,) = screened.items
     assert isinstance(run, Run)
-    # Kept: a (100 W, once) and f (5 W): 105 W in total, not 200 + 5 or -195.
-    assert run.values == [100.0, 5.0] and sum(run.values) == 105.0
-    assert run.columns[0] == ["a", "f"]
-    assert (screened.duplicates, screened.negative, screened.non_finite, screened.too_large) == (1, 1, 2, 1)
+    # Kept: a (100 W, once), c and d (NaN and +Inf: the readings skip those with their own warning) and f (5 W).
+    # The finite kept values add up to 100 + 5 = 105 W, not 100 + 100 + 5 (a twice) or 105 - 300 (b).
+    assert run.columns[0] == ["a", "c", "d", "f"]
+    assert sum(v for v in run.values if math.isfinite(v)) == 105.0
+    assert math.isnan(run.values[1]) and run.values[2] == math.inf
+    assert (screened.duplicates, screened.negative, screened.too_large) == (1, 1, 1)
     warnings = " ".join(screened.warnings("Kepler endpoint http://n1/metrics"))
-    assert "1 series appeared more than once" in warnings and "2 samples were not finite" in warnings
+    assert "1 series appeared more than once" in warnings and "1 samples were negative" in warnings
     assert f"larger than {MAX_SAMPLE_VALUE:g}" in warnings
 
 

@@ -3,9 +3,8 @@ query builders, window parsing, right-sizing and observed-schedule arithmetic by
 
 from __future__ import annotations
 
-import logging
-
 import json
+import logging
 import socket
 import urllib.parse
 from collections.abc import Callable, Mapping

@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from typing import NamedTuple, cast
+from typing import Final, NamedTuple, cast
 
 from carbon_kepler_mcp.errors import MetricsParseError
 
@@ -392,7 +392,6 @@ class Screened:
     items: list[Run | Sample]
     duplicates: int = 0
     negative: int = 0
-    non_finite: int = 0
     too_large: int = 0
 
     def warnings(self, source: str) -> list[str]:
@@ -405,7 +404,6 @@ class Screened:
             )
         refused = [
             (self.negative, "negative"),
-            (self.non_finite, "not finite numbers (NaN or infinite)"),
             (self.too_large, f"larger than {MAX_SAMPLE_VALUE:g}, which no power or energy reading can be"),
         ]
         for count, why in refused:
@@ -415,17 +413,19 @@ class Screened:
 
 
 def screen(items: Sequence[Run | Sample]) -> Screened:
-    """Drop the samples no Kepler reading can be: repeats of a series, negative, non-finite or absurd values.
+    """Drop the samples no Kepler reading can be: repeats of a series, negative or absurdly large values.
 
-    Every Kepler family is a non-negative power, energy, ratio or info gauge, so a negative value, NaN, ±Inf or
-    a value above :data:`MAX_SAMPLE_VALUE` is a broken exporter, not a reading. A series (name and label set)
-    that appears twice would be summed twice downstream; its first occurrence is kept. Runs stay runs (a run
-    with nothing to drop is passed on as it is, the common case, checked with set and comparison builtins).
+    Every Kepler family is a non-negative power, energy, ratio or info gauge, so a negative value or a finite
+    value above :data:`MAX_SAMPLE_VALUE` is a broken exporter, not a reading. A series (name and label set)
+    that appears twice would be summed twice downstream (Prometheus itself refuses such a scrape); its first
+    occurrence is kept. NaN and ±Inf pass: Kepler exports NaN for a zone it could not read, and the readings
+    skip non-finite values with their own warning. Runs stay runs (a run with nothing to drop is passed on as
+    it is, the common case, checked with set and comparison builtins over whole columns).
     """
     per_name = Counter(item.name for item in items)
     seen: dict[str, set[frozenset[tuple[str, str]]]] = {}
     kept: list[Run | Sample] = []
-    duplicates = negative = non_finite = too_large = 0
+    duplicates = negative = too_large = 0
     for item in items:
         if isinstance(item, Run):
             values = item.values
@@ -437,7 +437,7 @@ def screen(items: Sequence[Run | Sample]) -> Screened:
             keep: list[bool] = []
             rows = zip(*item.columns, strict=True)
             for row, value in zip(rows, values, strict=True):
-                ok = 0.0 <= value <= MAX_SAMPLE_VALUE
+                ok = _acceptable(value)
                 key = frozenset(zip(item.keys, row, strict=True))
                 if key in names:
                     duplicates += 1
@@ -445,7 +445,7 @@ def screen(items: Sequence[Run | Sample]) -> Screened:
                     continue
                 names.add(key)
                 if not ok:
-                    negative, non_finite, too_large = _count_bad(value, negative, non_finite, too_large)
+                    negative, too_large = (negative + 1, too_large) if value < 0 else (negative, too_large + 1)
                 keep.append(ok)
             if any(keep):
                 columns = tuple(list(compress(column, keep)) for column in item.columns)
@@ -457,27 +457,28 @@ def screen(items: Sequence[Run | Sample]) -> Screened:
             duplicates += 1
             continue
         names.add(key)
-        if not 0.0 <= item.value <= MAX_SAMPLE_VALUE:
-            negative, non_finite, too_large = _count_bad(item.value, negative, non_finite, too_large)
+        if not _acceptable(item.value):
+            negative, too_large = (negative + 1, too_large) if item.value < 0 else (negative, too_large + 1)
             continue
         kept.append(item)
-    return Screened(kept, duplicates, negative, non_finite, too_large)
+    return Screened(kept, duplicates, negative, too_large)
+
+
+def _acceptable(value: float) -> bool:
+    """Not negative and not absurdly large; NaN and ±Inf pass (the readings skip them, with a warning)."""
+    return not (-_INF < value < 0.0 or MAX_SAMPLE_VALUE < value < _INF)
 
 
 def _plausible(values: list[float]) -> bool:
-    """Whether every value is finite, non-negative and at most :data:`MAX_SAMPLE_VALUE`.
+    """Whether every value is finite, non-negative and at most :data:`MAX_SAMPLE_VALUE` (then none is dropped).
 
-    NaN makes the sum NaN (unequal to itself) and ±Inf makes it infinite; with no NaN, min and max are exact.
+    NaN makes the sum NaN (unequal to itself) and ±Inf makes it infinite; with no NaN, min and max are exact. A
+    run with NaN or ±Inf takes the slow path, which keeps those values.
     """
     if not values:
         return True
     total = sum(values)
-    return total == total and total != float("inf") and min(values) >= 0.0 and max(values) <= MAX_SAMPLE_VALUE
+    return total == total and abs(total) != _INF and min(values) >= 0.0 and max(values) <= MAX_SAMPLE_VALUE
 
 
-def _count_bad(value: float, negative: int, non_finite: int, too_large: int) -> tuple[int, int, int]:
-    if value != value or value in (float("inf"), float("-inf")):  # NaN is the one float unequal to itself
-        return negative, non_finite + 1, too_large
-    if value < 0:
-        return negative + 1, non_finite, too_large
-    return negative, non_finite, too_large + 1
+_INF: Final = float("inf")
