@@ -175,16 +175,20 @@ def report(runs: list[Run], args: argparse.Namespace, samples: int, text_bytes: 
     )
     lines += [
         "",
-        "While one caller refreshes the snapshot, the others get the previous one (no lock across the network), "
-        "and parsing runs in a worker thread: the tool's p99 is no longer a whole scrape and parse, and `/healthz` "
-        "keeps answering while the refresh runs (the parse still holds the GIL in bursts, so it is slower, not "
-        "stopped). The memory budget (`CARBON_KEPLER_SCRAPE_MEMORY_BUDGET_BYTES`, 64 MiB) bounds the bodies in "
-        "flight.",
+        "Before (the main branch when this was written): a refresh held the source's lock across the scrape and "
+        "the parse, so every caller waited for it (the tool's p99 is a whole refresh), and the parse ran on the "
+        "event loop, so `/healthz` was quick between refreshes and frozen during each (its p99). After: callers get "
+        "the previous snapshot while one of them refreshes, and parsing runs in one worker thread. The tool's p99 "
+        "falls and more calls are served; `/healthz` now waits behind those calls (its p50 rises with the "
+        "throughput) but no parse freezes the loop. Peak RSS grows by about one snapshot, since the previous one "
+        "stays in memory while the next is built; bodies in flight are bounded by "
+        "`CARBON_KEPLER_SCRAPE_MEMORY_BUDGET_BYTES` (64 MiB).",
         "",
         f"Measured {dt.date.today().isoformat()} with Python {platform.python_version()} "
         f"({platform.python_implementation()}) on {platform.platform()}, {platform.machine()}, `os.cpu_count()` = "
         f"{os.cpu_count()}: the server, the exporters and the clients share these cores. The machine was shared "
-        "with other jobs; figures vary by ±30 % or more between runs.",
+        f"with other jobs (1-minute load average {os.getloadavg()[0]:.1f} at the end); figures vary by ±30 % or more "
+        "between runs, so compare the rows of one run.",
     ]
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ Kepler source scraping the fault-injection exporter. Time bounds are written aga
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -175,6 +176,17 @@ def test_uvicorn_access_lines_lose_their_query_values() -> None:
     )
     assert RedactingFilter().filter(record)
     assert record.getMessage() == '1.2.3.4 - "GET /x?token=REDACTED HTTP/1.1" 400'
+
+
+def test_a_logged_traceback_loses_its_urls_secrets_too() -> None:
+    try:
+        raise ValueError(f"GET http://u:{SECRET_PASSWORD}@h/m?token={SECRET_QUERY} failed")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "scrape failed", None, sys.exc_info())
+    assert RedactingFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "http://h/m?token=REDACTED" in text
+    assert SECRET_PASSWORD not in text and SECRET_QUERY not in text
 
 
 def test_no_configured_secret_appears_in_logs_answers_pages_or_errors(

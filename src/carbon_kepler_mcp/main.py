@@ -177,6 +177,9 @@ def _serve(args: argparse.Namespace) -> int:
     from carbon_kepler_mcp.bootstrap import build_web_app
 
     config = web_config(settings)  # refuses a public bind without a token before anything starts
+    # Parsing runs in a worker thread; the event loop waits for the GIL at every hand-over, 5 ms by default.
+    # 1 ms keeps requests (and the probes) answered promptly while a large scrape is parsed.
+    sys.setswitchinterval(0.001)
     ctx = build_context(settings)
     app = build_web_app(ctx, config, close_context=True)
     base = f"http://{'[' + settings.server.host + ']' if ':' in settings.server.host else settings.server.host}:{settings.server.port}"

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 import anyio
 import httpx2
@@ -74,6 +74,8 @@ from carbon_kepler_mcp.sources._http import (
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
 
@@ -169,6 +171,7 @@ class KeplerSource:
         self._legacy_history: dict[str, list[Observation[list[Sample]]]] = {}
         self._current_seen: dict[str, _Unchanged] = {}
         self._refused: dict[str, list[str]] = {}
+        self._parse_limiter: anyio.CapacityLimiter | None = None
 
     @property
     def kind(self) -> str:
@@ -217,7 +220,7 @@ class KeplerSource:
             try:
                 with self._budget.reserve() as reservation:
                     body = await self._fetch(url, reservation)
-                    answered[url] = await anyio.to_thread.run_sync(_parse_families, body, wanted, shown)
+                    answered[url] = await self._in_worker(_parse_families, body, wanted, shown)
             except SourceError as exc:
                 failures.append(exc)
 
@@ -233,6 +236,16 @@ class KeplerSource:
         self._cache.clear()
 
     # --- internals -----------------------------------------------------------------------------------
+
+    async def _in_worker(self, func: Callable[..., _T], *args: object) -> _T:
+        """``func(*args)`` in a worker thread, one at a time for this source.
+
+        One at a time: ten endpoints parsed in ten threads would fight over the GIL (and the event loop with
+        them) and hold ten parses' memory at once; one worker keeps both bounded, and the loop still runs between.
+        """
+        if self._parse_limiter is None:
+            self._parse_limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(func, *args, limiter=self._parse_limiter)
 
     def _headers(self) -> dict[str, str]:
         return request_headers(_ACCEPT, self._token, self._token_file, token_file_name="bearer token file")
@@ -321,7 +334,7 @@ class KeplerSource:
             started = self._clock()
             # Parsing 10,000 pods takes the better part of a second of CPU: off the event loop, so the other
             # requests (and the probes) keep being answered meanwhile.
-            screened = await anyio.to_thread.run_sync(_parse_all, body, shown)
+            screened = await self._in_worker(_parse_all, body, shown)
         self._refused[url] = screened.warnings(f"Kepler endpoint {shown}")
         return screened.items, started
 
@@ -342,7 +355,7 @@ class KeplerSource:
             )
         if generation == "current":
             stale = self._current_stale(url, samples, at)
-            readings = await anyio.to_thread.run_sync(_current, samples, shown)
+            readings = await self._in_worker(_current, samples, shown)
             if stale is None:
                 return readings
             # The gauges still hold Kepler's last computed watts (not 0 W): answer with them, and say how old they are.

@@ -66,4 +66,7 @@ class RedactingFilter(logging.Filter):
             cleaned = self._QUERY_IN_ACCESS.sub(lambda m: f"{m.group(1)}{m.group(2)}={REDACTED}", cleaned)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # A traceback's messages can hold URLs too; formatters reuse exc_text once it is set.
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
         return True
