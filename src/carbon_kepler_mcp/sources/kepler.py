@@ -73,6 +73,8 @@ from carbon_kepler_mcp.sources._http import (
 )
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 
+__all__ = ["KeplerSource", "build_ssl_context", "redact_url"]
+
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
@@ -111,9 +113,6 @@ def build_ssl_context(*, ca_bundle: Path | None, insecure_skip_verify: bool) -> 
         ) from exc
 
 
-__all__ = ["KeplerSource", "build_ssl_context", "redact_url"]
-
-
 class KeplerSource:
     """Direct scrape of Kepler exporters."""
 
@@ -123,7 +122,7 @@ class KeplerSource:
         *,
         timeout_seconds: float = 10.0,
         max_bytes: int = 64 * 1024 * 1024,
-        memory_budget_bytes: int = 128 * 1024 * 1024,
+        memory_budget_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
         failure_ttl_seconds: float = 5.0,
         legacy_rate_interval_seconds: float = 5.0,

@@ -157,7 +157,7 @@ class PrometheusClient:
         self._shown = redact_url(self._base)
         self._timeout = timeout_seconds
         self._max_bytes = max_bytes
-        self._budget = memory_budget or MemoryBudget(128 * 1024 * 1024)
+        self._budget = memory_budget or MemoryBudget(64 * 1024 * 1024)
         self._token = bearer_token
         self._token_file = bearer_token_file
         if not self._base.startswith("https://"):
@@ -393,7 +393,7 @@ class PrometheusSource:
         *,
         timeout_seconds: float = 30.0,
         max_bytes: int = 64 * 1024 * 1024,
-        memory_budget_bytes: int = 128 * 1024 * 1024,
+        memory_budget_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
         failure_ttl_seconds: float = 5.0,
         default_window_seconds: int = DEFAULT_WINDOW_SECONDS,
