@@ -4,6 +4,7 @@ query builders, window parsing, right-sizing and observed-schedule arithmetic by
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -208,16 +209,22 @@ def test_workload_regexes_match_every_run_of_a_controller_and_nothing_else() -> 
     assert dotted.fullmatch("a.b-0") and not dotted.fullmatch("axb-0")  # '.' is literal
 
 
-async def test_a_query_prometheus_refuses_is_a_query_error_quoting_it() -> None:
+async def test_a_query_prometheus_refuses_is_a_query_error_with_the_query_in_the_debug_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def refuse(query: str) -> httpx2.Response | None:
         body = {"status": "error", "errorType": "bad_data", "error": "parse error at char 7"}
         return httpx2.Response(400, json=body) if query.startswith("sum by (pod_namespace") else None
 
     source = _source(_fake(refuse))
-    with pytest.raises(
-        PrometheusQueryError, match=r"HTTP 400, bad_data: parse error at char 7.*kepler_pod_cpu_joules_total"
+    with (
+        caplog.at_level(logging.DEBUG, logger="carbon_kepler_mcp.sources.prometheus"),
+        pytest.raises(PrometheusQueryError, match=r"HTTP 400, bad_data: parse error at char 7") as refused,
     ):
         await source.window_snapshot("production", 3600)
+    # The API client learns which server refused and why; the PromQL stays in the server's debug log.
+    assert "kepler_pod_cpu_joules_total" not in str(refused.value)
+    assert any("kepler_pod_cpu_joules_total" in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG)
     await source.aclose()
 
 

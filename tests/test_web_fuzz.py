@@ -49,11 +49,11 @@ def _openapi() -> dict[str, Any]:
 CONFIG = SchemathesisConfig.from_dict(  # pyright: ignore[reportUnknownMemberType]
     {
         "checks": {
-            # A schema-valid request may still be refused with 422: names must be DNS-1123 names, a cursor must
-            # be one this server returned, kind=pod needs a namespace. The MCP argument models (which REST
-            # reuses unchanged) do not express those rules as JSON Schema patterns, so 422 counts as accepted
-            # handling here; every other check (no 5xx, documented statuses, bodies and media types that match
-            # the schema, invalid input refused) runs unchanged.
+            # A schema-valid request may still be refused with 422: a cursor must be one this server returned,
+            # kind=pod needs a namespace, a window must lie between 5m and 7d, a region or standard must be known.
+            # JSON Schema cannot state those rules (names do carry their DNS-1123 patterns), so 422 counts as
+            # accepted handling here; every other check (no 5xx, documented statuses, bodies and media types that
+            # match the schema, invalid input refused) runs unchanged. FUZZ_EXAMPLES=40 passes too (~2 min).
             "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}
         }
     }

@@ -64,7 +64,9 @@ def build_source(settings: Settings) -> MetricsSource:
         settings.kepler.endpoints,
         timeout_seconds=settings.kepler.timeout_seconds,
         max_bytes=settings.kepler.max_bytes,
+        memory_budget_bytes=settings.metrics.memory_budget_bytes,
         cache_ttl_seconds=settings.metrics.cache_ttl_seconds,
+        failure_ttl_seconds=settings.metrics.failure_cache_seconds,
         legacy_rate_interval_seconds=settings.kepler.legacy_rate_interval_seconds,
         verify=build_ssl_context(
             ca_bundle=settings.kepler.ca_bundle, insecure_skip_verify=settings.kepler.insecure_skip_verify
@@ -95,7 +97,9 @@ def build_prometheus_source(settings: Settings) -> PrometheusSource:
         settings.prometheus.url,
         timeout_seconds=settings.prometheus.timeout_seconds,
         max_bytes=settings.prometheus.max_bytes,
+        memory_budget_bytes=settings.metrics.memory_budget_bytes,
         cache_ttl_seconds=settings.metrics.cache_ttl_seconds,
+        failure_ttl_seconds=settings.metrics.failure_cache_seconds,
         default_window_seconds=parse_window(settings.metrics.default_window),
         recent_seconds=parse_window(settings.prometheus.rate_window),
         verify=build_ssl_context(
@@ -190,6 +194,11 @@ def web_config(settings: Settings) -> WebConfig:
         bind_host=settings.server.host,
         tool_prefix=settings.server.tool_prefix,
         tools_allowed=settings.server.tools_allowed,
+        mcp_max_sessions=settings.server.mcp_max_sessions,
+        mcp_session_idle_seconds=settings.server.mcp_session_idle_seconds,
+        mcp_stateless=settings.server.mcp_stateless,
+        readiness_timeout_seconds=settings.server.readiness_timeout_seconds,
+        login_failures_per_minute=settings.server.login_failures_per_minute,
     )
     check_exposure(
         settings.server.host,

@@ -20,6 +20,7 @@ from carbon_kepler_mcp.adapters.cli.commands import add_tool_commands, request_f
 from carbon_kepler_mcp.bootstrap import build_context, web_config
 from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError, InvalidArgumentError, NotFoundError, SourceError
 from carbon_kepler_mcp.settings import Settings
+from carbon_kepler_mcp.sources.redaction import RedactingFilter
 
 logger = logging.getLogger("carbon_kepler_mcp")
 
@@ -110,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _setup_logging(verbosity: int, default: str = "WARNING") -> None:
     level = {0: default, 1: "INFO"}.get(verbosity, "DEBUG")
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Every line is redacted before it is written: the HTTP client logs each request's URL at INFO (with any
+    # user:password in it) and uvicorn's access lines carry query strings.
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -171,6 +177,9 @@ def _serve(args: argparse.Namespace) -> int:
     from carbon_kepler_mcp.bootstrap import build_web_app
 
     config = web_config(settings)  # refuses a public bind without a token before anything starts
+    # Parsing runs in a worker thread; the event loop waits for the GIL at every hand-over, 5 ms by default.
+    # 1 ms keeps requests (and the probes) answered promptly while a large scrape is parsed.
+    sys.setswitchinterval(0.001)
     ctx = build_context(settings)
     app = build_web_app(ctx, config, close_context=True)
     base = f"http://{'[' + settings.server.host + ']' if ':' in settings.server.host else settings.server.host}:{settings.server.port}"

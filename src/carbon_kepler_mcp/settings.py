@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from carbon_kepler_mcp.domain.window import parse_window
 from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.sources.redaction import redact_url
 
 __all__ = [
     "AccountingSettings",
@@ -96,6 +97,20 @@ class MetricsSettings(_Group):
     default_window: str = Field(default="1h", validation_alias=_env("default_window"))
     """Energy window when a tool call names none (Prometheus source only): 5m to 7d, e.g. ``30m``, ``1h``, ``1d``."""
 
+    failure_cache_seconds: float = Field(default=5.0, ge=0, le=300, validation_alias=_env("failure_cache_seconds"))
+    """How long a failed or timed-out read is remembered: callers in that time get its error at once instead of
+    each waiting for the failing server again. 0 forgets at once."""
+
+    memory_budget_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024 * 1024,
+        le=4 * 1024 * 1024 * 1024,
+        validation_alias=_env("scrape_memory_budget_bytes"),
+    )
+    """Body bytes all scrapes (every endpoint) or Prometheus answers in flight may hold together; a body that would
+    pass it is refused with a clear error. Parsed data takes about four times the body, so 64 MiB keeps the server
+    near 350 MiB, inside the shipped Deployment's 512 MiB limit."""
+
     # --- the numbers ---------------------------------------------------------------------------------
 
     @field_validator("default_window")
@@ -129,7 +144,8 @@ class KeplerSettings(_Group):
     """Skip TLS verification. Opt-in only, for lab clusters with self-signed certificates."""
 
     timeout_seconds: float = Field(default=10.0, gt=0, le=300, validation_alias=_env("scrape_timeout_seconds"))
-    """Seconds to wait for one endpoint. Kepler answers in well under a second; 10 s tolerates busy nodes."""
+    """Total deadline of one endpoint's scrape: connecting, retries and every byte of the body (a server sending a
+    byte now and then is cut off too). Kepler answers in well under a second; 10 s tolerates busy nodes."""
 
     max_bytes: int = Field(
         default=64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, validation_alias=_env("scrape_max_bytes")
@@ -154,7 +170,7 @@ class KeplerSettings(_Group):
     def _check_endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for url in value:
             if not url.startswith(("http://", "https://")):
-                raise ValueError(f"Kepler endpoint {url!r} must start with http:// or https://")
+                raise ValueError(f"Kepler endpoint {redact_url(url)!r} must start with http:// or https://")
         return value
 
     @model_validator(mode="after")
@@ -190,7 +206,8 @@ class PrometheusSettings(_Group):
     """Skip TLS verification of Prometheus. Opt-in only, for lab clusters."""
 
     timeout_seconds: float = Field(default=30.0, gt=0, le=600, validation_alias=_env("prometheus_timeout_seconds"))
-    """Seconds to wait for one query (also sent to Prometheus as the query's ``timeout``)."""
+    """Total deadline of one query, retries and every byte of the answer included (also sent to Prometheus as
+    the query's ``timeout``)."""
 
     rate_window: str = Field(default="5m", validation_alias=_env("prometheus_rate_window"))
     """How far back "power now" looks (5m to 1h): the energy of a pod's samples in that span ÷ the time between
@@ -216,7 +233,7 @@ class PrometheusSettings(_Group):
     @classmethod
     def _check_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError(f"Prometheus URL {value!r} must start with http:// or https://")
+            raise ValueError(f"Prometheus URL {redact_url(value)!r} must start with http:// or https://")
         return value.rstrip("/") if value else None
 
     @model_validator(mode="after")
@@ -343,6 +360,30 @@ class ServerSettings(_Group):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("log_level"))
     """Log level. Logs always go to stderr."""
+
+    mcp_max_sessions: int = Field(default=256, ge=1, le=10_000, validation_alias=_env("mcp_max_sessions"))
+    """Most MCP Streamable HTTP sessions open at once (each holds about 40 KiB); a new client beyond it gets 503
+    until an idle one is closed. The SDK's own default, 10,000, would take about 400 MiB."""
+
+    mcp_session_idle_seconds: float = Field(
+        default=300.0, gt=0, le=86_400, validation_alias=_env("mcp_session_idle_seconds")
+    )
+    """An MCP session with no request for this long is closed (its client reconnects with a new session), so
+    abandoned sessions free their place in minutes, not the SDK's 30."""
+
+    mcp_stateless: bool = Field(default=False, validation_alias=_env("mcp_stateless"))
+    """Serve MCP without sessions (every request stands alone): for several replicas behind a load balancer
+    without session affinity. Server-to-client notifications then need a request to travel on."""
+
+    readiness_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, validation_alias=_env("readiness_timeout_seconds")
+    )
+    """Longest ``/readyz`` waits for the metrics source; a read still running then goes on in the background and
+    ``/readyz`` answers 503 with the reason until it ends."""
+
+    login_failures_per_minute: int = Field(default=5, ge=1, le=1000, validation_alias=_env("login_failures_per_minute"))
+    """Wrong dashboard sign-ins accepted per client address per minute; more are refused with 429 until the
+    minute has passed (the count of all addresses together is bounded at 20 times this)."""
 
     @field_validator("allowed_hosts", "allowed_origins", "tools_allowed", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 from pydantic_core import ErrorDetails
 
 from carbon_kepler_mcp.app.results import OptimizationType, Status
@@ -59,11 +60,17 @@ NotBool: Final = BeforeValidator(_refuse_bool)
 """Metadata for every numeric argument, after its ``Field``: JSON ``true``/``false`` is refused (pydantic's lax
 mode would read it as 1 or 0). Placed after the ``Field`` it leaves the input schema as it was."""
 
+# The naming rules the server enforces (domain/names.py), stated in the schema for clients and fuzzers. Only the
+# schema carries them (json_schema_extra): the domain's own checks keep their worded, bilingual refusals.
+_OBJECT_NAME: Final[JsonDict] = {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"}
+_NAMESPACE: Final[JsonDict] = {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}
+
 WorkloadName = Annotated[
     str,
     Field(
         min_length=1,
         max_length=253,
+        json_schema_extra=_OBJECT_NAME,
         description="Workload name: a pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob name (resolved to its "
         "pods by Kubernetes naming rules)",
     ),
@@ -73,13 +80,22 @@ ExploreWorkloadName = Annotated[
     Field(
         min_length=1,
         max_length=253,
+        json_schema_extra=_OBJECT_NAME,
         description="Workload name: a pod, or a Deployment/StatefulSet/DaemonSet/Job/CronJob name",
     ),
 ]
-Namespace = Annotated[str, Field(min_length=1, max_length=63, description="Kubernetes namespace")]
+Namespace = Annotated[
+    str, Field(min_length=1, max_length=63, json_schema_extra=_NAMESPACE, description="Kubernetes namespace")
+]
 OptionalNamespace = Annotated[
     str | None,
-    Field(default=None, min_length=1, max_length=63, description="Kubernetes namespace; omit for the whole cluster"),
+    Field(
+        default=None,
+        min_length=1,
+        max_length=63,
+        json_schema_extra=_NAMESPACE,
+        description="Kubernetes namespace; omit for the whole cluster",
+    ),
 ]
 StandardCode = Annotated[
     str,

@@ -113,7 +113,13 @@ class ResourceViews:
             ) from exc
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        local = moment.astimezone(ZoneInfo(region.timezone))
+        try:
+            local = moment.astimezone(ZoneInfo(region.timezone))
+        except (OverflowError, ValueError) as exc:  # 9999-12-31T23:00-12:00 is past the last representable hour
+            raise InvalidArgumentError(
+                "timestamp is outside the calendar this server can convert (years 1 to 9999 in every time zone); "
+                "use e.g. 2026-11-24T14:00:00+09:00"
+            ) from exc
         hour_start = local.replace(minute=0, second=0, microsecond=0)
         grid = self._ctx.grid(region)
         profile = self._ctx.reference.profile(region.code)

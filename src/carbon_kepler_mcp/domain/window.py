@@ -57,7 +57,7 @@ def parse_window(value: str | int | float) -> int:
             raise InvalidArgumentError(f"window {value!r} must be a whole number of seconds; {_RULE}")
     else:
         text = value.strip().lower()
-        if text.isdigit() and len(text) <= 9:
+        if text.isascii() and text.isdigit() and len(text) <= 9:  # "³" is a digit to isdigit(), not to int()
             seconds = int(text)
         elif _WINDOW_RE.fullmatch(text):
             units = [unit for _, unit in _PART_RE.findall(text)]

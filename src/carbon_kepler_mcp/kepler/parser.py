@@ -36,13 +36,15 @@ emits them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
-from itertools import repeat
-from typing import NamedTuple, cast
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+from typing import Final, NamedTuple, cast
 
 from carbon_kepler_mcp.errors import MetricsParseError
 
-__all__ = ["Run", "Sample", "parse_columns", "parse_exposition"]
+__all__ = ["MAX_SAMPLE_VALUE", "Run", "Sample", "Screened", "parse_columns", "parse_exposition", "screen"]
 
 
 class Sample(NamedTuple):
@@ -373,3 +375,110 @@ def _value_problem(tokens: list[str]) -> str:
     if len(tokens) > 2:
         return f"unexpected text after the value: {' '.join(tokens[2:])[:20]!r}"
     return f"invalid timestamp {tokens[1]!r} (an integer of milliseconds is expected)"
+
+
+# --- screening what an exporter sent ------------------------------------------------------------------------
+
+MAX_SAMPLE_VALUE = 1e18
+"""Largest value accepted from Kepler: no power in watts or energy counter in joules comes near it (a 10 kW node
+needs three billion years to count 1e18 J), and sums of any number of values below it stay far from the float
+limit (1.8e308), so a total can never overflow to infinity."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """What :func:`screen` kept, and how many samples it refused, by reason."""
+
+    items: list[Run | Sample]
+    duplicates: int = 0
+    negative: int = 0
+    too_large: int = 0
+
+    def warnings(self, source: str) -> list[str]:
+        """One sentence per kind of refused sample, naming ``source``."""
+        found: list[str] = []
+        if self.duplicates:
+            found.append(
+                f"{source}: {self.duplicates} series appeared more than once in one scrape (the same name and "
+                "labels); each was counted once, with its first value"
+            )
+        refused = [
+            (self.negative, "negative"),
+            (self.too_large, f"larger than {MAX_SAMPLE_VALUE:g}, which no power or energy reading can be"),
+        ]
+        for count, why in refused:
+            if count:
+                found.append(f"{source}: {count} samples were {why}; those series were left out of the answer")
+        return found
+
+
+def screen(items: Sequence[Run | Sample]) -> Screened:
+    """Drop the samples no Kepler reading can be: repeats of a series, negative or absurdly large values.
+
+    Every Kepler family is a non-negative power, energy, ratio or info gauge, so a negative value or a finite
+    value above :data:`MAX_SAMPLE_VALUE` is a broken exporter, not a reading. A series (name and label set)
+    that appears twice would be summed twice downstream (Prometheus itself refuses such a scrape); its first
+    occurrence is kept. NaN and ±Inf pass: Kepler exports NaN for a zone it could not read, and the readings
+    skip non-finite values with their own warning. Runs stay runs (a run with nothing to drop is passed on as
+    it is, the common case, checked with set and comparison builtins over whole columns).
+    """
+    per_name = Counter(item.name for item in items)
+    seen: dict[str, set[frozenset[tuple[str, str]]]] = {}
+    kept: list[Run | Sample] = []
+    duplicates = negative = too_large = 0
+    for item in items:
+        if isinstance(item, Run):
+            values = item.values
+            unique = len(set(zip(*item.columns, strict=True))) == len(values)
+            if per_name[item.name] == 1 and unique and _plausible(values):
+                kept.append(item)  # the common case, decided by C-level builtins over whole columns
+                continue
+            names = seen.setdefault(item.name, set())
+            keep: list[bool] = []
+            rows = zip(*item.columns, strict=True)
+            for row, value in zip(rows, values, strict=True):
+                ok = _acceptable(value)
+                key = frozenset(zip(item.keys, row, strict=True))
+                if key in names:
+                    duplicates += 1
+                    keep.append(False)
+                    continue
+                names.add(key)
+                if not ok:
+                    negative, too_large = (negative + 1, too_large) if value < 0 else (negative, too_large + 1)
+                keep.append(ok)
+            if any(keep):
+                columns = tuple(list(compress(column, keep)) for column in item.columns)
+                kept.append(Run(item.name, item.keys, columns, list(compress(values, keep))))
+            continue
+        key = frozenset(item.labels.items())
+        names = seen.setdefault(item.name, set())
+        if key in names:
+            duplicates += 1
+            continue
+        names.add(key)
+        if not _acceptable(item.value):
+            negative, too_large = (negative + 1, too_large) if item.value < 0 else (negative, too_large + 1)
+            continue
+        kept.append(item)
+    return Screened(kept, duplicates, negative, too_large)
+
+
+def _acceptable(value: float) -> bool:
+    """Not negative and not absurdly large; NaN and ±Inf pass (the readings skip them, with a warning)."""
+    return not (-_INF < value < 0.0 or MAX_SAMPLE_VALUE < value < _INF)
+
+
+def _plausible(values: list[float]) -> bool:
+    """Whether every value is finite, non-negative and at most :data:`MAX_SAMPLE_VALUE` (then none is dropped).
+
+    NaN makes the sum NaN (unequal to itself) and ±Inf makes it infinite; with no NaN, min and max are exact. A
+    run with NaN or ±Inf takes the slow path, which keeps those values.
+    """
+    if not values:
+        return True
+    total = sum(values)
+    return total == total and abs(total) != _INF and min(values) >= 0.0 and max(values) <= MAX_SAMPLE_VALUE
+
+
+_INF: Final = float("inf")

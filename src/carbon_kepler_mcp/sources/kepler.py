@@ -1,8 +1,12 @@
 """Scrape one or more Kepler ``/metrics`` endpoints directly over HTTP(S).
 
 The source fetches every endpoint concurrently, parses only the families the server uses, and caches the
-resulting :class:`Snapshot` for ``cache_ttl_seconds`` (concurrent callers share one scrape). A body larger
-than ``max_bytes`` is refused while it streams in, so a runaway exporter cannot exhaust memory.
+resulting :class:`Snapshot` for ``cache_ttl_seconds``. Concurrent callers share one scrape, and while it runs
+they get the previous snapshot; no lock is held across network I/O, and a failed scrape is remembered for
+``failure_ttl_seconds`` (:mod:`._flight`). Each endpoint has a total deadline (``timeout_seconds``, every byte
+included), a body larger than ``max_bytes`` is refused while it streams in, and all bodies in flight together
+stay within one ``memory_budget_bytes``, so neither a slow-drip nor a runaway exporter can stall the server or
+exhaust its memory. Parsing runs in a worker thread, so a large scrape does not freeze the event loop.
 
 When some endpoints fail and others answer, the snapshot carries a warning naming each failed endpoint
 (its node's pods are missing from the answer); when all fail, the first failure is raised.
@@ -19,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar, cast
 
 import anyio
 import httpx2
@@ -33,7 +38,7 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
-from carbon_kepler_mcp.kepler.parser import Run, Sample, parse_columns, parse_exposition
+from carbon_kepler_mcp.kepler.parser import Run, Sample, Screened, parse_columns, parse_exposition, screen
 from carbon_kepler_mcp.kepler.readings import (
     EndpointReadings,
     PodReading,
@@ -51,18 +56,28 @@ from carbon_kepler_mcp.kepler.timeline import (
     longest_rate,
     plan_rate,
 )
+from carbon_kepler_mcp.sources._flight import FlightCache
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
+    DeadlineExceeded,
+    MemoryBudget,
+    Reservation,
     Transient,
     is_tls_error,
     read_capped,
+    redact_text,
+    redact_url,
     request_headers,
     retrying,
     root_message,
 )
 from carbon_kepler_mcp.sources.base import FacilityInfo, Snapshot
 
+__all__ = ["KeplerSource", "build_ssl_context", "redact_url"]
+
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _ACCEPT = "text/plain;version=0.0.4;q=1.0, */*;q=0.1"
 
@@ -98,14 +113,6 @@ def build_ssl_context(*, ca_bundle: Path | None, insecure_skip_verify: bool) -> 
         ) from exc
 
 
-def redact_url(url: str) -> str:
-    """The URL without user:password, for messages and logs."""
-    parsed = httpx2.URL(url)
-    if parsed.userinfo:
-        return str(parsed.copy_with(username=None, password=None))
-    return url
-
-
 class KeplerSource:
     """Direct scrape of Kepler exporters."""
 
@@ -115,7 +122,9 @@ class KeplerSource:
         *,
         timeout_seconds: float = 10.0,
         max_bytes: int = 64 * 1024 * 1024,
+        memory_budget_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
+        failure_ttl_seconds: float = 5.0,
         legacy_rate_interval_seconds: float = 5.0,
         stale_after_seconds: float | None = None,
         verify: ssl.SSLContext | bool = True,
@@ -133,6 +142,7 @@ class KeplerSource:
         self._endpoints = tuple(dict.fromkeys(endpoints))  # the same URL twice would count its pods twice
         self._timeout = timeout_seconds
         self._max_bytes = max_bytes
+        self._budget = MemoryBudget(memory_budget_bytes)
         self._ttl = cache_ttl_seconds
         self._legacy_interval = legacy_rate_interval_seconds
         # Kepler updates every few seconds (0.7: 3 s, 0.10: 5 s by default); counters that have not moved for three
@@ -154,11 +164,13 @@ class KeplerSource:
             follow_redirects=False,
             trust_env=False,
         )
-        self._lock = anyio.Lock()
-        self._cached: Snapshot | None = None
-        self._cached_at = 0.0
+        self._cache: FlightCache[None, Snapshot] = FlightCache(
+            ttl_seconds=cache_ttl_seconds, failure_ttl_seconds=failure_ttl_seconds, clock=clock
+        )
         self._legacy_history: dict[str, list[Observation[list[Sample]]]] = {}
         self._current_seen: dict[str, _Unchanged] = {}
+        self._refused: dict[str, list[str]] = {}
+        self._parse_limiter: anyio.CapacityLimiter | None = None
 
     @property
     def kind(self) -> str:
@@ -179,15 +191,18 @@ class KeplerSource:
         """Close the HTTP connection pool."""
         await self._client.aclose()
 
+    @property
+    def memory_budget(self) -> MemoryBudget:
+        """The body bytes every scrape in flight shares."""
+        return self._budget
+
     async def snapshot(self) -> Snapshot:
-        """The cached snapshot if younger than the TTL, else a fresh scrape of every endpoint."""
-        async with self._lock:
-            now = self._clock()
-            if self._cached is not None and now - self._cached_at < self._ttl:
-                return self._cached
-            snapshot = await self._scrape_all()
-            self._cached, self._cached_at = snapshot, self._clock()
-            return snapshot
+        """The cached snapshot if younger than the TTL, the previous one while a scrape runs, else a fresh scrape.
+
+        One scrape at a time (the legacy rate history and staleness state are the scrape's own), and a failed one
+        is remembered for ``failure_ttl_seconds``.
+        """
+        return await self._cache.get(None, self._scrape_all)
 
     async def scrape_families(self, names: Collection[str]) -> list[tuple[str, list[Sample]]]:
         """Samples of the named families from every endpoint that answers, uncached (detail on demand).
@@ -200,10 +215,11 @@ class KeplerSource:
         failures: list[SourceError] = []
 
         async def one(url: str) -> None:
+            shown = redact_url(url)
             try:
-                text = await self._fetch(url)
-                with _gc_paused():
-                    answered[url] = parse_exposition(text, wanted, source=redact_url(url))
+                with self._budget.reserve() as reservation:
+                    body = await self._fetch(url, reservation)
+                    answered[url] = await self._in_worker(_parse_families, body, wanted, shown)
             except SourceError as exc:
                 failures.append(exc)
 
@@ -215,21 +231,39 @@ class KeplerSource:
         return [(redact_url(url), answered[url]) for url in self._endpoints if url in answered]
 
     def invalidate(self) -> None:
-        """Drop the cached snapshot (the next call scrapes)."""
-        self._cached = None
+        """Drop the cached snapshot and any remembered failure (the next call scrapes)."""
+        self._cache.clear()
 
     # --- internals -----------------------------------------------------------------------------------
+
+    async def _in_worker(self, func: Callable[..., _T], *args: object) -> _T:
+        """``func(*args)`` in a worker thread, one at a time for this source.
+
+        One at a time: ten endpoints parsed in ten threads would fight over the GIL (and the event loop with
+        them) and hold ten parses' memory at once; one worker keeps both bounded, and the loop still runs between.
+        """
+        if self._parse_limiter is None:
+            self._parse_limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(func, *args, limiter=self._parse_limiter)
 
     def _headers(self) -> dict[str, str]:
         return request_headers(_ACCEPT, self._token, self._token_file, token_file_name="bearer token file")
 
-    async def _fetch(self, url: str) -> str:
-        """The endpoint's text, asked again on connection errors, 429, 502 and 503 within the scrape timeout."""
+    async def _fetch(self, url: str, reservation: Reservation) -> bytes:
+        """The endpoint's body, asked again on connection errors, 429, 502 and 503 within the scrape deadline."""
+        shown = redact_url(url)
         return await retrying(
-            lambda left: self._fetch_once(url, left), budget_seconds=self._timeout, what=f"Kepler {redact_url(url)}"
+            lambda left: self._fetch_once(url, left, reservation),
+            budget_seconds=self._timeout,
+            what=f"Kepler {shown}",
+            timed_out=lambda elapsed: SourceTimeoutError(
+                f"Kepler endpoint {shown} did not answer within {self._timeout:g} s (the whole scrape's "
+                f"deadline; gave up after {elapsed:.1f} s); is the exporter overloaded? Raise "
+                "scrape_timeout_seconds if the node is busy"
+            ),
         )
 
-    async def _fetch_once(self, url: str, left: float) -> str:
+    async def _fetch_once(self, url: str, left: float, reservation: Reservation) -> bytes:
         shown = redact_url(url)
         try:
             async with self._client.stream(
@@ -249,12 +283,15 @@ class KeplerSource:
                     if response.status_code in RETRY_STATUSES:
                         raise Transient(error, response.headers.get("retry-after"))
                     raise error
-                body = await read_capped(response, self._max_bytes, lambda: self._too_large(shown))
+                return await read_capped(
+                    response,
+                    self._max_bytes,
+                    lambda: self._too_large(shown),
+                    reservation,
+                    lambda: self._over_budget(shown),
+                )
         except httpx2.TimeoutException as exc:
-            raise SourceTimeoutError(
-                f"Kepler endpoint {shown} did not answer within {self._timeout:g} s; is the exporter overloaded? "
-                "Raise scrape_timeout_seconds if the node is busy"
-            ) from exc
+            raise DeadlineExceeded() from exc
         except httpx2.ConnectError as exc:
             if is_tls_error(exc):
                 raise SourceTLSError(
@@ -268,12 +305,8 @@ class KeplerSource:
                 )
             ) from exc
         except httpx2.HTTPError as exc:
-            raise SourceUnavailableError(f"request to Kepler endpoint {shown} failed: {root_message(exc)}") from exc
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError as exc:
             raise SourceUnavailableError(
-                f"Kepler endpoint {shown} sent a body that is not UTF-8 text; is the URL the /metrics endpoint?"
+                f"request to Kepler endpoint {shown} failed: {redact_text(root_message(exc))}"
             ) from exc
 
     def _too_large(self, shown: str) -> str:
@@ -282,14 +315,35 @@ class KeplerSource:
             "expected, or check what the exporter is exporting"
         )
 
+    def _over_budget(self, shown: str) -> str:
+        return (
+            f"the scrape of Kepler endpoint {shown} was refused: the scrapes in flight together passed the memory "
+            f"budget of {self._budget.max_bytes:,} bytes (scrape_memory_budget_bytes); fewer or smaller endpoints, "
+            "or a larger budget and memory limit"
+        )
+
     async def _read_endpoint(self, url: str) -> tuple[list[Sample | Run], float]:
-        text = await self._fetch(url)
-        started = self._clock()
-        with _gc_paused():
-            items = parse_columns(text, schema.ALL_FAMILIES, source=redact_url(url))
-        return items, started
+        """The endpoint's samples (screened: see :func:`kepler.parser.screen`) and when they were read.
+
+        What the screen refused is remembered per endpoint and becomes a warning of its readings.
+        """
+        shown = redact_url(url)
+        with self._budget.reserve() as reservation:
+            body = await self._fetch(url, reservation)
+            started = self._clock()
+            # Parsing 10,000 pods takes the better part of a second of CPU: off the event loop, so the other
+            # requests (and the probes) keep being answered meanwhile.
+            screened = await self._in_worker(_parse_all, body, shown)
+        self._refused[url] = screened.warnings(f"Kepler endpoint {shown}")
+        return screened.items, started
 
     async def _endpoint_readings(self, url: str) -> EndpointReadings:
+        readings = await self._screened_readings(url)
+        if refused := self._refused.pop(url, None):
+            readings = replace(readings, warnings=(*refused, *readings.warnings))
+        return readings
+
+    async def _screened_readings(self, url: str) -> EndpointReadings:
         shown = redact_url(url)
         samples, at = await self._read_endpoint(url)
         generation = detect_generation(samples)
@@ -300,8 +354,7 @@ class KeplerSource:
             )
         if generation == "current":
             stale = self._current_stale(url, samples, at)
-            with _gc_paused():
-                readings = current_readings(samples, shown)
+            readings = await self._in_worker(_current, samples, shown)
             if stale is None:
                 return readings
             # The gauges still hold Kepler's last computed watts (not 0 W): answer with them, and say how old they are.
@@ -477,6 +530,35 @@ def _unique_pods(readings: Sequence[EndpointReadings]) -> tuple[list[PodReading]
                 seen.add(key)
                 pods.append(pod)
     return pods, sum(len(r.pods) for r in readings) - len(pods)
+
+
+def _decoded(body: bytes, shown: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceUnavailableError(
+            f"Kepler endpoint {shown} sent a body that is not UTF-8 text; is the URL the /metrics endpoint?"
+        ) from exc
+
+
+def _parse_all(body: bytes, shown: str) -> Screened:
+    """Every family the server reads, screened for repeats and impossible values (runs in a worker thread)."""
+    text = _decoded(body, shown)
+    with _gc_paused():
+        return screen(parse_columns(text, schema.ALL_FAMILIES, source=shown))
+
+
+def _parse_families(body: bytes, wanted: frozenset[str], shown: str) -> list[Sample]:
+    """The named families only (runs in a worker thread)."""
+    text = _decoded(body, shown)
+    with _gc_paused():
+        # parse_exposition gives samples only, so the screened items are samples too.
+        return cast(list[Sample], screen(parse_exposition(text, wanted, source=shown)).items)
+
+
+def _current(samples: list[Sample | Run], shown: str) -> EndpointReadings:
+    with _gc_paused():
+        return current_readings(samples, shown)
 
 
 @contextmanager

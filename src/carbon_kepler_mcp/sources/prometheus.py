@@ -22,6 +22,12 @@ Failures map onto the source errors the other adapters already handle: connectio
 :class:`SourceUnavailableError`, slow → :class:`SourceTimeoutError`, TLS → :class:`SourceTLSError`,
 oversized body → :class:`ResponseTooLargeError`, ``"status":"error"`` → :class:`PrometheusQueryError`.
 Prometheus ``warnings`` (and Thanos partial responses) travel in the snapshot's warnings.
+
+Every query has a total deadline (``timeout_seconds``, every byte of the answer included), all answers in flight
+share one memory budget, and snapshots are cached per namespace and window with one read in flight per key:
+while it runs, other callers get the previous snapshot, and a failed read is remembered for
+``failure_ttl_seconds`` (:mod:`._flight`). An error names Prometheus by its redacted URL; the PromQL of a failing
+query goes to the server log at debug level, not into the message an API client sees.
 """
 
 from __future__ import annotations
@@ -56,19 +62,24 @@ from carbon_kepler_mcp.errors import (
     SourceUnavailableError,
 )
 from carbon_kepler_mcp.kepler import schema
+from carbon_kepler_mcp.kepler.parser import MAX_SAMPLE_VALUE
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total, measurement_warnings, meter_from_paths
 from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources._flight import FlightCache
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
+    DeadlineExceeded,
+    MemoryBudget,
     Transient,
     is_tls_error,
     read_capped,
+    redact_text,
+    redact_url,
     request_headers,
     retrying,
     root_message,
 )
 from carbon_kepler_mcp.sources.base import FacilityInfo, History, HistoryPoint, PodCpu, Snapshot
-from carbon_kepler_mcp.sources.kepler import redact_url
 
 __all__ = ["PrometheusClient", "PrometheusSource", "VectorSample"]
 
@@ -79,7 +90,9 @@ _KINDS: Final[frozenset[str]] = frozenset(
 )
 _NONE: Final = "<none>"
 _QUERY_SHOWN: Final = 300
-"""Characters of a failing query quoted in an error message."""
+"""Characters of a failing query quoted in the debug log."""
+_JSON_IN_THREAD_BYTES: Final = 1024 * 1024
+"""Answers larger than this are decoded in a worker thread, so the event loop keeps serving other requests."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +143,7 @@ class PrometheusClient:
         *,
         timeout_seconds: float = 30.0,
         max_bytes: int = 64 * 1024 * 1024,
+        memory_budget: MemoryBudget | None = None,
         verify: ssl.SSLContext | bool = True,
         bearer_token: str | None = None,
         bearer_token_file: Path | None = None,
@@ -137,13 +151,14 @@ class PrometheusClient:
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"Prometheus URL {safe_repr(base_url)} must start with http:// or https://")
+            raise ConfigError(f"Prometheus URL {safe_repr(redact_url(base_url))} must start with http:// or https://")
         if (bearer_token or bearer_token_file) and basic_auth:
             raise ConfigError("set a Prometheus bearer token or basic auth, not both")
         self._base = base_url.rstrip("/")
         self._shown = redact_url(self._base)
         self._timeout = timeout_seconds
         self._max_bytes = max_bytes
+        self._budget = memory_budget or MemoryBudget(64 * 1024 * 1024)
         self._token = bearer_token
         self._token_file = bearer_token_file
         if not self._base.startswith("https://"):
@@ -162,6 +177,11 @@ class PrometheusClient:
         """The base URL without credentials."""
         return self._shown
 
+    @property
+    def memory_budget(self) -> MemoryBudget:
+        """The answer bytes every query in flight shares."""
+        return self._budget
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
@@ -178,6 +198,8 @@ class PrometheusClient:
             for item in cast(list[dict[str, Any]], raw_result):
                 labels = cast(dict[str, str], item.get("metric") or {})
                 value = _float(cast(list[object], item["value"])[1])
+                if not -MAX_SAMPLE_VALUE <= value <= MAX_SAMPLE_VALUE:
+                    value = math.nan  # no reading is that large, and sums of it would overflow: left out as NaN
                 samples.append(VectorSample(labels, value))
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise self._malformed(query, f"unreadable sample ({exc})") from exc
@@ -221,9 +243,10 @@ class PrometheusClient:
         return data
 
     def _malformed(self, query: str, what: str) -> SourceUnavailableError:
+        logger.debug("Prometheus at %s: unreadable answer (%s) for %s", self._shown, what, _shown_query(query))
         return SourceUnavailableError(
-            f"Prometheus at {self._shown} sent an answer this server cannot read ({what}) for the query "
-            f"{_shown_query(query)}; is the URL a Prometheus-compatible API?"
+            f"Prometheus at {self._shown} sent an answer this server cannot read ({what}); is the URL a "
+            "Prometheus-compatible API? (the query is in the server log at debug level)"
         )
 
     @staticmethod
@@ -243,6 +266,11 @@ class PrometheusClient:
             lambda left: self._post_once(path, form, query, left),
             budget_seconds=self._timeout,
             what=f"Prometheus at {self._shown}",
+            timed_out=lambda elapsed: SourceTimeoutError(
+                f"Prometheus at {self._shown} did not answer within {self._timeout:g} s (the whole query's "
+                f"deadline; gave up after {elapsed:.1f} s); is it overloaded? Raise prometheus_timeout_seconds, or "
+                "use a namespace or a shorter window"
+            ),
         )
 
     async def _post_once(self, path: str, form: Mapping[str, str], query: str, left: float) -> dict[str, Any]:
@@ -251,17 +279,19 @@ class PrometheusClient:
         params = dict(form)
         params["timeout"] = f"{self._timeout:g}s"
         try:
-            async with self._client.stream(
-                "POST", url, data=params, headers=self._headers(), timeout=httpx2.Timeout(max(left, 0.001))
-            ) as response:
-                raw = await read_capped(response, self._max_bytes, self._too_large)
-                status = response.status_code
-                retry_after = response.headers.get("retry-after")
+            with self._budget.reserve() as reservation:
+                async with self._client.stream(
+                    "POST", url, data=params, headers=self._headers(), timeout=httpx2.Timeout(max(left, 0.001))
+                ) as response:
+                    raw = await read_capped(response, self._max_bytes, self._too_large, reservation, self._over_budget)
+                    status = response.status_code
+                    retry_after = response.headers.get("retry-after")
+                if len(raw) > _JSON_IN_THREAD_BYTES:
+                    parsed_body = await anyio.to_thread.run_sync(_json_object, raw)
+                else:
+                    parsed_body = _json_object(raw)
         except httpx2.TimeoutException as exc:
-            raise SourceTimeoutError(
-                f"Prometheus at {shown} did not answer within {self._timeout:g} s; is it overloaded? Raise "
-                "prometheus_timeout_seconds, or use a shorter window"
-            ) from exc
+            raise DeadlineExceeded() from exc
         except httpx2.ConnectError as exc:
             if is_tls_error(exc):
                 raise SourceTLSError(
@@ -275,25 +305,22 @@ class PrometheusClient:
                 )
             ) from exc
         except httpx2.HTTPError as exc:
-            raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {root_message(exc)}") from exc
-        body: dict[str, Any] | None = None
-        try:
-            parsed: object = json.loads(raw.decode("utf-8"))
-            if isinstance(parsed, dict):
-                body = cast(dict[str, Any], parsed)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            body = None
+            raise SourceUnavailableError(
+                f"request to Prometheus at {shown} failed: {redact_text(root_message(exc))}"
+            ) from exc
+        body = parsed_body
         if body is not None and body.get("status") == "error":
             error_type = str(body.get("errorType") or "error")
-            error = str(body.get("error") or "no message")
+            error = redact_text(str(body.get("error") or "no message"))[:_QUERY_SHOWN]
+            logger.debug("Prometheus at %s: %s (%s) for %s", shown, error_type, error, _shown_query(query))
             if error_type == "timeout":
                 raise SourceTimeoutError(
                     f"Prometheus at {shown} gave up on a query ({error}); use a shorter window or raise its "
-                    f"--query.timeout. Query: {_shown_query(query)}"
+                    "--query.timeout (the query is in the server log at debug level)"
                 )
             refused = PrometheusQueryError(
-                f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}). "
-                f"Query: {_shown_query(query)}"
+                f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}); the query is in the "
+                "server log at debug level"
             )
             if status in RETRY_STATUSES:  # "unavailable" while starting up, a frontend's queue full
                 raise Transient(refused, retry_after)
@@ -325,6 +352,22 @@ class PrometheusClient:
             "namespace or a shorter window, or raise prometheus_max_bytes"
         )
 
+    def _over_budget(self) -> str:
+        return (
+            f"an answer of Prometheus at {self._shown} was refused: the answers in flight together passed the "
+            f"memory budget of {self._budget.max_bytes:,} bytes (scrape_memory_budget_bytes); use a namespace or "
+            "a shorter window, or raise the budget and the memory limit"
+        )
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object in ``raw``; None when it is not UTF-8 JSON or not an object."""
+    try:
+        parsed: object = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return cast(dict[str, Any], parsed) if isinstance(parsed, dict) else None
+
 
 # --- the source ------------------------------------------------------------------------------------------
 
@@ -352,7 +395,9 @@ class PrometheusSource:
         *,
         timeout_seconds: float = 30.0,
         max_bytes: int = 64 * 1024 * 1024,
+        memory_budget_bytes: int = 64 * 1024 * 1024,
         cache_ttl_seconds: float = 60.0,
+        failure_ttl_seconds: float = 5.0,
         default_window_seconds: int = DEFAULT_WINDOW_SECONDS,
         recent_seconds: int = promql.DEFAULT_RECENT_SECONDS,
         verify: ssl.SSLContext | bool = True,
@@ -369,6 +414,7 @@ class PrometheusSource:
             url,
             timeout_seconds=timeout_seconds,
             max_bytes=max_bytes,
+            memory_budget=MemoryBudget(memory_budget_bytes),
             verify=verify,
             bearer_token=bearer_token,
             bearer_token_file=bearer_token_file,
@@ -382,8 +428,9 @@ class PrometheusSource:
         self._wall_clock = wall_clock
         self._is_demo = is_demo
         self._facilities = dict(facilities or {})
-        self._locks: dict[tuple[str | None, int], anyio.Lock] = {}
-        self._cache: dict[tuple[str | None, int], tuple[Snapshot, float]] = {}
+        self._cache: FlightCache[tuple[str | None, int], Snapshot] = FlightCache(
+            ttl_seconds=cache_ttl_seconds, failure_ttl_seconds=failure_ttl_seconds, clock=clock
+        )
 
     @property
     def kind(self) -> str:
@@ -410,20 +457,9 @@ class PrometheusSource:
 
     async def window_snapshot(self, namespace: str | None, window_seconds: int) -> Snapshot:
         """Pods of ``namespace`` (every namespace when None) over the window, cached for the TTL."""
-        key = (namespace, window_seconds)
-        # Single flight per key: concurrent asks for one namespace and window share one read, while other
-        # namespaces are read at the same time.
-        lock = self._locks.setdefault(key, anyio.Lock())
-        async with lock:
-            cached = self._cache.get(key)
-            if cached is not None and self._clock() - cached[1] < self._ttl:
-                return cached[0]
-            snapshot = await self._read(namespace, window_seconds)
-            now = self._clock()
-            self._cache = {k: v for k, v in self._cache.items() if now - v[1] < self._ttl}
-            self._cache[key] = (snapshot, now)
-            self._locks = {k: v for k, v in self._locks.items() if k in self._cache or v.locked()}
-            return snapshot
+        # Single flight per key: concurrent asks for one namespace and window share one read (or get the previous
+        # answer while it runs), while other namespaces are read at the same time; no lock spans the network.
+        return await self._cache.get((namespace, window_seconds), lambda: self._read(namespace, window_seconds))
 
     async def history(
         self, namespace: str, pods_regex: str, zones: Sequence[str], generation: str, days: int, end: datetime
@@ -703,8 +739,8 @@ class PrometheusSource:
         paths: dict[str, set[str]] = defaultdict(set)
         for sample in samples:
             part = sample.labels.get("part")
-            if not math.isfinite(sample.value):
-                continue
+            if not math.isfinite(sample.value) or sample.value < 0:
+                continue  # no energy, capacity or ratio is negative: a broken exporter, left out
             if part == "capacity":
                 capacity[sample.labels.get("node", "")] = sample.value
                 continue

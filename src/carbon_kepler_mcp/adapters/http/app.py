@@ -14,12 +14,15 @@ in this app's lifespan (a mounted app's own lifespan never runs).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
+import anyio
+from anyio.abc import TaskGroup
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -31,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon_kepler_mcp._version import __version__
 from carbon_kepler_mcp.adapters.http.config import WebConfig
@@ -53,7 +57,14 @@ from carbon_kepler_mcp.adapters.http.problems import (
 from carbon_kepler_mcp.adapters.http.rest import add_resource_routes, add_tool_routes, readiness, rest_tools
 from carbon_kepler_mcp.adapters.http.security import SecurityMiddleware, TokenStore
 from carbon_kepler_mcp.app.context import AppContext
-from carbon_kepler_mcp.errors import CarbonKeplerError
+from carbon_kepler_mcp.errors import (
+    CarbonKeplerError,
+    EmptyScrapeError,
+    MetricsParseError,
+    ResponseTooLargeError,
+    SourceTimeoutError,
+    SourceTLSError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +98,18 @@ def build_app(
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)
     mcp.middleware.append(ToolMetricsMiddleware(metrics))
-    tokens = TokenStore(config.api_tokens, config.api_token_file)
+    tokens = TokenStore(
+        config.api_tokens, config.api_token_file, login_failures_per_minute=config.login_failures_per_minute
+    )
 
     mcp_app = mcp.streamable_http_app(
         streamable_http_path="/mcp",
         max_request_body_size=config.max_request_body_bytes,
+        # The SDK's defaults (10,000 sessions, 30 min idle) let abandoned sessions hold ~400 MiB and lock new
+        # clients out for half an hour; stateless mode is for replicas behind a load balancer.
+        stateless_http=config.mcp_stateless,
+        max_sessions=config.mcp_max_sessions,
+        session_idle_timeout=config.mcp_session_idle_seconds,
         transport_security=TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=list(config.hosts),
@@ -99,11 +117,19 @@ def build_app(
         ),
     )
 
+    background: list[TaskGroup] = []
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncGenerator[None]:
         async with mcp.session_manager.run():  # a mounted app's lifespan never runs: start MCP sessions here
             try:
-                yield
+                async with anyio.create_task_group() as group:
+                    background.append(group)
+                    try:
+                        yield
+                    finally:
+                        background.clear()
+                        group.cancel_scope.cancel()
             finally:
                 if close_service:
                     await service.aclose()
@@ -131,6 +157,7 @@ def build_app(
 
     @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
+        # Cheap on purpose: it never touches the source, so a slow exporter cannot make the kubelet restart us.
         return {"status": "ok", "version": __version__}
 
     @app.get(
@@ -140,17 +167,18 @@ def build_app(
         responses=problem_responses(503),
     )
     async def readyz() -> Response:
-        ready, body = await readiness(service)
-        if ready:
-            return JSONResponse(body)
-        return problem_response(
-            503,
-            "source-unavailable",
-            "the metrics source does not answer; the server log says why",
-            instance="/readyz",
-            title="Not ready",
-            headers={"Retry-After": "10"},
-        )
+        return await _readyz(service, config.readiness_timeout_seconds, background)
+
+    async def head_healthz() -> Response:
+        return Response(status_code=200, headers={"Cache-Control": "no-store"})
+
+    async def head_readyz() -> Response:
+        answer = await _readyz(service, config.readiness_timeout_seconds, background)
+        return Response(status_code=answer.status_code, headers=dict(answer.headers))
+
+    # HEAD answers as GET would, without a body (load balancers and uptime checkers probe with HEAD).
+    app.add_api_route("/healthz", head_healthz, methods=["HEAD"], include_in_schema=False)
+    app.add_api_route("/readyz", head_readyz, methods=["HEAD"], include_in_schema=False)
 
     @app.get(
         "/metrics",
@@ -180,9 +208,120 @@ def build_app(
     app.mount("/static", StaticFiles(packages=[("carbon_kepler_mcp.adapters.http", "static")]), name="static")
     app.mount("/docs-static", StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-static")
     # Exactly /mcp (a Route, not Mount("/")), so that every other path still gets the router's 404/405 problems.
-    app.router.routes.append(Route("/mcp", endpoint=mcp_app))
+    app.router.routes.append(Route("/mcp", endpoint=JsonRpcIdGuard(mcp_app)))
     _describe_security(app, tokens.enabled)
     return app
+
+
+class JsonRpcIdGuard:
+    """Answers a JSON-RPC request whose ``id`` is null, an object, an array or a boolean with an error.
+
+    JSON-RPC 2.0 ids are strings or numbers. The SDK reads a message with any other ``id`` as a notification and
+    answers 202 with no body, so the client waits forever for its reply; here it gets ``-32600 Invalid
+    Request`` at once (HTTP 400). Everything else passes through unchanged (the body is replayed).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = bytearray()
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body.extend(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        if _bad_jsonrpc_id(bytes(body)):
+            error = {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {"code": -32600, "message": "Invalid Request: a JSON-RPC id is a string or a number"},
+            }
+            await JSONResponse(error, status_code=400)(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _bad_jsonrpc_id(body: bytes) -> bool:
+    try:
+        parsed: object = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the SDK answers its parse error itself
+    items: list[object] = parsed if isinstance(parsed, list) else [parsed]  # pyright: ignore[reportUnknownVariableType]
+    for item in items:
+        if isinstance(item, dict) and "method" in item and "id" in item:
+            ident = item["id"]  # pyright: ignore[reportUnknownVariableType]
+            if ident is None or isinstance(ident, bool) or not isinstance(ident, str | int | float):
+                return True
+    return False
+
+
+_NOT_READY: dict[type[CarbonKeplerError], str] = {
+    SourceTimeoutError: "the metrics source did not answer within its deadline",
+    SourceTLSError: "the TLS handshake with the metrics source failed",
+    ResponseTooLargeError: "the metrics source sent more than the size cap or the memory budget allows",
+    EmptyScrapeError: "the metrics source holds no Kepler power series",
+    MetricsParseError: "the metrics source sent data this server cannot read",
+}
+
+
+def _not_ready_reason(exc: CarbonKeplerError) -> str:
+    """Why the source failed, in words that name no endpoint (``/readyz`` is unauthenticated)."""
+    for kind, reason in _NOT_READY.items():
+        if isinstance(exc, kind):
+            return reason
+    return "the metrics source does not answer"
+
+
+async def _readyz(service: AppContext, timeout_seconds: float, background: list[TaskGroup]) -> Response:
+    """Ready when the source gives a snapshot within ``timeout_seconds``; 503 with the reason otherwise.
+
+    The read itself runs in the app's background task group when there is one, so a probe that gives up does
+    not cancel it: the next probe finds its result (or its remembered failure) at once.
+    """
+    outcome: list[tuple[bool, dict[str, Any]] | CarbonKeplerError] = []
+    done = anyio.Event()
+
+    async def read() -> None:
+        try:
+            outcome.append(await readiness(service, raise_errors=True))
+        except CarbonKeplerError as exc:
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    with anyio.move_on_after(timeout_seconds):
+        if background:
+            background[0].start_soon(read)
+            await done.wait()
+        else:
+            await read()
+    reason = "the metrics source has not answered yet (its read runs longer than the readiness timeout)"
+    if outcome:
+        result = outcome[0]
+        if not isinstance(result, CarbonKeplerError):
+            return JSONResponse(result[1], headers={"Cache-Control": "no-store"})
+        reason = _not_ready_reason(result)
+        logger.warning("not ready: %s", result)
+    return problem_response(
+        503,
+        "source-unavailable",
+        f"{reason}; the server log says more",
+        instance="/readyz",
+        title="Not ready",
+        headers={"Retry-After": "10", "Cache-Control": "no-store"},
+    )
 
 
 def _describe_security(app: FastAPI, auth_enabled: bool) -> None:

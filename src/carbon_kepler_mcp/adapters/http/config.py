@@ -54,6 +54,21 @@ class WebConfig:
     tools_allowed: tuple[str, ...] | None = None
     """The MCP tools served (None: all)."""
 
+    mcp_max_sessions: int = 256
+    """Most MCP sessions open at once (503 for a new client beyond it)."""
+
+    mcp_session_idle_seconds: float = 300.0
+    """An MCP session idle this long is closed."""
+
+    mcp_stateless: bool = False
+    """Serve MCP without sessions (for replicas behind a load balancer)."""
+
+    readiness_timeout_seconds: float = 10.0
+    """Longest ``/readyz`` waits for the metrics source."""
+
+    login_failures_per_minute: int = 5
+    """Wrong dashboard sign-ins per client address per minute before 429."""
+
     @property
     def auth_enabled(self) -> bool:
         """Whether requests need a bearer token (a token file counts even while it is empty)."""

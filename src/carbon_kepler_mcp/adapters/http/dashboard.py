@@ -329,7 +329,9 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
         @router.get("/login")
         async def login_form(request: Request) -> Response:
             page = Page(request, auth_enabled=auth)
-            return page.render("login.html", next=_safe_next(request.query_params.get("next")), failed=False)
+            return page.render(
+                "login.html", next=_safe_next(request.query_params.get("next")), failed=False, throttled=False
+            )
 
         @router.post("/login")
         async def login(request: Request) -> Response:
@@ -337,13 +339,21 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             form = _form(await request.body())
             token = form.get("token", "").strip()
             target = _safe_next(form.get("next"))
+            address = request.client.host if request.client is not None else "unknown"
+            wait = tokens.throttle.retry_after(address)
+            if wait is not None:
+                logger.warning("dashboard sign-in refused: too many wrong tokens from this address")
+                response = page.render("login.html", status_code=429, next=target, failed=True, throttled=True)
+                response.headers["Retry-After"] = str(wait)
+                return response
             if not token or not tokens.verify(token):
+                tokens.throttle.failed(address)
                 logger.warning("dashboard sign-in refused: token not accepted")
-                return page.render("login.html", status_code=401, next=target, failed=True)
+                return page.render("login.html", status_code=401, next=target, failed=True, throttled=False)
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(
                 SESSION_COOKIE,
-                token,
+                tokens.sessions.open(token),  # a random id: the token itself never leaves the server
                 httponly=True,
                 samesite="strict",
                 secure=request.url.scheme == "https",
@@ -352,7 +362,10 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             return response
 
         @router.post("/logout")
-        async def logout() -> Response:
+        async def logout(request: Request) -> Response:
+            session_id = request.cookies.get(SESSION_COOKIE)
+            if session_id:
+                tokens.sessions.close(session_id)
             response = RedirectResponse("/login", status_code=303)
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response

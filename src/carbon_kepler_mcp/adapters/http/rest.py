@@ -244,11 +244,16 @@ def add_resource_routes(app: FastAPI, ctx: AppContext) -> None:
     app.include_router(router)
 
 
-async def readiness(ctx: AppContext) -> tuple[bool, dict[str, Any]]:
-    """Whether the metrics source answers now, with what ``/readyz`` may show (no endpoints, no errors)."""
+async def readiness(ctx: AppContext, *, raise_errors: bool = False) -> tuple[bool, dict[str, Any]]:
+    """Whether the metrics source answers now, with what ``/readyz`` may show (no endpoints, no errors).
+
+    With ``raise_errors`` the source's error is raised instead (the caller words the reason).
+    """
     try:
         snapshot = await ctx.source.snapshot()
     except CarbonKeplerError as exc:
+        if raise_errors:
+            raise
         logger.warning("not ready: %s", exc)
         return False, {"status": "unavailable", "source": ctx.source.kind}
     return True, {

@@ -10,9 +10,13 @@ and /mcp) gets the same treatment:
 3. With tokens configured, ``Authorization: Bearer <token>`` is required everywhere except ``/healthz``,
    ``/readyz``, signing in and out, and the package's static files. Tokens are compared in constant time.
    The dashboard pages also accept the session cookie set by ``/login`` (``HttpOnly``, ``SameSite=Strict``),
-   for ``GET`` only, because a browser cannot send a bearer header on a link. 401 with ``WWW-Authenticate``
-   otherwise.
-4. A body larger than ``max_request_body_bytes`` is refused with 413 before the route sees it.
+   for ``GET`` only, because a browser cannot send a bearer header on a link. The cookie holds a random
+   session id (:class:`SessionStore`), never the token: the token stays in this process, is checked again on
+   every request (a token removed from the file ends its sessions) and sessions expire. 401 with
+   ``WWW-Authenticate`` otherwise. Wrong sign-ins are throttled per client address (:class:`LoginThrottle`).
+4. A token in the query string (``?token=``, ``?access_token=``, ``?api_key=`` ...) is refused with 400 before
+   the route runs: URLs end up in access logs, proxies and browser history, so tokens travel only in headers.
+5. A body larger than ``max_request_body_bytes`` is refused with 413 before the route sees it.
 
 No token, header value or cookie is ever logged or echoed.
 """
@@ -22,10 +26,12 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-from collections import deque
-from collections.abc import Iterable
+import secrets
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse
@@ -80,15 +86,125 @@ def read_token_file(path: Path, *, strict: bool = False) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-class TokenStore:
-    """The accepted bearer tokens: fixed ones plus a file re-read whenever its mtime or size changes."""
+SECRET_QUERY_NAMES = frozenset(
+    {
+        "token",
+        "access_token",
+        "api_token",
+        "apitoken",
+        "api_key",
+        "apikey",
+        "key",
+        "auth",
+        "authorization",
+        "bearer",
+        "password",
+        "passwd",
+        "secret",
+        "session",
+        "ckm_session",
+    }
+)
+"""Query parameter names refused anywhere: a token in a URL lands in access logs and browser history."""
 
-    def __init__(self, tokens: Iterable[str] = (), file: Path | None = None) -> None:
+
+class SessionStore:
+    """Dashboard sessions: a random id (the cookie) → the token it was opened with, in this process only.
+
+    Ids are 256 random bits (``secrets``). A session ends at logout, after ``ttl_seconds``, when the store is
+    full and it is the oldest, or as soon as its token is no longer accepted.
+    """
+
+    def __init__(
+        self, *, ttl_seconds: float = 12 * 3600, max_sessions: int = 1000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_sessions
+        self._clock = clock
+        self._sessions: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def open(self, token: str) -> str:
+        """A new session id for ``token``."""
+        session_id = secrets.token_urlsafe(32)
+        self._sessions[session_id] = (token, self._clock() + self._ttl)
+        while len(self._sessions) > self._max:
+            self._sessions.popitem(last=False)
+        return session_id
+
+    def token(self, session_id: str) -> str | None:
+        """The token of a live session; None for an unknown or expired id."""
+        found = self._sessions.get(session_id)
+        if found is None:
+            return None
+        if found[1] <= self._clock():
+            del self._sessions[session_id]
+            return None
+        return found[0]
+
+    def close(self, session_id: str) -> None:
+        """End a session (logout)."""
+        self._sessions.pop(session_id, None)
+
+
+class LoginThrottle:
+    """Wrong sign-ins per client address in the last minute; past ``per_minute`` the address is refused.
+
+    The number of addresses tracked is bounded (``20 × per_minute`` failures in total across all of them), so a
+    flood of addresses cannot grow it; when that bound is reached every address waits.
+    """
+
+    WINDOW_SECONDS = 60.0
+
+    def __init__(self, per_minute: int = 5, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._per_minute = per_minute
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._total: deque[float] = deque()
+
+    def _prune(self, now: float) -> None:
+        horizon = now - self.WINDOW_SECONDS
+        while self._total and self._total[0] <= horizon:
+            self._total.popleft()
+        for address in [a for a, times in self._failures.items() if not times or times[-1] <= horizon]:
+            del self._failures[address]
+
+    def retry_after(self, address: str) -> int | None:
+        """Seconds until ``address`` may try again; None when it may try now."""
+        now = self._clock()
+        self._prune(now)
+        times = self._failures.get(address)
+        if times is not None:
+            while times and times[0] <= now - self.WINDOW_SECONDS:
+                times.popleft()
+            if len(times) >= self._per_minute:
+                return max(1, int(times[0] + self.WINDOW_SECONDS - now + 0.999))
+        if len(self._total) >= 20 * self._per_minute:
+            return max(1, int(self._total[0] + self.WINDOW_SECONDS - now + 0.999))
+        return None
+
+    def failed(self, address: str) -> None:
+        """Count a wrong sign-in from ``address``."""
+        now = self._clock()
+        self._failures.setdefault(address, deque()).append(now)
+        self._total.append(now)
+
+
+class TokenStore:
+    """The accepted bearer tokens: fixed ones plus a file re-read whenever its mtime or size changes.
+
+    It also holds the dashboard's sessions and the sign-in throttle, which both follow the tokens.
+    """
+
+    def __init__(
+        self, tokens: Iterable[str] = (), file: Path | None = None, *, login_failures_per_minute: int = 5
+    ) -> None:
         self._fixed = tuple(t.encode() for t in tokens)
         self._file = file
         self._stamp: tuple[int, int] | None = None
         self._from_file: tuple[bytes, ...] = ()
         self._missing = False
+        self.sessions = SessionStore()
+        self.throttle = LoginThrottle(login_failures_per_minute)
 
     @property
     def enabled(self) -> bool:
@@ -146,6 +262,16 @@ def _cookie_value(headers: Headers) -> str | None:
     return None
 
 
+def _secret_in_query(raw: bytes) -> bool:
+    if not raw:
+        return False
+    try:
+        pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, max_num_fields=100)
+    except ValueError:
+        return False  # too many fields: the route's own validation refuses the request
+    return any(name.lower() in SECRET_QUERY_NAMES for name, _ in pairs)
+
+
 def _cookie_route(method: str, path: str) -> bool:
     return method in ("GET", "HEAD") and (path in COOKIE_EXACT_PATHS or path.startswith(COOKIE_PREFIXES))
 
@@ -194,6 +320,18 @@ class SecurityMiddleware:
             )
             await response(scope, receive, send)
             return
+        if _secret_in_query(scope.get("query_string", b"")):
+            logger.warning("refused a request for %r: a token in the query string", path)
+            response = problem_response(
+                400,
+                "token-in-url",
+                "a token, key or password in the URL's query string is refused (URLs are logged and kept in "
+                "browser history): send 'Authorization: Bearer <token>' instead",
+                instance=path,
+                title="Token in URL",
+            )
+            await response(scope, receive, send)
+            return
         if self.tokens.enabled and not self._authenticated(scope["method"], path, headers):
             await self._unauthorized(scope, receive, send, headers)
             return
@@ -207,7 +345,8 @@ class SecurityMiddleware:
             return self.tokens.verify(credentials.strip())
         if _cookie_route(method, path):
             cookie = _cookie_value(headers)
-            return cookie is not None and self.tokens.verify(cookie)
+            token = None if cookie is None else self.tokens.sessions.token(cookie)
+            return token is not None and self.tokens.verify(token)  # a token taken away ends its sessions
         return False
 
     async def _unauthorized(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
@@ -241,7 +380,7 @@ class SecurityMiddleware:
         """Pass the request on with its body read up front, unless the body is larger than the cap."""
         path: str = scope["path"]
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             await self._too_large(scope, receive, send, path)
             return
         if scope["method"] in ("GET", "HEAD", "OPTIONS") and declared is None:

@@ -129,12 +129,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "residency": ("Data residency", "데이터 소재지"),
     "login_title": ("Sign in", "로그인"),
     "login_lead": (
-        "This server requires an API token. It is kept in an HttpOnly cookie for this browser session.",
-        "이 서버는 API 토큰이 필요합니다. 토큰은 이 브라우저 세션 동안 HttpOnly 쿠키에 보관됩니다.",
+        "This server requires an API token. This browser then holds a random session id in an HttpOnly cookie, "
+        "never the token itself.",
+        "이 서버는 API 토큰이 필요합니다. 로그인하면 이 브라우저에는 토큰이 아니라 임의의 세션 ID만 HttpOnly 쿠키로 "
+        "보관됩니다.",
     ),
     "token": ("API token", "API 토큰"),
     "sign_in": ("Sign in", "로그인"),
     "login_failed": ("That token is not accepted.", "토큰이 올바르지 않습니다."),
+    "login_throttled": (
+        "Too many wrong sign-ins from this address: wait a minute, then try again.",
+        "이 주소에서 잘못된 로그인 시도가 너무 많습니다. 1분 후에 다시 시도하세요.",
+    ),
     "error_title": ("Something is not right", "문제가 있습니다"),
     "did_you_mean": ("Did you mean", "혹시 이것인가요"),
     "footer": (

@@ -13,9 +13,9 @@ from carbon_kepler_mcp.app.common import (
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.embodied import embodied_figures
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
-from carbon_kepler_mcp.app.embodied import embodied_figures
 from carbon_kepler_mcp.app.sci import sci_for
 from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.app.verdicts import Verdict
