@@ -198,6 +198,9 @@ class Region(BaseModel):
     """IANA time-zone name, e.g. ``Asia/Seoul``."""
     em_zone: NonEmptyStr
     """Electricity Maps zone key."""
+    zones: dict[str, NonEmptyStr] = Field(default_factory=dict[str, str])
+    """Zones of other intensity providers (``watttime``, ``casdk``, ``file``; ``electricitymaps`` overrides
+    ``em_zone``), e.g. ``{ watttime = "CAISO_NORTH" }``."""
     comparison_intensity: Provenance
     """The one consistent basis used to compare regions with each other (Electricity Maps yearly lifecycle)."""
     compliance_intensity: Provenance

@@ -29,6 +29,7 @@ from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot, WindowedSource
 from carbon_kepler_mcp.sources.detail import DetailScrape, scrape_detail
+from carbon_kepler_mcp.sources.intensity.chain import IntensityChain
 
 __all__ = ["KOREA_CARBON_BENCHMARK", "KOREA_PUE_STANDARD", "AppConfig", "AppContext", "DetailFetcher"]
 
@@ -82,6 +83,8 @@ class AppConfig:
     """Energy window of a windowed source (Prometheus) when a call names none."""
     history_days: int = 7
     """Days of history the observed schedule looks at (Prometheus source)."""
+    intensity_zones: Mapping[str, Mapping[str, str]] = field(default_factory=dict[str, Mapping[str, str]])
+    """Per-region provider zones from the settings, over the data file's (``{"region": {"provider": "zone"}}``)."""
 
 
 class AppContext:
@@ -95,8 +98,11 @@ class AppContext:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         detail_fetcher: DetailFetcher = _fetch_detail,
+        intensity: IntensityChain | None = None,
     ) -> None:
         self.source = source
+        self.intensity = intensity
+        """The grid-intensity providers (None: the shipped annual factors and hourly shape only)."""
         self.reference = reference
         self.config = config or AppConfig()
         self._clock = clock
@@ -107,14 +113,25 @@ class AppContext:
         return self._clock()
 
     async def aclose(self) -> None:
-        """Release the metrics source."""
+        """Release the metrics source and the intensity providers."""
         await self.source.aclose()
+        if self.intensity is not None:
+            await self.intensity.aclose()
 
     # --- reference data ------------------------------------------------------------------------------
 
     def region(self, code: str | None) -> Region:
         """A region by code (default region when None)."""
         return self.reference.region(validate_region_code(code or self.config.default_region))
+
+    def intensity_zones(self, region: Region) -> dict[str, str]:
+        """Provider → zone for ``region``: the settings' mapping, else the data file's, else the defaults
+        (Electricity Maps and the operator's file: the region's Electricity Maps zone; the Carbon Aware SDK: the
+        region code). WattTime has no default: its regions must be mapped."""
+        zones = {"electricitymaps": region.em_zone, "file": region.em_zone, "casdk": region.code}
+        zones |= dict(region.zones)
+        zones |= dict(self.config.intensity_zones.get(region.code, {}))
+        return zones
 
     def standard(self, code: str | None) -> Standard:
         """A standard by code, with the operator's Korean overrides applied.
