@@ -342,6 +342,29 @@ class RegionalComparisonResult(CoverageEnvelope):
     data_residency: list[str]
 
 
+class IntensityProviderInfo(FrozenModel):
+    """Which live or historical intensity series an answer used: provider, signal and basis, and its age."""
+
+    provider: str = Field(description="'electricitymaps', 'watttime', 'casdk' or 'file'")
+    zone: str = Field(description="The provider's zone (Electricity Maps zone, WattTime region, CASDK location)")
+    signal: Literal["average", "marginal"] = Field(
+        description="'average' (attributional, the grid mix) or 'marginal' (the generator that answers a change "
+        "in load, WattTime co2_moer); never added to an average-factor total"
+    )
+    basis: str = Field(description="'lifecycle' or 'direct' (Electricity Maps), 'co2_moer' (WattTime), or declared")
+    kind: Literal["latest", "history", "forecast"]
+    source: str = Field(description="Where the series came from (URL without credentials, or the file path)")
+    fetched_at: str = Field(description="When this server read it (ISO 8601, UTC)")
+    generated_at: str | None = Field(default=None, description="When the provider computed it, if it says")
+    first_point: str | None = Field(default=None, description="Start of the first point used (ISO 8601, UTC)")
+    last_point_end: str | None = Field(default=None, description="End of the last point used (ISO 8601, UTC)")
+    staleness_seconds: float | None = Field(
+        default=None, description="How long before the answer the newest point ended (0 when it reaches ahead)"
+    )
+    points: int = Field(description="Points of the series used")
+    skipped: list[str] = Field(description="Providers of the chain asked before this one, and why each failed")
+
+
 class ScheduleWindow(FrozenModel):
     """A run window and its average grid intensity."""
 
@@ -414,6 +437,17 @@ class ScheduleResult(CoverageEnvelope):
     )
     observed_schedule: ObservedSchedule | None = Field(
         default=None, description="When the workload actually drew energy over the past days (Prometheus)"
+    )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The live forecast searched (provider, signal, basis, age); null = shipped data"
+    )
+    shift_saving_gCO2eq: float | None = Field(
+        default=None,
+        description="Run energy × (current − optimal average intensity), from measured or forecast data only; "
+        "null when the hourly data is the synthetic shape",
+    )
+    shift_saving_signal: Literal["average", "marginal"] | None = Field(
+        default=None, description="The signal the saving rests on ('marginal': avoided marginal emissions)"
     )
 
 
