@@ -481,6 +481,11 @@ class ReportRow(FrozenModel):
     it_energy_joules: float | None = Field(description="IT energy by Kepler's counters; null when no hour has data")
     facility_energy_kwh: float | None = Field(description="it_energy_joules / 3.6e6 × PUE")
     emissions_gCO2eq: float | None = Field(description="facility_energy_kwh × grid intensity")
+    time_resolved_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Σ each hour's facility energy × that hour's provider intensity (average signal); null without "
+        "a provider or when an hour with energy has no intensity",
+    )
 
 
 class EmissionsReportResult(ResultEnvelope):
@@ -501,6 +506,19 @@ class EmissionsReportResult(ResultEnvelope):
     total_facility_energy_kwh: float
     total_emissions_gCO2eq: float
     total_emissions_kgCO2eq: float
+    time_resolved_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Time-resolved SCI: Σ(each hour's facility energy × that hour's intensity) from the provider "
+        "(average signal only); null without a provider, with a marginal one, or when an hour lacks intensity. "
+        "total_emissions_gCO2eq (the annual factor) stays the compliance basis in Korea",
+    )
+    time_resolved_emissions_kgCO2eq: float | None = None
+    hours_without_intensity: int | None = Field(
+        default=None, description="Hours with energy the provider has no intensity for (null: no average series)"
+    )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The historical series used (provider, signal, basis, age); null = none"
+    )
     hours_in_period: int
     hours_with_data: int
     coverage_percent: float = Field(description="hours_with_data / hours_in_period × 100")
