@@ -22,7 +22,16 @@ from carbon_kepler_mcp.reference import Provenance, Region
 from carbon_kepler_mcp.sources.intensity.base import FallbackStep, IntensitySeries
 from carbon_kepler_mcp.sources.intensity.chain import ChainError, IntensityChain
 
-__all__ = ["Asked", "ask_forecast", "ask_history", "ask_latest", "info", "provenance", "signal_text"]
+__all__ = [
+    "Asked",
+    "ask_forecast",
+    "ask_history",
+    "ask_latest",
+    "info",
+    "provenance",
+    "series_notes",
+    "signal_text",
+]
 
 _REASONS: Final = {
     "unauthorised": ("unauthorised: check its credentials", "인증 실패: 자격 증명을 확인하세요"),
@@ -85,6 +94,23 @@ def _failed(
         )
     notes.append(tr(language, fallback_en, fallback_ko))
     return notes
+
+
+def series_notes(language: Language, series: IntensitySeries | None, error: Exception | None = None) -> list[str]:
+    """What was asked and what happened, for a series (its skipped providers, then the one used) or a failure."""
+    if series is not None:
+        return [*(_step(language, s) for s in series.skipped), _used(language, series)]
+    if isinstance(error, ChainError):
+        return [_step(language, s) for s in error.steps]
+    if error is not None:
+        return [
+            tr(
+                language,
+                f"No grid-intensity provider answered ({error}).",
+                f"탄소 집약도 공급자가 응답하지 않았습니다({error}).",
+            )
+        ]
+    return []
 
 
 async def _ask(
