@@ -134,3 +134,45 @@ async def test_by_day_in_korean_and_with_a_gap_no_total_is_made_up(service: AppC
     assert report.rows[29].time_resolved_emissions_gCO2eq is not None
     assert any("no hour is filled from another basis" in n for n in report.notes)
     assert report.total_emissions_gCO2eq == pytest.approx(0.039 * 1.25 * 72 * 417.3, rel=1e-3)
+
+
+async def test_a_window_s_emissions_are_time_resolved_hour_by_hour(service: AppContext) -> None:
+    from carbon_kepler_mcp.app.results import AssessmentResult
+
+    result = await tools(service).assess("web-app", "production", window="3h")
+    assert isinstance(result, AssessmentResult)
+    # The last 3 whole hours are k = 69, 70, 71: 300 + 5 × (21, 22, 23) + 20 × 2 = 445, 450, 455 (sum 1,350).
+    assert intensity(69) + intensity(70) + intensity(71) == 1_350
+    assert result.time_resolved_window_emissions_gCO2eq == pytest.approx(0.039 * 1.25 * 1_350, rel=1e-2)  # 65.8125
+    assert result.window_emissions_gCO2eq == pytest.approx(0.039 * 3 * 1.25 * 417.3, rel=1e-2)  # annual: 61.03
+    assert result.status in ("COMPLIANT", "NON_COMPLIANT")  # the verdict still rests on the annual factor
+    assert result.intensity_provider is not None and result.intensity_provider.provider == "file"
+    short = await tools(service).assess("web-app", "production", window="30m")
+    assert isinstance(short, AssessmentResult) and short.window_emissions_gCO2eq is not None
+    # Under two hours: the window's energy × its mean intensity, here all in hour 71 (455 g/kWh).
+    assert short.time_resolved_window_emissions_gCO2eq == pytest.approx(
+        short.window_emissions_gCO2eq / 417.3 * 455, rel=1e-3
+    )
+
+
+async def test_a_window_off_the_hour_weights_its_ragged_edges_by_their_own_intensity(
+    prometheus: PrometheusProcess, tmp_path: Path
+) -> None:
+    from carbon_kepler_mcp.app.results import AssessmentResult
+
+    at = END_AT - timedelta(minutes=20)  # a 3 h window is [END − 3 h 20 min, END − 20 min)
+    series = tmp_path / "kr-hourly.csv"
+    rows = [f"{(START_AT + timedelta(hours=k)).isoformat()},{intensity(k)}" for k in range(DAYS * 24)]
+    series.write_text("timestamp,intensity_g_per_kwh\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    source = PrometheusSource(prometheus.url, cache_ttl_seconds=0, wall_clock=lambda: at)
+    chain = IntensityChain([FileProvider(str(series), default_zone="KR", clock=lambda: at)])
+    ctx = AppContext(source, load_reference_data(), AppConfig(pue=PUE), clock=lambda: at, intensity=chain)
+    try:
+        result = await tools(ctx).assess("web-app", "production", window="3h")
+    finally:
+        await ctx.aclose()
+    assert isinstance(result, AssessmentResult)
+    # Whole hours k = 69, 70 (445, 450) from the hourly history: 0.039 kWh × 1.25 each. The edges, 20 min of
+    # k = 68 (440) and 40 min of k = 71 (455), hold the rest of the window's 3 h: 1 h of energy at their
+    # duration-weighted mean (20 × 440 + 40 × 455) / 60 = 450. Total 0.04875 × (445 + 450 + 450) = 65.56875 g.
+    assert result.time_resolved_window_emissions_gCO2eq == pytest.approx(0.04875 * 1_345, rel=1e-2)

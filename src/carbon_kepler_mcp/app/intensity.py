@@ -9,21 +9,28 @@ shape) and say so.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Final
 
-from carbon_kepler_mcp.app.common import utc_iso
-from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.common import energy_zones, kepler_generation, utc_iso
+from carbon_kepler_mcp.app.context import AppContext, WorkloadPods
+from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.results import IntensityProviderInfo
 from carbon_kepler_mcp.domain.i18n import Language, tr
-from carbon_kepler_mcp.errors import ConfigError, IntensityProviderError
+from carbon_kepler_mcp.domain.units import joules_to_kwh
+from carbon_kepler_mcp.errors import ConfigError, IntensityProviderError, SourceError
 from carbon_kepler_mcp.reference import Provenance, Region
-from carbon_kepler_mcp.sources.intensity.base import FallbackStep, IntensitySeries
+from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
+from carbon_kepler_mcp.sources.intensity.base import HOUR, FallbackStep, IntensitySeries
 from carbon_kepler_mcp.sources.intensity.chain import ChainError, IntensityChain
 
 __all__ = [
     "Asked",
+    "WindowTimeResolved",
     "ask_forecast",
     "ask_history",
     "ask_latest",
@@ -31,6 +38,7 @@ __all__ = [
     "provenance",
     "series_notes",
     "signal_text",
+    "window_time_resolved",
 ]
 
 _REASONS: Final = {
@@ -210,3 +218,105 @@ def provenance(series: IntensitySeries, value: float) -> Provenance:
         if series.signal == "marginal"
         else None,
     )
+
+
+@dataclass(frozen=True)
+class WindowTimeResolved:
+    """The time-resolved emissions of a window (None when they cannot be given), the series, and what happened."""
+
+    emissions_g: float | None
+    series: IntensitySeries | None
+    notes: list[str]
+
+
+SHORT_WINDOW_SECONDS: Final = 7200
+"""Below two hours a window holds at most one whole hour: its energy is weighted by the window's mean intensity."""
+
+
+async def window_time_resolved(
+    ctx: AppContext,
+    snapshot: Snapshot,
+    wl: WorkloadPods,
+    region: Region,
+    figures: Figures,
+    grid: float,
+    language: Language,
+) -> WindowTimeResolved | None:
+    """Σ(facility energy of each hour of the window × that hour's intensity), on the Prometheus path.
+
+    Whole UTC hours inside the window take their energy from the hourly history and their own intensity; the
+    window's energy outside them (its ragged start and end) takes the mean intensity of those edges. A window
+    under two hours is its energy × the window's mean intensity. None without a provider or a windowed source;
+    no figure (with the reason) for a marginal signal or a gap in the provider's data.
+    """
+    window = snapshot.window_seconds
+    source = ctx.source
+    if (
+        ctx.intensity is None
+        or window is None
+        or not isinstance(source, WindowedSource)
+        or figures.window_emissions_g is None
+    ):
+        return None
+    end = snapshot.taken_at
+    start = end - timedelta(seconds=window)
+    series, notes = await ask_history(ctx, region, start, end, language)
+    if series is None:
+        return WindowTimeResolved(None, None, notes)
+    if series.signal == "marginal":
+        notes.append(
+            tr(
+                language,
+                f"{series.provider} gives a marginal signal: it prices a change in load, so the window's emissions "
+                "stay on the annual factor.",
+                f"{series.provider}는 한계 신호를 제공합니다. 한계 신호는 부하 변화의 영향을 나타내므로 창의 배출량은 연간 "
+                "배출계수로 유지합니다.",
+            )
+        )
+        return WindowTimeResolved(None, series, notes)
+    gap = tr(
+        language,
+        f"{series.provider} has a gap in the window, so no time-resolved window figure is given (no hour is filled "
+        "from another basis).",
+        f"{series.provider} 데이터에 창 안의 공백이 있어 시간대별 창 배출량을 제시하지 않습니다(어떤 시간도 다른 기준으로 "
+        "채우지 않음).",
+    )
+    window_kwh = figures.window_emissions_g / grid if grid > 0 else 0.0  # Σ pod kWh × its node's PUE
+    if window < SHORT_WINDOW_SECONDS:
+        mean = series.mean_over(start, end)
+        if mean is None:
+            return WindowTimeResolved(None, series, [*notes, gap])
+        return WindowTimeResolved(window_kwh * mean, series, notes)
+    kind, name = wl.resolved.kind, wl.resolved.name
+    pattern = promql.pod_name_regex([name]) if kind == "Pod" else promql.workload_pods_regex(name, kind)
+    try:
+        history = await source.history(
+            wl.namespace, pattern, energy_zones(wl.pods), kepler_generation(snapshot), math.ceil(window / 86_400), end
+        )
+    except SourceError as exc:
+        return WindowTimeResolved(
+            None,
+            series,
+            [
+                *notes,
+                tr(language, f"The hourly energy query failed ({exc}).", f"시간별 에너지 조회에 실패했습니다({exc})."),
+            ],
+        )
+    hours = {p.end - HOUR: p.joules for p in history.points if p.end - HOUR >= start and p.end <= end}
+    by_hour = series.hourly()
+    if any(hour not in by_hour for hour in hours):
+        return WindowTimeResolved(None, series, [*notes, gap])
+    whole = {hour: joules_to_kwh(joules) * figures.pue for hour, joules in hours.items()}
+    resolved = math.fsum(kwh * by_hour[hour] for hour, kwh in whole.items())
+    # The ragged start and end of the window around its whole hours (or all of it when it holds none).
+    edges = [(start, min(hours)), (max(hours) + HOUR, end)] if hours else [(start, end)]
+    edges = [(a, b) for a, b in edges if b > a]
+    remainder = max(0.0, window_kwh - math.fsum(whole.values()))
+    if edges and remainder > 0:
+        seconds = math.fsum((b - a).total_seconds() for a, b in edges)
+        means = [series.mean_over(a, b) for a, b in edges]
+        if any(m is None for m in means):
+            return WindowTimeResolved(None, series, [*notes, gap])
+        edge_mean = math.fsum((b - a).total_seconds() * (m or 0.0) for (a, b), m in zip(edges, means, strict=True))
+        resolved += remainder * edge_mean / seconds
+    return WindowTimeResolved(resolved, series, notes)

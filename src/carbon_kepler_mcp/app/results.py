@@ -150,6 +150,29 @@ class CoverageEnvelope(ResultEnvelope):
     coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
+class IntensityProviderInfo(FrozenModel):
+    """Which live or historical intensity series an answer used: provider, signal and basis, and its age."""
+
+    provider: str = Field(description="'electricitymaps', 'watttime', 'casdk' or 'file'")
+    zone: str = Field(description="The provider's zone (Electricity Maps zone, WattTime region, CASDK location)")
+    signal: Literal["average", "marginal"] = Field(
+        description="'average' (attributional, the grid mix) or 'marginal' (the generator that answers a change "
+        "in load, WattTime co2_moer); never added to an average-factor total"
+    )
+    basis: str = Field(description="'lifecycle' or 'direct' (Electricity Maps), 'co2_moer' (WattTime), or declared")
+    kind: Literal["latest", "history", "forecast"]
+    source: str = Field(description="Where the series came from (URL without credentials, or the file path)")
+    fetched_at: str = Field(description="When this server read it (ISO 8601, UTC)")
+    generated_at: str | None = Field(default=None, description="When the provider computed it, if it says")
+    first_point: str | None = Field(default=None, description="Start of the first point used (ISO 8601, UTC)")
+    last_point_end: str | None = Field(default=None, description="End of the last point used (ISO 8601, UTC)")
+    staleness_seconds: float | None = Field(
+        default=None, description="How long before the answer the newest point ended (0 when it reaches ahead)"
+    )
+    points: int = Field(description="Points of the series used")
+    skipped: list[str] = Field(description="Providers of the chain asked before this one, and why each failed")
+
+
 class RightsizingPod(FrozenModel):
     """One pod's CPU request against its use."""
 
@@ -223,6 +246,15 @@ class AssessmentResult(CoverageEnvelope):
         default=None,
         description="Emissions of the window's energy (coverage.window_energy_joules × PUE × grid), finished pods "
         "included; null for a direct scrape",
+    )
+    time_resolved_window_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Time-resolved SCI over the window: Σ(each hour's facility energy × that hour's provider "
+        "intensity, average signal); null without a provider, with a marginal one, or with a gap. The status "
+        "still rests on the annual factor",
+    )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The historical series behind the time-resolved figure (provider, signal, basis)"
     )
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
@@ -340,29 +372,6 @@ class RegionalComparisonResult(CoverageEnvelope):
     best_region_savings_percent: float
     migration_recommendation: str
     data_residency: list[str]
-
-
-class IntensityProviderInfo(FrozenModel):
-    """Which live or historical intensity series an answer used: provider, signal and basis, and its age."""
-
-    provider: str = Field(description="'electricitymaps', 'watttime', 'casdk' or 'file'")
-    zone: str = Field(description="The provider's zone (Electricity Maps zone, WattTime region, CASDK location)")
-    signal: Literal["average", "marginal"] = Field(
-        description="'average' (attributional, the grid mix) or 'marginal' (the generator that answers a change "
-        "in load, WattTime co2_moer); never added to an average-factor total"
-    )
-    basis: str = Field(description="'lifecycle' or 'direct' (Electricity Maps), 'co2_moer' (WattTime), or declared")
-    kind: Literal["latest", "history", "forecast"]
-    source: str = Field(description="Where the series came from (URL without credentials, or the file path)")
-    fetched_at: str = Field(description="When this server read it (ISO 8601, UTC)")
-    generated_at: str | None = Field(default=None, description="When the provider computed it, if it says")
-    first_point: str | None = Field(default=None, description="Start of the first point used (ISO 8601, UTC)")
-    last_point_end: str | None = Field(default=None, description="End of the last point used (ISO 8601, UTC)")
-    staleness_seconds: float | None = Field(
-        default=None, description="How long before the answer the newest point ended (0 when it reaches ahead)"
-    )
-    points: int = Field(description="Points of the series used")
-    skipped: list[str] = Field(description="Providers of the chain asked before this one, and why each failed")
 
 
 class ScheduleWindow(FrozenModel):

@@ -88,6 +88,19 @@ class IntensitySeries:
         newest = self.newest
         return None if newest is None else max(0.0, (now - newest.end).total_seconds())
 
+    def mean_over(self, start: datetime, end: datetime) -> float | None:
+        """The time-weighted mean intensity over ``[start, end)``; None unless the points cover all of it."""
+        span = (end - start).total_seconds()
+        if span <= 0:
+            return None
+        covered = weighted = 0.0
+        for point in self.points:
+            overlap = (min(end, point.end) - max(start, point.start)).total_seconds()
+            if overlap > 0:
+                covered += overlap
+                weighted += overlap * point.intensity_g_per_kwh
+        return weighted / covered if math.isclose(covered, span, abs_tol=1e-6) else None
+
     def hourly(self) -> dict[datetime, float]:
         """The time-weighted mean of every whole UTC hour the points cover completely.
 
