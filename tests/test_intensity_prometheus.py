@@ -112,6 +112,11 @@ async def test_time_resolved_emissions_over_three_days_match_the_hand_computed_s
     assert isinstance(annual, Provenance) and annual.value == 417.3
     assert "time_resolved_intensity" in report.provenance
     assert any("stays the compliance basis in Korea" in n for n in report.notes)
+    from carbon_kepler_mcp.app.tools.report import to_csv
+
+    lines = to_csv(report).splitlines()
+    assert lines[0].endswith(",emissions_gCO2eq,time_resolved_emissions_gCO2eq")
+    assert lines[-1].split(",")[-1] == str(report.time_resolved_emissions_gCO2eq)
 
 
 async def test_by_day_in_korean_and_with_a_gap_no_total_is_made_up(service: AppContext, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.anyio
+
 from carbon_kepler_mcp.errors import DataError, UnknownRegionError
 from carbon_kepler_mcp.reference import load_reference_data
 
@@ -77,3 +79,23 @@ def test_a_bad_site_is_refused_naming_the_file(tmp_path: Path, text: str, messag
     with pytest.raises(DataError, match=message) as caught:
         load_reference_data(tmp_path)
     assert "sites.toml" in str(caught.value)
+
+
+async def test_a_site_s_pue_is_the_operator_s_in_every_figure(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from carbon_kepler_mcp.app.context import AppConfig, AppContext
+    from carbon_kepler_mcp.sources.demo import DemoSource
+    from tests.tools import tools
+
+    (tmp_path / "sites.toml").write_text('[sites.pangyo-dc1]\nname = "Pangyo DC 1"\nzone = "KR"\npue = 1.42\n')
+    ctx = AppContext(
+        DemoSource(), load_reference_data(tmp_path), AppConfig(), clock=lambda: datetime(2026, 4, 14, 11, tzinfo=UTC)
+    )
+    result = await tools(ctx).assess("web-app", "production", region="pangyo-dc1")
+    await ctx.aclose()
+    # web-app: 39 W × 1.42 × 417.3 g/kWh / 1000 = 23.110 g/h, on the official Korean factor.
+    assert result.pue == 1.42 and result.grid_carbon_intensity_gCO2eq_kWh == 417.3
+    assert result.carbon_emissions_gCO2eq_hour == pytest.approx(39 * 1.42 * 417.3 / 1000, abs=1e-3)
+    assert result.pue_detail.source == "operator_setting" and result.pue_detail.operator_supplied
+    assert "sites.toml" in result.pue_detail.detail

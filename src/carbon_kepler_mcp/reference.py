@@ -218,6 +218,8 @@ class Region(BaseModel):
     data_residency: NonEmptyStr
     """What to check before moving workloads *out of* this region's country (English)."""
     data_residency_ko: NonEmptyStr
+    operator_site: bool = False
+    """True for a site from the operator's ``sites.toml``: its ``default_pue`` is the operator's own figure."""
 
     @model_validator(mode="after")
     def _check_units(self) -> Self:
@@ -491,7 +493,7 @@ def _site_regions(sites: _SitesFile, regions: Mapping[str, Region], path: Path) 
                 "name_ko": site.name_ko or site.name,
                 "provider": ON_PREM,
                 "default_pue": pue,
-                "alternatives": base.alternatives,
+                "operator_site": True,
             }
         )
     return built

@@ -285,9 +285,13 @@ class AppContext:
     # --- figures (carbon_kepler_mcp.app.footprint) ----------------------------------------------
 
     def node_pue(self, snapshot: Snapshot, node: str, region: Region) -> tuple[float, PueSource, str]:
-        """A node's PUE: operator setting for the node, operator setting, the source's facility, region default."""
+        """A node's PUE: operator setting for the node, the operator's site (sites.toml), operator setting, the
+        source's facility, region default."""
         if node in self.config.node_pue:
             return self.config.node_pue[node], "operator_node_setting", f"CARBON_KEPLER_NODE_PUE[{node}]"
+        if region.operator_site:  # the operator's own figure for this site, more specific than CARBON_KEPLER_PUE
+            site = region.default_pue
+            return site.value, "operator_setting", f"sites.toml [sites.{region.code}]: {site.basis}"
         if self.config.pue is not None:
             return self.config.pue, "operator_setting", "CARBON_KEPLER_PUE"
         facility = snapshot.facilities.get(node)

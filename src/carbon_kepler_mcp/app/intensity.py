@@ -269,7 +269,7 @@ async def window_time_resolved(
                 language,
                 f"{series.provider} gives a marginal signal: it prices a change in load, so the window's emissions "
                 "stay on the annual factor.",
-                f"{series.provider}는 한계 신호를 제공합니다. 한계 신호는 부하 변화의 영향을 나타내므로 창의 배출량은 연간 "
+                f"{series.provider}은(는) 한계 신호를 제공합니다. 한계 신호는 부하 변화의 영향을 나타내므로 창의 배출량은 연간 "
                 "배출계수로 유지합니다.",
             )
         )

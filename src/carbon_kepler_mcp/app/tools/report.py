@@ -157,7 +157,7 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
                 language,
                 f"{live.provider} gives a marginal signal ({live.basis}): it prices a change in load, not an emissions "
                 "inventory, so the report keeps the annual factor and adds no time-resolved total.",
-                f"{live.provider}는 한계 신호({live.basis})를 제공합니다. 한계 신호는 부하 변화의 영향을 나타낼 뿐 배출량 "
+                f"{live.provider}은(는) 한계 신호({live.basis})를 제공합니다. 한계 신호는 부하 변화의 영향을 나타낼 뿐 배출량 "
                 "목록이 아니므로, 보고서는 연간 배출계수를 유지하고 시간대별 합계를 더하지 않습니다.",
             )
         )
@@ -232,7 +232,8 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
 
 
 def to_csv(result: EmissionsReportResult) -> str:
-    """The rows as CSV (for ESG and audit spreadsheets), then a total row."""
+    """The rows as CSV (for ESG and audit spreadsheets), then a total row; the last column is the time-resolved
+    figure (empty without an average-signal provider or with a gap)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -247,6 +248,7 @@ def to_csv(result: EmissionsReportResult) -> str:
             "it_energy_joules",
             "facility_energy_kwh",
             "emissions_gCO2eq",
+            "time_resolved_emissions_gCO2eq",
         ]
     )
     for row in result.rows:
@@ -262,6 +264,7 @@ def to_csv(result: EmissionsReportResult) -> str:
                 "" if row.it_energy_joules is None else row.it_energy_joules,
                 "" if row.facility_energy_kwh is None else row.facility_energy_kwh,
                 "" if row.emissions_gCO2eq is None else row.emissions_gCO2eq,
+                "" if row.time_resolved_emissions_gCO2eq is None else row.time_resolved_emissions_gCO2eq,
             ]
         )
     writer.writerow(
@@ -276,6 +279,7 @@ def to_csv(result: EmissionsReportResult) -> str:
             result.total_it_energy_joules,
             result.total_facility_energy_kwh,
             result.total_emissions_gCO2eq,
+            "" if result.time_resolved_emissions_gCO2eq is None else result.time_resolved_emissions_gCO2eq,
         ]
     )
     return out.getvalue()
