@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.anyio
-
 from carbon_kepler_mcp.errors import DataError, UnknownRegionError
 from carbon_kepler_mcp.reference import load_reference_data
 
@@ -81,6 +79,7 @@ def test_a_bad_site_is_refused_naming_the_file(tmp_path: Path, text: str, messag
     assert "sites.toml" in str(caught.value)
 
 
+@pytest.mark.anyio
 async def test_a_site_s_pue_is_the_operator_s_in_every_figure(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
