@@ -484,6 +484,17 @@ async def test_a_chain_with_no_answer_lists_every_failure(em: ElectricityMapsSta
     ]
 
 
+async def test_an_empty_range_is_no_data_and_the_chain_moves_on(
+    em: ElectricityMapsStandIn, wt: WattTimeStandIn
+) -> None:
+    em.history = []
+    chain = IntensityChain([em_provider(em.url), wt_provider(wt.url)])
+    series = await chain.history({"electricitymaps": "KR", "watttime": "CAISO_NORTH"}, DAY_AGO, NOW)
+    await chain.aclose()
+    assert series.provider == "watttime"
+    assert [(s.provider, s.reason) for s in series.skipped] == [("electricitymaps", "no_data")]
+
+
 def test_a_chain_refuses_a_provider_twice() -> None:
     provider = FileProvider("/nonexistent")
     with pytest.raises(ConfigError, match="twice"):

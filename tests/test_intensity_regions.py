@@ -50,7 +50,7 @@ def test_an_unknown_region_lists_the_known_ones() -> None:
 def test_an_operator_site_takes_its_zone_s_factors_and_its_own_pue(tmp_path: Path) -> None:
     (tmp_path / "sites.toml").write_text(
         '[sites.pangyo-dc1]\nname = "Pangyo DC 1"\nname_ko = "판교 데이터센터 1"\nzone = "KR"\npue = 1.42\n'
-        'pue_basis = "measured, 2025 annual average"\n',
+        'pue_basis = "measured, 2025 annual average"\nzones = { watttime = "KR_TEST", file = "PANGYO" }\n',
         encoding="utf-8",
     )
     data = load_reference_data(tmp_path)
@@ -60,6 +60,7 @@ def test_an_operator_site_takes_its_zone_s_factors_and_its_own_pue(tmp_path: Pat
     assert site.default_pue.value == 1.42 and site.default_pue.basis == "measured, 2025 annual average"
     assert site.default_pue.publisher == "operator data file sites.toml"
     assert site.name_ko == "판교 데이터센터 1"
+    assert site.zones == {"watttime": "KR_TEST", "file": "PANGYO"}
     assert "pangyo-dc1" not in {r.code for r in data.cloud_regions()}
 
 

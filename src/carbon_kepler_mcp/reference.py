@@ -453,6 +453,8 @@ class Site(BaseModel):
     pue: Annotated[float, Field(ge=1.0, le=5.0)]
     pue_basis: NonEmptyStr = "the operator's PUE for this site"
     """How the PUE was obtained, e.g. ``measured, 2025 annual average``."""
+    zones: dict[str, NonEmptyStr] = Field(default_factory=dict[str, str])
+    """Intensity-provider zones of this site (``{ watttime = "…", file = "…" }``), over the shipped region's."""
 
 
 class _SitesFile(BaseModel):
@@ -494,6 +496,7 @@ def _site_regions(sites: _SitesFile, regions: Mapping[str, Region], path: Path) 
                 "provider": ON_PREM,
                 "default_pue": pue,
                 "operator_site": True,
+                "zones": {**base.zones, **site.zones},
             }
         )
     return built
