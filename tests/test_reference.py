@@ -32,6 +32,43 @@ EXPECTED_REGIONS = {
     "eu-central-1",
     "eu-north-1",
     "ap-southeast-1",
+    # Google Cloud
+    "asia-northeast3",
+    "asia-northeast1",
+    "asia-northeast2",
+    "asia-east1",
+    "asia-southeast1",
+    "europe-west1",
+    "europe-west3",
+    "europe-west4",
+    "europe-north1",
+    "us-central1",
+    "us-east4",
+    "us-west1",
+    # Azure
+    "koreacentral",
+    "koreasouth",
+    "japaneast",
+    "japanwest",
+    "eastasia",
+    "southeastasia",
+    "northeurope",
+    "westeurope",
+    "germanywestcentral",
+    "francecentral",
+    "swedencentral",
+    "uksouth",
+    "eastus",
+    "westus",
+    "centralus",
+    # on-premises sites by grid zone
+    "onprem-kr",
+    "onprem-jp-tk",
+    "onprem-jp-kn",
+    "onprem-sg",
+    "onprem-de",
+    "onprem-gb",
+    "onprem-us-mida-pjm",
 }
 EXPECTED_STANDARDS = {
     "KR_CARBON_2050",
@@ -104,7 +141,7 @@ def test_every_provenance_has_a_non_empty_source_and_publisher() -> None:
 def test_region_codes_are_their_table_keys() -> None:
     for code, region in shipped().regions.items():
         assert region.code == code
-        assert region.provider == "aws"
+        assert region.provider in {"aws", "gcp", "azure", "onprem"}
 
 
 def test_korea_compliance_intensity_is_the_official_2023_factor_not_the_electricity_maps_value() -> None:
@@ -134,19 +171,25 @@ def test_korea_factors_keep_the_earlier_official_values_and_third_party_cross_ch
 
 
 def test_regions_other_than_korea_use_the_comparison_basis_for_compliance_and_say_so() -> None:
-    for code, region in shipped().regions.items():
-        if code == "ap-northeast-2":
+    data = shipped()
+    for code, region in data.regions.items():
+        if region.country == "KR":  # every Korean region and site: the official factor, on its own basis
+            assert region.compliance_intensity.value == data.korea_factors.default.value == 417.3, code
+            assert region.comparison_intensity.value == 423, code
             continue
         assert region.compliance_intensity.value == region.comparison_intensity.value, code
         assert region.compliance_intensity.notes is not None
         assert "No official national factor" in region.compliance_intensity.notes
 
 
-def test_every_aws_region_defaults_to_the_fleet_pue_and_asks_for_the_real_one() -> None:
+def test_every_region_defaults_to_its_provider_s_fleet_pue_and_asks_for_the_real_one() -> None:
+    # Cloud Carbon Footprint's constants (carbon.md §9.4): AWS 1.135, GCP 1.10, Azure 1.185; on-premises the
+    # Uptime 2024 survey average 1.56.
+    expected = {"aws": 1.135, "gcp": 1.1, "azure": 1.185, "onprem": 1.56}
     for region in shipped().regions.values():
-        assert region.default_pue.value == 1.135
+        assert region.default_pue.value == expected[region.provider], region.code
         assert region.default_pue.notes is not None
-        assert "supply the real PUE" in region.default_pue.notes
+        assert "PUE" in region.default_pue.notes and "require" in region.default_pue.notes
 
 
 def test_generic_on_premises_pue_is_the_uptime_2024_average() -> None:
@@ -325,7 +368,7 @@ def test_profile_of_an_unknown_region_raises() -> None:
 
 def test_override_dir_with_a_valid_regions_file_changes_a_value(tmp_path: Path) -> None:
     text = shipped_text("regions.toml")
-    assert text.count("value = 1.135") == len(EXPECTED_REGIONS)
+    assert text.count("value = 1.135") == 9  # the nine AWS regions
     (tmp_path / "regions.toml").write_text(text.replace("value = 1.135", "value = 1.21"), encoding="utf-8")
     data = load_reference_data(tmp_path)
     assert data.region("ap-northeast-2").default_pue.value == 1.21

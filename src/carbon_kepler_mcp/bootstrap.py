@@ -22,13 +22,22 @@ from carbon_kepler_mcp.policy import load_policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources.base import MetricsSource
+from carbon_kepler_mcp.sources.intensity.base import IntensityProvider, secret
+from carbon_kepler_mcp.sources.intensity.chain import IntensityChain
 from carbon_kepler_mcp.sources.kepler import KeplerSource, build_ssl_context
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["app_config", "build_context", "build_prometheus_source", "build_source", "web_config"]
+__all__ = [
+    "app_config",
+    "build_context",
+    "build_intensity",
+    "build_prometheus_source",
+    "build_source",
+    "web_config",
+]
 
 NO_SOURCE_MESSAGE = (
     "no metrics source configured: set PROMETHEUS_URL to a Prometheus that scrapes Kepler (or --prometheus-url), "
@@ -111,6 +120,75 @@ def build_prometheus_source(settings: Settings) -> PrometheusSource:
     )
 
 
+def build_intensity(settings: Settings, default_zone: str | None = None) -> IntensityChain | None:
+    """The grid-intensity providers the settings name, in their order; None for the offline annual factors.
+
+    Credentials are handed over as readers (the value, or the mounted file re-read on every use), never as text
+    that could reach a log line.
+    """
+    group = settings.intensity
+    if not group.provider:
+        return None
+    providers: list[IntensityProvider] = []
+    for name in group.provider:
+        if name == "electricitymaps":
+            from carbon_kepler_mcp.sources.intensity.electricitymaps import ElectricityMapsProvider
+
+            token = group.electricitymaps_api_token
+            providers.append(
+                ElectricityMapsProvider(
+                    secret(
+                        token.get_secret_value() if token else None,
+                        group.electricitymaps_api_token_file,
+                        "ELECTRICITYMAPS_API_TOKEN",
+                    ),
+                    base_url=group.electricitymaps_url,
+                    emission_factor_type=group.electricitymaps_emission_factor_type,
+                    timeout_seconds=group.timeout_seconds,
+                )
+            )
+        elif name == "watttime":
+            from carbon_kepler_mcp.sources.intensity.watttime import WattTimeProvider
+
+            password = group.watttime_password
+            providers.append(
+                WattTimeProvider(
+                    secret(group.watttime_username, group.watttime_username_file, "WATTTIME_USERNAME"),
+                    secret(
+                        password.get_secret_value() if password else None,
+                        group.watttime_password_file,
+                        "WATTTIME_PASSWORD",
+                    ),
+                    base_url=group.watttime_url,
+                    signal_type=group.watttime_signal_type,
+                    timeout_seconds=group.timeout_seconds,
+                )
+            )
+        elif name == "casdk":
+            from carbon_kepler_mcp.sources.intensity.casdk import CarbonAwareSdkProvider
+
+            assert group.casdk_url is not None  # the settings refuse casdk without a URL
+            providers.append(
+                CarbonAwareSdkProvider(
+                    group.casdk_url, signal=group.casdk_signal, timeout_seconds=group.timeout_seconds
+                )
+            )
+        else:
+            from carbon_kepler_mcp.sources.intensity.file import FileProvider
+
+            assert group.file is not None  # the settings refuse file without a location
+            providers.append(
+                FileProvider(
+                    group.file,
+                    signal=group.file_signal,
+                    basis=group.file_basis,
+                    default_zone=default_zone,
+                    timeout_seconds=group.timeout_seconds,
+                )
+            )
+    return IntensityChain(providers)
+
+
 def app_config(settings: Settings) -> AppConfig:
     """The application configuration from the settings."""
     return AppConfig(
@@ -125,6 +203,7 @@ def app_config(settings: Settings) -> AppConfig:
         accept_default_pue=settings.accounting.accept_default_pue,
         idle_allocation=settings.accounting.idle_allocation,
         node_hardware=node_hardware(settings.accounting.node_hardware, settings.accounting.data_dir),
+        intensity_zones=settings.intensity.zones,
     )
 
 
@@ -160,8 +239,11 @@ def build_context(settings: Settings) -> AppContext:
     """The application context with the source and reference data the settings ask for."""
     reference = load_reference_data(settings.accounting.data_dir)
     source = build_source(settings)
-    ctx = AppContext(source, reference, app_config(settings), policy=load_policy(settings.accounting.policy_file))
+    config = app_config(settings)
+    ctx = AppContext(source, reference, config, policy=load_policy(settings.accounting.policy_file))
     # Fail on a bad PUE standard or region at start-up, not at the first tool call.
+    default_region = ctx.region(settings.accounting.default_region)
+    ctx.intensity = build_intensity(settings, ctx.intensity_zones(default_region).get("file"))
     pue_standard = ctx.standard(settings.accounting.pue_standard)
     if pue_standard.kind != "pue":
         raise ConfigError(

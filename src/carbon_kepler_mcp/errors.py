@@ -23,7 +23,8 @@ pydantic, tomllib) are wrapped with ``raise ... from exc`` and never leak out of
         ├── ResponseTooLargeError
         ├── MetricsParseError       the body is not Prometheus text exposition
         ├── EmptyScrapeError        the body parsed but holds no Kepler series
-        └── PrometheusQueryError    Prometheus answered "status":"error"
+        ├── PrometheusQueryError    Prometheus answered "status":"error"
+        └── IntensityProviderError  a grid-intensity provider failed (down, rate-limited, refused, a gap)
 
 Each class says once how every adapter reports it: ``http_status``/``problem``/``title`` (REST problem details),
 ``exit_code`` (CLI); MCP reports every one as a tool error with the message.
@@ -147,3 +148,20 @@ class EmptyScrapeError(SourceError):
 
 class PrometheusQueryError(SourceError):
     """Prometheus answered ``"status":"error"`` (a bad query, a query that failed or was cancelled)."""
+
+
+class IntensityProviderError(SourceError):
+    """A grid-intensity provider (Electricity Maps, WattTime, the Carbon Aware SDK, the operator's file) failed.
+
+    ``provider`` names it and ``reason`` says how (``unauthorised``, ``forbidden``, ``rate_limited``,
+    ``unavailable``, ``timeout``, ``no_data``, ``bad_answer``, ``not_configured``), so a fallback chain can say
+    in both languages why it moved on. The message never holds a credential.
+    """
+
+    problem = "intensity-provider-unavailable"
+    title = "Grid intensity provider unavailable"
+
+    def __init__(self, message: str, *, provider: str, reason: str) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.reason = reason

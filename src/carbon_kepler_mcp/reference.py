@@ -50,6 +50,7 @@ __all__ = [
     "PueScoring",
     "ReferenceData",
     "Region",
+    "Site",
     "Standard",
     "StandardCategory",
     "StandardGroup",
@@ -63,6 +64,10 @@ STANDARDS_FILE: Final = "standards.toml"
 PROFILES_FILE: Final = "profiles.toml"
 DATA_FILES: Final = (REGIONS_FILE, STANDARDS_FILE, PROFILES_FILE)
 """The file names an override directory may hold; each replaces the shipped file of that name."""
+SITES_FILE: Final = "sites.toml"
+"""The operator's own sites (name, grid zone, PUE), *added* to the regions; there is no shipped file."""
+ON_PREM: Final = "onprem"
+"""The provider of on-premises sites: a place to report, never a destination a move is proposed to."""
 
 HOURS_PER_DAY: Final = 24
 PROFILE_MEAN_TOLERANCE: Final = 0.05
@@ -217,6 +222,9 @@ class Region(BaseModel):
     """IANA time-zone name, e.g. ``Asia/Seoul``."""
     em_zone: NonEmptyStr
     """Electricity Maps zone key."""
+    zones: dict[str, NonEmptyStr] = Field(default_factory=dict[str, str])
+    """Zones of other intensity providers (``watttime``, ``casdk``, ``file``; ``electricitymaps`` overrides
+    ``em_zone``), e.g. ``{ watttime = "CAISO_NORTH" }``."""
     comparison_intensity: Provenance
     """The one consistent basis used to compare regions with each other (Electricity Maps yearly lifecycle)."""
     compliance_intensity: Provenance
@@ -229,6 +237,8 @@ class Region(BaseModel):
     data_residency: NonEmptyStr
     """What to check before moving workloads *out of* this region's country (English)."""
     data_residency_ko: NonEmptyStr
+    operator_site: bool = False
+    """True for a site from the operator's ``sites.toml``: its ``default_pue`` is the operator's own figure."""
 
     @model_validator(mode="after")
     def _check_units(self) -> Self:
@@ -435,8 +445,13 @@ class ReferenceData(BaseModel):
     """Names of the files that came from the operator's override directory instead of the package."""
 
     def cleanest_region(self) -> Region:
-        """The region with the lowest comparison-basis intensity: the one destination every lever proposes."""
-        return min(self.regions.values(), key=lambda r: (r.comparison_intensity.value, r.code))
+        """The cloud region with the lowest comparison-basis intensity: the one destination every lever proposes
+        (on-premises sites are places to report, not destinations)."""
+        return min(self.cloud_regions(), key=lambda r: (r.comparison_intensity.value, r.code))
+
+    def cloud_regions(self) -> list[Region]:
+        """Every region but the on-premises sites: the default destinations of a comparison."""
+        return [r for r in self.regions.values() if r.provider != ON_PREM]
 
     def region(self, code: str) -> Region:
         """The region with ``code`` (case-insensitive); :class:`UnknownRegionError` if there is none."""
@@ -477,6 +492,71 @@ def _unknown_message(what: str, code: str, known: Mapping[str, object]) -> str:
     if near:
         message += f" Did you mean {' or '.join(near)}?"
     return message
+
+
+class Site(BaseModel):
+    """An operator's own site in ``sites.toml``: a name, the grid zone it draws from, and its PUE.
+
+    It becomes a region (provider ``onprem``) with the intensities, country, time zone and data-residency text
+    of the shipped region in the same grid zone (an ``onprem-*`` one first).
+    """
+
+    model_config = _frozen()
+
+    name: NonEmptyStr
+    name_ko: NonEmptyStr | None = None
+    zone: NonEmptyStr
+    """The Electricity Maps zone of the site's grid, e.g. ``KR`` or ``JP-TK``."""
+    pue: Annotated[float, Field(ge=1.0, le=5.0)]
+    pue_basis: NonEmptyStr = "the operator's PUE for this site"
+    """How the PUE was obtained, e.g. ``measured, 2025 annual average``."""
+    zones: dict[str, NonEmptyStr] = Field(default_factory=dict[str, str])
+    """Intensity-provider zones of this site (``{ watttime = "…", file = "…" }``), over the shipped region's."""
+
+
+class _SitesFile(BaseModel):
+    model_config = _frozen()
+
+    sites: dict[str, Site] = Field(min_length=1)
+
+
+def _site_regions(sites: _SitesFile, regions: Mapping[str, Region], path: Path) -> dict[str, Region]:
+    """The operator's sites as regions, built on the shipped region of the same grid zone."""
+    built: dict[str, Region] = {}
+    hint = f"Fix {path} (one [sites.<code>] table per site: name, zone, pue)."
+    for code, site in sites.sites.items():
+        if code != code.lower() or not 2 <= len(code) <= 32 or not all(c.isalnum() or c == "-" for c in code):
+            raise DataError(f"{path}: site code {code!r} must be 2-32 lower-case letters, digits or '-'. {hint}")
+        if code in regions:
+            raise DataError(f"{path}: site code {code!r} is already a region; choose another code. {hint}")
+        same_zone = sorted(
+            (r for r in regions.values() if r.em_zone == site.zone), key=lambda r: (r.provider != ON_PREM, r.code)
+        )
+        if not same_zone:
+            zones = sorted({r.em_zone for r in regions.values()})
+            raise DataError(
+                f"{path}: site {code!r} names grid zone {site.zone!r}; known zones: {', '.join(zones)}. {hint}"
+            )
+        base = same_zone[0]
+        pue = Provenance(
+            value=site.pue,
+            unit=_PUE_UNIT,
+            basis=site.pue_basis,
+            publisher="operator data file sites.toml",
+            source=str(path),
+        )
+        built[code] = base.model_copy(
+            update={
+                "code": code,
+                "name": site.name,
+                "name_ko": site.name_ko or site.name,
+                "provider": ON_PREM,
+                "default_pue": pue,
+                "operator_site": True,
+                "zones": {**base.zones, **site.zones},
+            }
+        )
+    return built
 
 
 # --- file schemas ---------------------------------------------------------------------------------
@@ -715,8 +795,8 @@ def load_reference_data(override_dir: Path | None = None) -> ReferenceData:
 
     Without ``override_dir`` this returns the shipped data, parsed once and cached. With it, each of
     ``regions.toml``, ``standards.toml`` and ``profiles.toml`` present in the directory replaces the
-    shipped file of that name as a whole (no merging); absent files fall back to the shipped ones and
-    other files in the directory are ignored. Override results are not cached, so a changed ConfigMap
+    shipped file of that name as a whole (no merging); absent files fall back to the shipped ones. A
+    ``sites.toml`` there *adds* the operator's sites (:class:`Site`) as regions. Other files are ignored. Override results are not cached, so a changed ConfigMap
     is picked up by the next call.
 
     Raises:
@@ -740,6 +820,11 @@ def load_reference_data(override_dir: Path | None = None) -> ReferenceData:
         for name, part in ((REGIONS_FILE, regions), (STANDARDS_FILE, standards), (PROFILES_FILE, profiles))
         if part is not None
     )
+    sites = _load_override(directory, SITES_FILE, _SitesFile)
+    if sites is not None:
+        base = regions if regions is not None else _shipped_regions()
+        added = _site_regions(sites, base.regions, directory / SITES_FILE)
+        regions = base.model_copy(update={"regions": {**base.regions, **added}})
     return _assemble(
         regions if regions is not None else _shipped_regions(),
         standards if standards is not None else _shipped_standards(),

@@ -12,7 +12,7 @@ modules receive plain arguments.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,6 +23,7 @@ from carbon_kepler_mcp.sources.redaction import redact_url
 
 __all__ = [
     "AccountingSettings",
+    "IntensitySettings",
     "KeplerSettings",
     "MetricsSettings",
     "PrometheusSettings",
@@ -314,6 +315,128 @@ class AccountingSettings(_Group):
         return value
 
 
+INTENSITY_PROVIDERS = ("electricitymaps", "watttime", "casdk", "file")
+
+
+class IntensitySettings(_Group):
+    """Live and historical grid intensity: which providers, in what order, and their URLs and credentials."""
+
+    provider: Annotated[tuple[str, ...], NoDecode] = Field(default=(), validation_alias=_env("intensity_provider"))
+    """``electricitymaps``, ``watttime``, ``casdk``, ``file``, or a comma-separated fallback chain. Empty (the
+    default): the shipped annual factors and the labelled synthetic hourly shape, offline."""
+
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120, validation_alias=_env("intensity_timeout_seconds"))
+    """Seconds to wait for one provider (retries on 429/502/503 included), before the chain moves on."""
+
+    zones: dict[str, dict[str, str]] = Field(default_factory=dict, validation_alias=_env("intensity_zones"))
+    """Per-region provider zones as JSON (``{"ap-northeast-2": {"watttime": "KOR"}}``), over the data file's."""
+
+    electricitymaps_url: str = Field(
+        default="https://api.electricitymaps.com/v3", validation_alias=_env("electricitymaps_url")
+    )
+    """Electricity Maps API base (the part before ``/carbon-intensity``), for a proxy or a test stand-in."""
+
+    electricitymaps_api_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("electricitymaps_api_token", "ELECTRICITYMAPS_API_TOKEN")
+    )
+    """Electricity Maps API token (sent as the ``auth-token`` header). Never logged."""
+
+    electricitymaps_api_token_file: Path | None = Field(
+        default=None, validation_alias=_env("electricitymaps_api_token_file", "ELECTRICITYMAPS_API_TOKEN_FILE")
+    )
+    """File holding the Electricity Maps token (a mounted secret; re-read on every request)."""
+
+    electricitymaps_emission_factor_type: Literal["lifecycle", "direct"] = Field(
+        default="lifecycle", validation_alias=_env("electricitymaps_emission_factor_type")
+    )
+    """``lifecycle`` (Electricity Maps' default, the basis of the shipped comparison factors) or ``direct``."""
+
+    watttime_url: str = Field(default="https://api.watttime.org", validation_alias=_env("watttime_url"))
+    """WattTime API base (before ``/login`` and ``/v3``)."""
+
+    watttime_username: str | None = Field(default=None, validation_alias=_env("watttime_username", "WATTTIME_USERNAME"))
+    """WattTime account name."""
+
+    watttime_username_file: Path | None = Field(
+        default=None, validation_alias=_env("watttime_username_file", "WATTTIME_USERNAME_FILE")
+    )
+    """File holding the WattTime account name."""
+
+    watttime_password: SecretStr | None = Field(
+        default=None, validation_alias=_env("watttime_password", "WATTTIME_PASSWORD")
+    )
+    """WattTime password (exchanged at ``/login`` for a 30-minute token). Never logged."""
+
+    watttime_password_file: Path | None = Field(
+        default=None, validation_alias=_env("watttime_password_file", "WATTTIME_PASSWORD_FILE")
+    )
+    """File holding the WattTime password (re-read at every login)."""
+
+    watttime_signal_type: Literal["co2_moer", "co2_aoer"] = Field(
+        default="co2_moer", validation_alias=_env("watttime_signal_type")
+    )
+    """``co2_moer`` (marginal, WattTime's main signal) or ``co2_aoer`` (average)."""
+
+    casdk_url: str | None = Field(default=None, validation_alias=_env("casdk_url"))
+    """Base URL of a Carbon Aware SDK WebAPI you run (e.g. ``http://carbon-aware-sdk.ns:8080``)."""
+
+    casdk_signal: Literal["average", "marginal"] = Field(default="marginal", validation_alias=_env("casdk_signal"))
+    """What the SDK's data source gives: ``marginal`` (WattTime, the SDK's documented case) or ``average``
+    (Electricity Maps). The SDK's answers do not say, so you do."""
+
+    file: str | None = Field(default=None, validation_alias=_env("intensity_file"))
+    """Path or http(s) URL of your own hourly series (CSV or JSON, gCO2eq/kWh with timestamps)."""
+
+    file_signal: Literal["average", "marginal"] = Field(
+        default="average", validation_alias=_env("intensity_file_signal")
+    )
+    """Signal of that series when the file does not say (JSON ``signal``)."""
+
+    file_basis: str = Field(
+        default="operator-supplied series", max_length=200, validation_alias=_env("intensity_file_basis")
+    )
+    """Basis of that series when the file does not say (JSON ``basis``), e.g. ``KPX hourly, direct``."""
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _split_provider(cls, value: Any) -> Any:
+        split: object = _split(value)
+        if isinstance(split, tuple | list):
+            return tuple(str(v).lower() for v in cast(list[object], split))
+        return split
+
+    @field_validator("provider")
+    @classmethod
+    def _check_provider(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if name not in INTENSITY_PROVIDERS:
+                raise ValueError(f"intensity provider {name!r} is not one of {', '.join(INTENSITY_PROVIDERS)}")
+        if len(set(value)) != len(value):
+            raise ValueError(f"intensity provider chain {','.join(value)} names a provider twice")
+        return value
+
+    @field_validator("electricitymaps_url", "watttime_url", "casdk_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"provider URL {value!r} must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _check_credentials(self) -> IntensitySettings:
+        if self.electricitymaps_api_token is not None and self.electricitymaps_api_token_file is not None:
+            raise ValueError("set electricitymaps_api_token or electricitymaps_api_token_file, not both")
+        if self.watttime_password is not None and self.watttime_password_file is not None:
+            raise ValueError("set watttime_password or watttime_password_file, not both")
+        if self.watttime_username is not None and self.watttime_username_file is not None:
+            raise ValueError("set watttime_username or watttime_username_file, not both")
+        if "casdk" in self.provider and not self.casdk_url:
+            raise ValueError("intensity provider casdk needs casdk_url (CARBON_KEPLER_CASDK_URL)")
+        if "file" in self.provider and not self.file:
+            raise ValueError("intensity provider file needs intensity_file (CARBON_KEPLER_INTENSITY_FILE)")
+        return self
+
+
 class ServerSettings(_Group):
     """Serving MCP and HTTP: transport, bind, authentication, limits, which tools, logging."""
 
@@ -414,6 +537,7 @@ class Settings(BaseModel):
     kepler: KeplerSettings
     prometheus: PrometheusSettings
     accounting: AccountingSettings
+    intensity: IntensitySettings
     server: ServerSettings
 
     _GROUPS: ClassVar[dict[str, type[_Group]]] = {
@@ -421,6 +545,7 @@ class Settings(BaseModel):
         "kepler": KeplerSettings,
         "prometheus": PrometheusSettings,
         "accounting": AccountingSettings,
+        "intensity": IntensitySettings,
         "server": ServerSettings,
     }
 

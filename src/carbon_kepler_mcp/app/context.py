@@ -38,6 +38,7 @@ from carbon_kepler_mcp.policy import Policy
 from carbon_kepler_mcp.reference import Provenance, ReferenceData, Region, Standard
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot, WindowedSource
 from carbon_kepler_mcp.sources.detail import DetailScrape, scrape_detail
+from carbon_kepler_mcp.sources.intensity.chain import IntensityChain
 
 __all__ = [
     "KOREA_CARBON_BENCHMARK",
@@ -110,6 +111,8 @@ class AppConfig:
     """How node idle power is shared into workloads when a call names no ``idle_allocation``."""
     node_hardware: Mapping[str, HardwareSpec] = field(default_factory=dict[str, HardwareSpec])
     """The operator's hardware (embodied emissions, lifetime, cores) per node, by node name."""
+    intensity_zones: Mapping[str, Mapping[str, str]] = field(default_factory=dict[str, Mapping[str, str]])
+    """Per-region provider zones from the settings, over the data file's (``{"region": {"provider": "zone"}}``)."""
 
 
 class AppContext:
@@ -124,8 +127,11 @@ class AppContext:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         detail_fetcher: DetailFetcher = _fetch_detail,
         policy: Policy | None = None,
+        intensity: IntensityChain | None = None,
     ) -> None:
         self.source = source
+        self.intensity = intensity
+        """The grid-intensity providers (None: the shipped annual factors and hourly shape only)."""
         self.reference = reference
         self.policy = policy or Policy()
         """The operator's budgets (:mod:`carbon_kepler_mcp.policy`)."""
@@ -138,14 +144,25 @@ class AppContext:
         return self._clock()
 
     async def aclose(self) -> None:
-        """Release the metrics source."""
+        """Release the metrics source and the intensity providers."""
         await self.source.aclose()
+        if self.intensity is not None:
+            await self.intensity.aclose()
 
     # --- reference data ------------------------------------------------------------------------------
 
     def region(self, code: str | None) -> Region:
         """A region by code (default region when None)."""
         return self.reference.region(validate_region_code(code or self.config.default_region))
+
+    def intensity_zones(self, region: Region) -> dict[str, str]:
+        """Provider → zone for ``region``: the settings' mapping, else the data file's, else the defaults
+        (Electricity Maps and the operator's file: the region's Electricity Maps zone; the Carbon Aware SDK: the
+        region code). WattTime has no default: its regions must be mapped."""
+        zones = {"electricitymaps": region.em_zone, "file": region.em_zone, "casdk": region.code}
+        zones |= dict(region.zones)
+        zones |= dict(self.config.intensity_zones.get(region.code, {}))
+        return zones
 
     def standard(self, code: str | None) -> Standard:
         """A standard by code, with the operator's Korean overrides applied.
@@ -354,9 +371,13 @@ class AppContext:
         return batch or self.policy.is_shiftable(namespace, name)
 
     def node_pue(self, snapshot: Snapshot, node: str, region: Region) -> tuple[float, PueSource, str]:
-        """A node's PUE: operator setting for the node, operator setting, the source's facility, region default."""
+        """A node's PUE: operator setting for the node, the operator's site (sites.toml), operator setting, the
+        source's facility, region default."""
         if node in self.config.node_pue:
             return self.config.node_pue[node], "operator_node_setting", f"CARBON_KEPLER_NODE_PUE[{node}]"
+        if region.operator_site:  # the operator's own figure for this site, more specific than CARBON_KEPLER_PUE
+            site = region.default_pue
+            return site.value, "operator_setting", f"sites.toml [sites.{region.code}]: {site.basis}"
         if self.config.pue is not None:
             return self.config.pue, "operator_setting", "CARBON_KEPLER_PUE"
         facility = snapshot.facilities.get(node)

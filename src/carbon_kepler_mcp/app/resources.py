@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from carbon_kepler_mcp.app.common import utc_iso
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.intensity import info, series_notes
 from carbon_kepler_mcp.domain.names import validate_region_code, validate_standard_code
-from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.errors import ConfigError, IntensityProviderError, InvalidArgumentError
 from carbon_kepler_mcp.reference import Region, Standard
+from carbon_kepler_mcp.sources.intensity.base import IntensitySample, IntensitySeries
 
 
 def _standard_dict(standard: Standard) -> dict[str, Any]:
@@ -140,3 +143,95 @@ class ResourceViews:
             if profile.provenance.synthetic
             else "scheduling (hourly profile); compliance uses the annual factor",
         }
+
+    # --- live and historical intensity from the configured providers -------------------------------------
+
+    async def _live(
+        self, region: Region, now: datetime, ask: str, moment: datetime | None = None
+    ) -> tuple[IntensitySeries | None, dict[str, Any] | None]:
+        """The provider answer for a region (``ask`` = latest, or the hour around ``moment``) and its description."""
+        chain = self._ctx.intensity
+        if chain is None:
+            return None, None
+        zones = self._ctx.intensity_zones(region)
+        series: IntensitySeries | None = None
+        error: Exception | None = None
+        try:
+            if ask == "latest":
+                series = await chain.latest(zones)
+            elif moment is not None and moment < now:
+                start = moment.replace(minute=0, second=0, microsecond=0)
+                series = await chain.history(zones, start, start + timedelta(hours=1))
+            elif moment is not None:
+                series = await chain.forecast(zones, now, int((moment - now).total_seconds() // 3600) + 2)
+        except (IntensityProviderError, ConfigError) as exc:
+            error = exc
+        described: dict[str, Any] = {
+            "notes": series_notes("en", series, error),
+            "notes_ko": series_notes("ko", series, error),
+        }
+        if series is not None:
+            described["provider"] = info(series, now, "en").model_dump(mode="json")
+        return series, described
+
+    @staticmethod
+    def _point(sample: IntensitySample | None, tz: ZoneInfo) -> dict[str, Any] | None:
+        if sample is None:
+            return None
+        return {
+            "start": sample.start.astimezone(tz).isoformat(timespec="seconds"),
+            "end": sample.end.astimezone(tz).isoformat(timespec="seconds"),
+            "intensity_gCO2eq_kWh": round(sample.intensity_g_per_kwh, 3),
+            "estimated": sample.estimated,
+        }
+
+    async def live_intensity(self, region_code: str, *, now: datetime) -> dict[str, Any]:
+        """:meth:`intensity`, plus the provider's latest value with its own timestamps and staleness.
+
+        The annual compliance factor stays in ``compliance_intensity``; the live value is beside it, labelled with
+        its provider, signal and basis, and never replaces it.
+        """
+        document = self.intensity(region_code, now=now)
+        region = self._ctx.region(validate_region_code(region_code))
+        series, described = await self._live(region, now, "latest")
+        if described is None:
+            document["live"] = None
+            return document
+        tz = ZoneInfo(region.timezone)
+        latest = series.newest if series is not None else None
+        described["latest"] = self._point(latest, tz)
+        described["staleness_seconds"] = None if series is None else series.staleness_seconds(now)
+        described["read_at"] = utc_iso(now)
+        if latest is not None and series is not None:
+            compliance = document["compliance_intensity_gCO2eq_kWh"]
+            described["compliance_note"] = (
+                f"Live {series.signal} value {latest.intensity_g_per_kwh:.1f} gCO2eq/kWh ({series.provider}, "
+                f"{series.basis}) is shown beside the annual compliance factor {compliance:g} gCO2eq/kWh, which "
+                "compliance figures keep using."
+            )
+            described["compliance_note_ko"] = (
+                f"실시간 {'평균' if series.signal == 'average' else '한계'} 값 {latest.intensity_g_per_kwh:.1f} gCO2eq/kWh"
+                f"({series.provider}, {series.basis})는 연간 준수 배출계수 {compliance:g} gCO2eq/kWh와 나란히 표시하며, "
+                "준수 평가는 계속 연간 배출계수를 사용합니다."
+            )
+        document["live"] = described
+        return document
+
+    async def live_intensity_at(self, region_code: str, timestamp: str, *, now: datetime) -> dict[str, Any]:
+        """:meth:`intensity_at`, plus the provider's value for that moment (history in the past, the forecast ahead)."""
+        document = self.intensity_at(region_code, timestamp)
+        region = self._ctx.region(validate_region_code(region_code))
+        moment = datetime.fromisoformat(document["timestamp"])
+        series, described = await self._live(region, now, "at", moment)
+        if described is None:
+            document["live"] = None
+            return document
+        covering = None
+        if series is not None:
+            covering = next((p for p in series.points if p.start <= moment < p.end), None)
+        described["point"] = self._point(covering, ZoneInfo(region.timezone))
+        if series is not None and covering is None:
+            described["notes"].append(f"{series.provider} has no value for {document['timestamp']}.")
+            described["notes_ko"].append(f"{series.provider}에 {document['timestamp']}의 값이 없습니다.")
+        document["live"] = described
+        return document

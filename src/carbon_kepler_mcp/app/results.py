@@ -282,6 +282,29 @@ class CoverageEnvelope(ResultEnvelope):
     coverage: Coverage | None = Field(default=None, description="Window, nodes, pods and energy the answer covers")
 
 
+class IntensityProviderInfo(FrozenModel):
+    """Which live or historical intensity series an answer used: provider, signal and basis, and its age."""
+
+    provider: str = Field(description="'electricitymaps', 'watttime', 'casdk' or 'file'")
+    zone: str = Field(description="The provider's zone (Electricity Maps zone, WattTime region, CASDK location)")
+    signal: Literal["average", "marginal"] = Field(
+        description="'average' (attributional, the grid mix) or 'marginal' (the generator that answers a change "
+        "in load, WattTime co2_moer); never added to an average-factor total"
+    )
+    basis: str = Field(description="'lifecycle' or 'direct' (Electricity Maps), 'co2_moer' (WattTime), or declared")
+    kind: Literal["latest", "history", "forecast"]
+    source: str = Field(description="Where the series came from (URL without credentials, or the file path)")
+    fetched_at: str = Field(description="When this server read it (ISO 8601, UTC)")
+    generated_at: str | None = Field(default=None, description="When the provider computed it, if it says")
+    first_point: str | None = Field(default=None, description="Start of the first point used (ISO 8601, UTC)")
+    last_point_end: str | None = Field(default=None, description="End of the last point used (ISO 8601, UTC)")
+    staleness_seconds: float | None = Field(
+        default=None, description="How long before the answer the newest point ended (0 when it reaches ahead)"
+    )
+    points: int = Field(description="Points of the series used")
+    skipped: list[str] = Field(description="Providers of the chain asked before this one, and why each failed")
+
+
 class RightsizingPod(FrozenModel):
     """One pod's CPU request against its use."""
 
@@ -367,6 +390,15 @@ class AssessmentResult(CoverageEnvelope):
         default=None,
         description="Emissions of the window's energy (coverage.window_energy_joules × PUE × grid), finished pods "
         "included; null for a direct scrape",
+    )
+    time_resolved_window_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Time-resolved SCI over the window: Σ(each hour's facility energy × that hour's provider "
+        "intensity, average signal); null without a provider, with a marginal one, or with a gap. The status "
+        "still rests on the annual factor",
+    )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The historical series behind the time-resolved figure (provider, signal, basis)"
     )
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
@@ -564,6 +596,17 @@ class ScheduleResult(CoverageEnvelope):
     observed_schedule: ObservedSchedule | None = Field(
         default=None, description="When the workload actually drew energy over the past days (Prometheus)"
     )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The live forecast searched (provider, signal, basis, age); null = shipped data"
+    )
+    shift_saving_gCO2eq: float | None = Field(
+        default=None,
+        description="Run energy × (current − optimal average intensity), from measured or forecast data only; "
+        "null when the hourly data is the synthetic shape",
+    )
+    shift_saving_signal: Literal["average", "marginal"] | None = Field(
+        default=None, description="The signal the saving rests on ('marginal': avoided marginal emissions)"
+    )
 
 
 class PodMetrics(FrozenModel):
@@ -596,6 +639,11 @@ class ReportRow(FrozenModel):
     it_energy_joules: float | None = Field(description="IT energy by Kepler's counters; null when no hour has data")
     facility_energy_kwh: float | None = Field(description="it_energy_joules / 3.6e6 × PUE")
     emissions_gCO2eq: float | None = Field(description="facility_energy_kwh × grid intensity")
+    time_resolved_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Σ each hour's facility energy × that hour's provider intensity (average signal); null without "
+        "a provider or when an hour with energy has no intensity",
+    )
 
 
 class EmissionsReportResult(ResultEnvelope):
@@ -616,6 +664,19 @@ class EmissionsReportResult(ResultEnvelope):
     total_facility_energy_kwh: float
     total_emissions_gCO2eq: float
     total_emissions_kgCO2eq: float
+    time_resolved_emissions_gCO2eq: float | None = Field(
+        default=None,
+        description="Time-resolved SCI: Σ(each hour's facility energy × that hour's intensity) from the provider "
+        "(average signal only); null without a provider, with a marginal one, or when an hour lacks intensity. "
+        "total_emissions_gCO2eq (the annual factor) stays the compliance basis in Korea",
+    )
+    time_resolved_emissions_kgCO2eq: float | None = None
+    hours_without_intensity: int | None = Field(
+        default=None, description="Hours with energy the provider has no intensity for (null: no average series)"
+    )
+    intensity_provider: IntensityProviderInfo | None = Field(
+        default=None, description="The historical series used (provider, signal, basis, age); null = none"
+    )
     hours_in_period: int
     hours_with_data: int
     coverage_percent: float = Field(description="hours_with_data / hours_in_period × 100")

@@ -18,8 +18,9 @@ from carbon_kepler_mcp.domain.scheduling import (
     optimal_windows,
     rolling_average,
 )
-from carbon_kepler_mcp.errors import InvalidArgumentError
+from carbon_kepler_mcp.errors import InsufficientDataError, InvalidArgumentError
 from carbon_kepler_mcp.reference import ReferenceData, Region
+from carbon_kepler_mcp.sources.intensity.base import IntensitySeries
 
 MAX_DURATION_HOURS = 24.0
 MIN_DURATION_HOURS = 0.25
@@ -109,3 +110,56 @@ def best_shift(
     start, value = ties[0]
     fraction = None if synthetic else calc.reduction_fraction(current, value)
     return fraction, start.strftime("%Y-%m-%d %H:%M %Z"), synthetic
+
+
+def search_forecast(
+    series: IntensitySeries, duration_hours: float, now: datetime, tz: ZoneInfo, current_start: datetime | None = None
+) -> WindowSearch:
+    """The search of :func:`search_windows` over a provider's forecast, at the forecast's own resolution.
+
+    Carbon Aware SDK semantics on the provider's points: windows start at now and every point length after
+    (``dataStartAt`` = now, tick = one point), only windows the forecast covers fully are kept, and every tied
+    minimum is returned; candidates start within the next 24 h. The points used are the unbroken run that covers
+    now: a gap ends the data, it is never bridged.
+
+    Raises:
+        InsufficientDataError: the forecast does not cover now, the run, or the usual start's window.
+    """
+    points: list[IntensityPoint] = []
+    for sample in series.points:
+        if sample.end <= now:
+            continue
+        if points and sample.start != points[-1].end.astimezone(UTC):
+            break
+        if not points and sample.start > now:
+            raise InsufficientDataError(
+                f"the {series.provider} forecast starts at {sample.start.isoformat()}, after now ({now.isoformat()})"
+            )
+        points.append(
+            IntensityPoint(
+                sample.start.astimezone(tz), timedelta(seconds=sample.duration_seconds), sample.intensity_g_per_kwh
+            )
+        )
+    if not points:
+        raise InsufficientDataError(f"the {series.provider} forecast holds no point after now ({now.isoformat()})")
+    window = timedelta(hours=duration_hours)
+    local_now = now.astimezone(tz)
+    horizon = local_now + timedelta(hours=SCHEDULE_HORIZON_HOURS)
+    data_end = min(points[-1].end, horizon + window)
+    windows = [
+        w for w in rolling_average(points, window, data_start=local_now, data_end=data_end) if w.start <= horizon
+    ]
+    best = optimal_windows(windows)
+    current = windows[0].average_intensity_g_per_kwh
+    if current_start is not None:
+        start = current_start.astimezone(tz)
+        current = average_over_period(points, start, start + window)
+    ties = [(w.start, w.average_intensity_g_per_kwh) for w in best]
+    first_hour = now.replace(minute=0, second=0, microsecond=0)
+    hours = series.hourly()
+    shown = [
+        (hour.astimezone(tz), value)
+        for hour, value in hours.items()
+        if first_hour <= hour < first_hour + timedelta(hours=SCHEDULE_HORIZON_HOURS)
+    ]
+    return current, ties, shown, False

@@ -213,7 +213,7 @@ def add_resource_routes(app: FastAPI, ctx: AppContext) -> None:
     async def intensity(
         region: Annotated[str, PathParam(pattern=REGION_PATTERN, examples=["ap-northeast-2"])],
     ) -> dict[str, Any]:
-        return views.intensity(region, now=datetime.now(UTC))
+        return await views.live_intensity(region, now=datetime.now(UTC))
 
     @router.get(
         "/carbon-intensity/{region}/{timestamp}",
@@ -225,7 +225,7 @@ def add_resource_routes(app: FastAPI, ctx: AppContext) -> None:
         region: Annotated[str, PathParam(pattern=REGION_PATTERN, examples=["ap-northeast-2"])],
         timestamp: Annotated[str, PathParam(max_length=40, examples=["2026-04-15T12:00:00+09:00"])],
     ) -> dict[str, Any]:
-        return views.intensity_at(region, timestamp)
+        return await views.live_intensity_at(region, timestamp, now=datetime.now(UTC))
 
     @router.get(
         "/workload-metrics/{namespace}/{pod}",

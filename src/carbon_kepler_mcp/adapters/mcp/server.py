@@ -207,10 +207,11 @@ def build_server(
         title="Grid carbon intensity",
         mime_type="application/json",
     )
-    def carbon_intensity(region: str) -> dict[str, Any]:
-        """A region's grid intensity (compliance and comparison bases), hourly profile, grid mix, provenance."""
+    async def carbon_intensity(region: str) -> dict[str, Any]:
+        """A region's grid intensity (compliance and comparison bases), hourly profile, grid mix, provenance, and
+        the configured provider's latest value with its timestamps and staleness."""
         try:
-            return views.intensity(region, now=datetime.now(UTC))
+            return await views.live_intensity(region, now=datetime.now(UTC))
         except CarbonKeplerError as exc:
             raise ResourceNotFoundError(str(exc)) from exc
 
@@ -220,10 +221,10 @@ def build_server(
         title="Grid carbon intensity at a time",
         mime_type="application/json",
     )
-    def carbon_intensity_at(region: str, timestamp: str) -> dict[str, Any]:
-        """A region's intensity for the hour containing an ISO 8601 timestamp."""
+    async def carbon_intensity_at(region: str, timestamp: str) -> dict[str, Any]:
+        """A region's intensity for the hour containing an ISO 8601 timestamp (and the provider's value)."""
         try:
-            return views.intensity_at(region, timestamp)
+            return await views.live_intensity_at(region, timestamp, now=datetime.now(UTC))
         except CarbonKeplerError as exc:
             raise ResourceNotFoundError(str(exc)) from exc
 

@@ -14,6 +14,9 @@ from carbon_kepler_mcp.app.common import (
 )
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.embodied import embodied_figures
+from carbon_kepler_mcp.app.intensity import info as intensity_info
+from carbon_kepler_mcp.app.intensity import provenance as intensity_provenance
+from carbon_kepler_mcp.app.intensity import window_time_resolved
 from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, BudgetStatus, Optimization
 from carbon_kepler_mcp.app.sci import sci_for
@@ -91,6 +94,14 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
     if pue_std.limit is not None:
         provenance["pue_target"] = pue_std.limit
     notes = figure_notes(snapshot, figures, window, language)
+    resolved = await window_time_resolved(ctx, snapshot, wl, reg, figures, grid.value, language)
+    if resolved is not None:
+        notes.extend(resolved.notes)
+        if resolved.series is not None and resolved.emissions_g is not None and figures.window_emissions_g:
+            kwh = figures.window_emissions_g / grid.value if grid.value > 0 else 0.0
+            provenance["time_resolved_intensity"] = intensity_provenance(
+                resolved.series, rounded(resolved.emissions_g / kwh) if kwh > 0 else 0.0
+            )
     if not wl.running:
         notes.append(
             tr(
@@ -137,6 +148,12 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         pods=list(figures.per_pod),
         facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
         window_emissions_gCO2eq=None if figures.window_emissions_g is None else rounded(figures.window_emissions_g),
+        time_resolved_window_emissions_gCO2eq=None
+        if resolved is None or resolved.emissions_g is None
+        else rounded(resolved.emissions_g),
+        intensity_provider=None
+        if resolved is None or resolved.series is None
+        else intensity_info(resolved.series, now, language),
         monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
         monthly_basis=figures.monthly_basis,
         target_intensity_gCO2eq_kWh=limit,

@@ -34,7 +34,8 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
         req.window,
     )
     current = ctx.region(current_region)
-    codes = list(dict.fromkeys(comparison_regions or ctx.reference.regions))
+    # By default every cloud region: an on-premises site is a place to report, not a destination.
+    codes = list(dict.fromkeys(comparison_regions or [r.code for r in ctx.reference.cloud_regions()]))
     if len(codes) > MAX_REGIONS:
         raise InvalidArgumentError(f"comparison_regions lists more than {MAX_REGIONS} regions")
     regions = [ctx.region(code) for code in codes]

@@ -12,9 +12,12 @@ from zoneinfo import ZoneInfo
 from carbon_kepler_mcp.app.budgets import budget_status
 from carbon_kepler_mcp.app.common import data_source_info, energy_zones, iso, kepler_generation, utc_iso
 from carbon_kepler_mcp.app.context import AppContext
+from carbon_kepler_mcp.app.intensity import ask_history, signal_text
+from carbon_kepler_mcp.app.intensity import info as intensity_info
+from carbon_kepler_mcp.app.intensity import provenance as intensity_provenance
 from carbon_kepler_mcp.app.requests import MAX_REPORT_DAYS, ReportRequest
 from carbon_kepler_mcp.app.results import EmissionsReportResult, ReportRow
-from carbon_kepler_mcp.domain.i18n import tr
+from carbon_kepler_mcp.domain.i18n import fmt, tr
 from carbon_kepler_mcp.domain.units import grams_to_kilograms, joules_to_kwh, rounded
 from carbon_kepler_mcp.domain.workloads import WorkloadKind
 from carbon_kepler_mcp.errors import (
@@ -24,6 +27,7 @@ from carbon_kepler_mcp.errors import (
     UnknownWorkloadError,
 )
 from carbon_kepler_mcp.kepler.readings import PodReading
+from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import Snapshot, WindowedSource
 
@@ -106,8 +110,14 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         local = hour.astimezone(tz)
         key = local if req.granularity == "hour" else local.replace(hour=0, minute=0, second=0, microsecond=0)
         groups[key].append(hour)
+    live, intensity_notes = await ask_history(ctx, reg, first_hour, history.end, language)
+    # Time-resolved SCI: Σ(facility energy of each hour × that hour's intensity), from an average signal only
+    # (a marginal one prices a change in load, not an inventory) and only where the hour's intensity is known.
+    by_hour = live.hourly() if live is not None and live.signal == "average" else None
     rows: list[ReportRow] = []
     total_j = 0.0
+    resolved_g = 0.0
+    lacking: list[datetime] = []
     for key in sorted(groups):
         members = groups[key]
         known = [energy_by_hour[h] for h in members if h in energy_by_hour]
@@ -115,6 +125,15 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         if joules is not None:
             total_j += joules
         kwh = None if joules is None else joules_to_kwh(joules) * figures.pue
+        row_resolved: float | None = None
+        if by_hour is not None and joules is not None:
+            missing = [h for h in members if h in energy_by_hour and h not in by_hour]
+            lacking.extend(missing)
+            if not missing:
+                row_resolved = math.fsum(
+                    joules_to_kwh(energy_by_hour[h]) * figures.pue * by_hour[h] for h in members if h in energy_by_hour
+                )
+                resolved_g += row_resolved
         rows.append(
             ReportRow(
                 start=iso(members[0].astimezone(tz)),
@@ -124,6 +143,7 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
                 it_energy_joules=None if joules is None else rounded(joules),
                 facility_energy_kwh=None if kwh is None else rounded(kwh, 6),
                 emissions_gCO2eq=None if kwh is None else rounded(kwh * grid.value),
+                time_resolved_emissions_gCO2eq=None if row_resolved is None else rounded(row_resolved),
             )
         )
     with_data = sum(r.hours_with_data for r in rows)
@@ -148,6 +168,54 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
             )
         )
     notes.extend(history.warnings)
+    notes.extend(intensity_notes)
+    annual_g = total_kwh * grid.value
+    resolved_total: float | None = None
+    if live is not None and by_hour is None:
+        notes.append(
+            tr(
+                language,
+                f"{live.provider} gives a marginal signal ({live.basis}): it prices a change in load, not an emissions "
+                "inventory, so the report keeps the annual factor and adds no time-resolved total.",
+                f"{live.provider}은(는) 한계 신호({live.basis})를 제공합니다. 한계 신호는 부하 변화의 영향을 나타낼 뿐 배출량 "
+                "목록이 아니므로, 보고서는 연간 배출계수를 유지하고 시간대별 합계를 더하지 않습니다.",
+            )
+        )
+    elif live is not None and lacking:
+        notes.append(
+            tr(
+                language,
+                f"{live.provider} has no intensity for {len(lacking)} of the hours with energy (a gap in its data): "
+                "no time-resolved total is given, and no hour is filled from another basis.",
+                f"에너지가 있는 시간 중 {len(lacking)}시간에 대해 {live.provider}의 탄소 집약도가 없습니다(데이터 공백). "
+                "시간대별 합계는 제시하지 않으며, 어떤 시간도 다른 기준으로 채우지 않습니다.",
+            )
+        )
+    elif live is not None:
+        resolved_total = resolved_g
+        notes.append(
+            tr(
+                language,
+                f"Time-resolved emissions (each hour's energy × that hour's {live.provider} intensity, "
+                f"{live.signal} signal, basis {live.basis}): {fmt(resolved_g)} gCO2eq. Annual-factor emissions "
+                f"({fmt(grid.value)} gCO2eq/kWh, {grid.provenance.publisher}): {fmt(annual_g)} gCO2eq"
+                + (", which stays the compliance basis in Korea." if reg.country == "KR" else "."),
+                f"시간대별 배출량(각 시간의 에너지 × 그 시간의 {live.provider} 탄소 집약도, "
+                f"{signal_text(language, live.signal)} 신호, 기준 {live.basis}): {fmt(resolved_g)} gCO2eq. 연간 배출계수 "
+                f"기준 배출량({fmt(grid.value)} gCO2eq/kWh, {grid.provenance.publisher}): {fmt(annual_g)} gCO2eq"
+                + (
+                    "이며, 한국의 준수 평가는 이 연간 배출계수를 기준으로 합니다." if reg.country == "KR" else "입니다."
+                ),
+            )
+        )
+    provenance: dict[str, Provenance | ProfileProvenance] = {
+        "grid_carbon_intensity": grid.provenance,
+        "pue": figures.pue_provenance,
+    }
+    if live is not None and resolved_total is not None:
+        kwh_total = joules_to_kwh(total_j) * figures.pue
+        mean = resolved_total / kwh_total if kwh_total > 0 else 0.0
+        provenance["time_resolved_intensity"] = intensity_provenance(live, rounded(mean))
     covering = ctx.policy.covering(req.namespace, name)
     budget = None
     if covering is not None and (covering.workload is None or covering.workload == name):
@@ -177,15 +245,21 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         rows=rows,
         total_it_energy_joules=rounded(total_j),
         total_facility_energy_kwh=rounded(total_kwh, 6),
-        total_emissions_gCO2eq=rounded(total_kwh * grid.value),
-        total_emissions_kgCO2eq=rounded(grams_to_kilograms(total_kwh * grid.value), 6),
+        total_emissions_gCO2eq=rounded(annual_g),
+        total_emissions_kgCO2eq=rounded(grams_to_kilograms(annual_g), 6),
+        time_resolved_emissions_gCO2eq=None if resolved_total is None else rounded(resolved_total),
+        time_resolved_emissions_kgCO2eq=None
+        if resolved_total is None
+        else rounded(grams_to_kilograms(resolved_total), 6),
+        hours_without_intensity=len(lacking) if by_hour is not None else None,
+        intensity_provider=None if live is None else intensity_info(live, now, language),
         hours_in_period=len(hours),
         hours_with_data=with_data,
         coverage_percent=rounded(with_data / len(hours) * 100, 2) if hours else 0.0,
         query=history.query,
         language=language,
         timestamp=utc_iso(now),
-        provenance={"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance},
+        provenance=provenance,
         data_source=data_source_info(snapshot, source.description),
         is_demo=snapshot.is_demo,
         notes=notes,
@@ -193,7 +267,8 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
 
 
 def to_csv(result: EmissionsReportResult) -> str:
-    """The rows as CSV (for ESG and audit spreadsheets), then a total row."""
+    """The rows as CSV (for ESG and audit spreadsheets), then a total row; the last column is the time-resolved
+    figure (empty without an average-signal provider or with a gap)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -208,6 +283,7 @@ def to_csv(result: EmissionsReportResult) -> str:
             "it_energy_joules",
             "facility_energy_kwh",
             "emissions_gCO2eq",
+            "time_resolved_emissions_gCO2eq",
         ]
     )
     for row in result.rows:
@@ -223,6 +299,7 @@ def to_csv(result: EmissionsReportResult) -> str:
                 "" if row.it_energy_joules is None else row.it_energy_joules,
                 "" if row.facility_energy_kwh is None else row.facility_energy_kwh,
                 "" if row.emissions_gCO2eq is None else row.emissions_gCO2eq,
+                "" if row.time_resolved_emissions_gCO2eq is None else row.time_resolved_emissions_gCO2eq,
             ]
         )
     writer.writerow(
@@ -237,6 +314,7 @@ def to_csv(result: EmissionsReportResult) -> str:
             result.total_it_energy_joules,
             result.total_facility_energy_kwh,
             result.total_emissions_gCO2eq,
+            "" if result.time_resolved_emissions_gCO2eq is None else result.time_resolved_emissions_gCO2eq,
         ]
     )
     return out.getvalue()

@@ -6,6 +6,7 @@ range query over the past days; without history it is now.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,16 +20,26 @@ from carbon_kepler_mcp.app.common import (
     utc_iso,
 )
 from carbon_kepler_mcp.app.context import AppContext, WorkloadPods
+from carbon_kepler_mcp.app.intensity import ask_forecast, signal_text
+from carbon_kepler_mcp.app.intensity import info as intensity_info
+from carbon_kepler_mcp.app.intensity import provenance as intensity_provenance
 from carbon_kepler_mcp.app.observed import next_start, observe
 from carbon_kepler_mcp.app.requests import ScheduleRequest
 from carbon_kepler_mcp.app.results import HourlyIntensity, ObservedSchedule, ScheduleResult, ScheduleWindow
-from carbon_kepler_mcp.app.shifting import SCHEDULE_HORIZON_HOURS, check_duration, search_windows
+from carbon_kepler_mcp.app.shifting import (
+    SCHEDULE_HORIZON_HOURS,
+    WindowSearch,
+    check_duration,
+    search_forecast,
+    search_windows,
+)
 from carbon_kepler_mcp.domain import calculations as calc
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
-from carbon_kepler_mcp.errors import SourceError
+from carbon_kepler_mcp.errors import InsufficientDataError, SourceError
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import History, Snapshot, WindowedSource
+from carbon_kepler_mcp.sources.intensity.base import IntensitySeries
 
 
 async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
@@ -56,19 +67,39 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
     power = figures.power_watts
     if observed is not None and observed.power_while_running_watts:
         power = observed.power_while_running_watts
-    current, ties, series, synthetic = search_windows(
-        ctx.reference, reg, grid.value, duration_hours, now, observed_start
-    )
+    horizon_hours = SCHEDULE_HORIZON_HOURS + math.ceil(duration_hours) + 1
+    forecast, intensity_notes = await ask_forecast(ctx, reg, now, horizon_hours, language)
+    live: IntensitySeries | None = None
+    found: WindowSearch | None = None
+    if forecast is not None:
+        try:
+            found = search_forecast(forecast, duration_hours, now, tz, observed_start)
+            live = forecast
+        except InsufficientDataError as exc:
+            intensity_notes.append(
+                tr(
+                    language,
+                    f"The {forecast.provider} forecast cannot place this run ({exc}); the shipped hourly data is "
+                    "used instead, which quantifies no saving.",
+                    f"{forecast.provider} 예측으로는 이 실행을 배치할 수 없어({exc}) 내장된 시간대별 데이터를 대신 "
+                    "사용합니다. 이 데이터로는 절감량을 정량화하지 않습니다.",
+                )
+            )
+    if found is None:
+        found = search_windows(ctx.reference, reg, grid.value, duration_hours, now, observed_start)
+    current, ties, series, synthetic = found
     span = timedelta(hours=duration_hours)
     local_now = now.astimezone(tz)
+    energy_kwh = power / 1000.0 * figures.pue * duration_hours
+    # A marginal signal prices a change in load (the saving of a shift), never a window's total emissions.
+    totals = not synthetic and (live is None or live.signal == "average")
 
     def window_of(start: datetime, average: float) -> ScheduleWindow:
-        energy_kwh = power / 1000.0 * figures.pue * duration_hours
         return ScheduleWindow(
             start=iso(start),
             end=iso(_after(start, span, tz)),
             average_intensity_gCO2eq_kWh=rounded(average),
-            emissions_gCO2eq=None if synthetic else rounded(energy_kwh * average),
+            emissions_gCO2eq=rounded(energy_kwh * average) if totals else None,
         )
 
     current_w = window_of(observed_start or local_now, current)
@@ -80,7 +111,33 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
     notes = figure_notes(snapshot, figures, window, language)
     if history_note:
         notes.append(history_note)
-    if profile is None:
+    notes.extend(intensity_notes)
+    saving = None if synthetic else max(0.0, energy_kwh * (current - best))
+    if live is not None and saving is not None:
+        notes.append(
+            tr(
+                language,
+                f"Quantified from the {live.provider} forecast ({live.signal} signal): starting at {best_w.start} "
+                f"instead saves {fmt(saving)} gCO2eq per run ({fmt(energy_kwh, 3)} kWh × "
+                f"{fmt(current - best)} gCO2eq/kWh)."
+                + (
+                    " A marginal signal measures the emissions a shift avoids; it is not added to the annual-factor "
+                    "emissions of any report."
+                    if live.signal == "marginal"
+                    else ""
+                ),
+                f"{live.provider} 예측({signal_text(language, live.signal)} 신호)으로 정량화했습니다: {best_w.start}에 "
+                f"시작하면 실행 1회당 {fmt(saving)} gCO2eq를 줄입니다({fmt(energy_kwh, 3)} kWh × "
+                f"{fmt(current - best)} gCO2eq/kWh)."
+                + (
+                    " 한계 신호는 시간 이동으로 피하는 배출량을 나타내며, 어떤 보고서의 연간 배출계수 기반 배출량에도 "
+                    "더하지 않습니다."
+                    if live.signal == "marginal"
+                    else ""
+                ),
+            )
+        )
+    if live is None and profile is None:
         notes.append(
             tr(
                 language,
@@ -113,7 +170,9 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
     else:
         text = _now_text(language, best_at == local_now, best_w.start, current, best, fraction, duration_hours)
     provenance: ProvenanceMap = {"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance}
-    if profile is not None:
+    if live is not None:
+        provenance["forecast_intensity"] = intensity_provenance(live, rounded(best))
+    elif profile is not None:
         provenance["hourly_profile"] = profile.provenance
     return ScheduleResult(
         workload=wl.resolved.name,
@@ -149,12 +208,24 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
             "covered by data, all tied minima; candidates start now or on each full hour of the next 24 h",
             "Carbon Aware SDK 방식: 실행 길이에 대한 시간 가중 이동 평균, 데이터로 완전히 덮인 구간만, 동률 최솟값 모두; "
             "후보는 지금 또는 향후 24시간의 매 정시",
+        )
+        if live is None
+        else tr(
+            language,
+            f"Carbon Aware SDK semantics over the {live.provider} forecast: time-weighted rolling average over the "
+            "run length, starting now and advancing by the forecast's own resolution, windows fully covered by the "
+            "forecast, all tied minima; candidates start within the next 24 h",
+            f"{live.provider} 예측에 Carbon Aware SDK 방식 적용: 실행 길이에 대한 시간 가중 이동 평균, 지금부터 예측 자체의 "
+            "시간 간격만큼 이동, 예측으로 완전히 덮인 구간만, 동률 최솟값 모두; 후보는 향후 24시간 안에 시작",
         ),
         language=language,
         timestamp=utc_iso(now),
         provenance=provenance,
         notes=notes,
         current_window_basis="observed" if observed_start is not None else "now",
+        intensity_provider=None if live is None else intensity_info(live, now, language),
+        shift_saving_gCO2eq=None if saving is None else rounded(saving),
+        shift_saving_signal=None if saving is None else (live.signal if live is not None else "average"),
         observed_schedule=observed,
         **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
     )
