@@ -256,6 +256,7 @@ def _fault_history(path: Path) -> None:
         lines.append(f'kepler_container_package_joules_total{{{legacy},mode="dynamic"}} {10.0 * seconds} {stamp}')
         lines.append(f'kepler_container_package_joules_total{{{legacy},mode="idle"}} {50.0 * seconds} {stamp}')
         lines.append(f'kepler_container_dram_joules_total{{{legacy},mode="dynamic"}} {2.0 * seconds} {stamp}')
+        lines.append(f'kepler_container_gpu_joules_total{{{legacy},mode="dynamic"}} {4.0 * seconds} {stamp}')
         lines.append(
             f'kepler_node_package_joules_total{{job="kepler-legacy",instance="{LEGACY_INSTANCE}"}} {60.0 * seconds} {stamp}'
         )
@@ -319,7 +320,11 @@ async def test_a_node_that_stopped_reporting_is_named_with_its_pods(fault_servic
 async def test_legacy_kepler_counters_work_through_prometheus(fault_service: AppContext) -> None:
     result = await tools(fault_service).assess("cache", "legacy-apps")
     assert result.data_source.kepler_generation == "legacy"
-    assert result.current_power_watts == pytest.approx(12.0, rel=1e-3)  # 10 W package + 2 W dram; idle mode ignored
+    # 10 W package + 2 W dram + 4 W GPU (kepler_container_gpu_joules_total, its own line); idle mode ignored
+    assert result.current_power_watts == pytest.approx(16.0, rel=1e-3)
+    breakdown = result.coverage.power_breakdown if result.coverage else None
+    assert breakdown is not None and breakdown.gpu_watts == pytest.approx(4.0, rel=1e-3)
+    assert breakdown.cpu_dram_watts == pytest.approx(12.0, rel=1e-3)
     assert result.pods[0].node == LEGACY_INSTANCE
 
 
@@ -479,7 +484,8 @@ async def test_embodied_shares_over_a_backfilled_day(live_demo: LiveDemo) -> Non
     assert coverage is not None and coverage.embodied is not None and coverage.covered_seconds is not None
     embodied = coverage.embodied
     # each pod requests 16 of 96 cores: 2,000,000 g × (TiR / 4 years) × 16/96, two pods
-    assert 86_400 - 360 - 60 <= coverage.covered_seconds <= 86_400  # a day, first seen within one 6-min step
+    # a day: the backfill older than 2 h has a sample every 600 s, seen within one 6-min subquery step
+    assert 86_400 - 600 - 360 <= coverage.covered_seconds <= 86_400
     expected_window = 2 * 2_000_000 * coverage.covered_seconds / (4 * 365 * 86_400) * 16 / 96
     assert embodied.window_embodied_gCO2eq == pytest.approx(expected_window, rel=1e-3)  # ≈ 456.6 g a day
     assert embodied.embodied_gCO2eq_hour == pytest.approx(2 * 2_000_000 / (4 * 8760) * 16 / 96, abs=1e-3)  # 19.03

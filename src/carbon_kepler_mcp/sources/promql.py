@@ -221,7 +221,8 @@ def pod_energy_query(
     if generation == "legacy":
         ns = _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace)
         parts: list[str] = []
-        for zone, metric in LEGACY_ZONE_METRICS.items():
+        # The GPU counter rides along as the pseudo-zone "gpu": the source takes it out as the pod's GPU line.
+        for zone, metric in {**LEGACY_ZONE_METRICS, schema.ZONE_GPU: schema.LEGACY_CONTAINER_GPU_JOULES}.items():
             sel = _selector(metric, ns, "mode!=" + _s("idle"))
             for part, expression in (
                 ("window", _window_delta(sel, window_seconds)),
