@@ -14,6 +14,7 @@ from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
+from carbon_kepler_mcp.domain.workloads import ResolvedWorkload
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 from carbon_kepler_mcp.sources import promql
@@ -247,3 +248,33 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
 def figure_notes(snapshot: Snapshot, figures: Figures, window: str | int | None, language: Language) -> list[str]:
     """The notes of a workload result: what qualifies its figures, then what its window means."""
     return standard_notes(snapshot, figures, language) + window_notes(snapshot, window, language)
+
+
+_CONFIDENCE_KO = {"high": "높음", "medium": "중간", "low": "낮음"}
+_METHOD_KO = {
+    "exact-pod": "이름이 같은 파드",
+    "naming-rules": "쿠버네티스 이름 규칙으로 파드 이름에서 추론(소유자 참조 아님)",
+    "owner-metadata": "소유자 메타데이터(kube_pod_owner 등)",
+}
+
+
+def resolution_text(resolved: ResolvedWorkload, language: Language) -> str:
+    """How a workload name was matched to its pods, in ``language`` (the English note says it in full)."""
+    if language != "ko":
+        return resolved.note
+    return (
+        f"{resolved.kind} {resolved.name}의 파드 {len(resolved.pods)}개를 찾은 방법: "
+        f"{_METHOD_KO.get(resolved.method, resolved.method)}; 종류 신뢰도: "
+        f"{_CONFIDENCE_KO.get(resolved.confidence, resolved.confidence)}"
+    )
+
+
+def pue_source_text(source: str, detail: str, language: Language) -> str:
+    """Where a PUE came from, in ``language`` (the English detail names the setting, facility or default)."""
+    if language != "ko":
+        return detail
+    if source in ("operator_node_setting", "operator_setting"):
+        return f"운영자 설정 {detail}"
+    if source == "source_facility":
+        return "메트릭 소스가 알려 준 설비 PUE(데모 클러스터에서는 예시 값이며 실측값이 아님)"
+    return "리전 기본값(실측값이 아니므로 준수 판정에 쓰지 않음)"

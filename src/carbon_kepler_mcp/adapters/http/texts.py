@@ -38,9 +38,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "power": ("Power (IT)", "전력 (IT)"),
     "emissions": ("Emissions", "배출량"),
     "per_month": ("per month", "월간"),
-    "grid_intensity": ("Grid intensity", "전력망 배출계수"),
-    "effective_intensity": ("Effective intensity (grid × PUE)", "실효 배출계수 (전력망 × PUE)"),
-    "intensity": ("Intensity", "배출계수"),
+    "grid_intensity": ("Grid intensity", "전력망 탄소 집약도"),
+    "effective_intensity": ("Effective intensity (grid × PUE)", "실효 탄소 집약도 (전력망 × PUE)"),
+    "intensity": ("Intensity", "탄소 집약도"),
     "target": ("target", "목표"),
     "pue": ("PUE", "PUE"),
     "status": ("Status", "상태"),
@@ -79,19 +79,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "update": ("Update", "적용"),
     "chart_intensity_title": (
         "Grid carbon intensity over the next 24 hours in {region}",
-        "{region}의 향후 24시간 전력망 배출계수",
+        "{region}의 향후 24시간 전력망 탄소 집약도",
     ),
     "chart_intensity_desc": (
         "Hourly intensity in gCO2eq/kWh, local time ({tz}). The highlighted band is the optimal {hours} h window, "
         "{start} to {end}, averaging {value} gCO2eq/kWh; now averages {now_value}.",
-        "시간별 배출계수(gCO2eq/kWh, 현지 시각 {tz}). 강조된 구간은 {hours}시간 최적 구간 {start}–{end}이며 평균 "
+        "시간별 탄소 집약도(gCO2eq/kWh, 현지 시각 {tz}). 강조된 구간은 {hours}시간 최적 구간 {start}–{end}이며 평균 "
         "{value} gCO2eq/kWh입니다. 지금 시작하면 평균 {now_value}입니다.",
     ),
     "optimal_window": ("Optimal window", "최적 구간"),
     "now": ("now", "지금"),
     "current_start": ("Start now", "지금 시작"),
     "optimal_start": ("Optimal start", "최적 시작"),
-    "avg_intensity": ("average intensity", "평균 배출계수"),
+    "avg_intensity": ("average intensity", "평균 탄소 집약도"),
     "run_emissions": ("emissions of one run", "1회 실행 배출량"),
     "hint_only": ("A hint, not a saving", "절감량이 아닌 참고 사항"),
     "report": ("Emissions report", "배출량 보고서"),
@@ -113,7 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show_table": ("Show the numbers as a table", "표로 보기"),
     "chart_regions_title": (
         "{workload} in other regions, same PUE, one intensity basis",
-        "다른 리전에서의 {workload} (같은 PUE, 같은 배출계수 기준)",
+        "다른 리전에서의 {workload} (같은 PUE, 같은 탄소 집약도 기준)",
     ),
     "chart_regions_desc": (
         "Emissions in gCO2eq/h if the workload ran in each region. Lowest: {best}. Current: {current}.",

@@ -8,6 +8,8 @@ from carbon_kepler_mcp.app import optimize
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
+    pue_source_text,
+    resolution_text,
     snapshot_fields,
     utc_iso,
 )
@@ -17,7 +19,7 @@ from carbon_kepler_mcp.app.requests import AssessRequest
 from carbon_kepler_mcp.app.results import AssessmentResult, Optimization, Status
 from carbon_kepler_mcp.app.sizing import rightsizing_for
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, fmt, status_text, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, status_text, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import Standard
 
@@ -94,7 +96,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         region=reg.code,
         language=language,
         workload_kind=wl.resolved.kind,
-        resolution=wl.resolved.note,
+        resolution=resolution_text(wl.resolved, language),
         pods=list(figures.per_pod),
         facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
         window_emissions_gCO2eq=None if figures.window_emissions_g is None else rounded(figures.window_emissions_g),
@@ -102,10 +104,12 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         monthly_basis=figures.monthly_basis,
         target_intensity_gCO2eq_kWh=limit,
         gap_percent=None if gap is None else rounded(gap, 2),
-        standard_detail=ctx.standard_info(std),
-        pue_standard=ctx.standard_info(pue_std),
+        standard_detail=ctx.standard_info(std, language),
+        pue_standard=ctx.standard_info(pue_std, language),
         pue_target=pue_target,
-        pue_detail=figures.pue_detail,
+        pue_detail=figures.pue_detail.model_copy(
+            update={"detail": pue_source_text(figures.pue_detail.source, figures.pue_detail.detail, language)}
+        ),
         provenance=provenance,
         notes=notes,
         rightsizing=None if sizing is None else sizing.detail,
@@ -126,14 +130,14 @@ def _assessment_text(
         head = tr(
             language,
             f"{std.code} cannot be assessed from power data: {std.legal_status_note}",
-            f"{std.code}는 전력 데이터로 평가할 수 없습니다: {std.legal_status_note_ko}",
+            f"{josa(std.code, '는')} 전력 데이터로 평가할 수 없습니다: {std.legal_status_note_ko}",
         )
     elif limit is not None:
         head = tr(
             language,
             f"{status_text(language, status)}: effective intensity {fmt(intensity)} gCO2eq/kWh "
             f"(grid × PUE {figures.pue:.2f}) against the {std.code} limit of {fmt(limit)}.",
-            f"{status_text(language, status)}: 실효 배출계수 {fmt(intensity)} gCO2eq/kWh "
+            f"{status_text(language, status)}: 실효 탄소 집약도 {fmt(intensity)} gCO2eq/kWh "
             f"(전력망 × PUE {figures.pue:.2f}), {std.code} 기준 {fmt(limit)}.",
         )
     else:

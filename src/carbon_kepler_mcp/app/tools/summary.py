@@ -23,7 +23,7 @@ from carbon_kepler_mcp.app.explore_common import (
 )
 from carbon_kepler_mcp.app.explore_results import NodePowerShare, PowerSummaryResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, SummaryRequest
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import Region
@@ -152,7 +152,7 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
         f"On their {len(node_names)} node(s), {fmt(unattributed)} W ({fmt(percent(unattributed, node_power))}%) is "
         "attributed to no pod.",
         f"{scope_text}의 워크로드 {len(evaluated)}개: {fmt(total)} W, 월 {fmt(monthly_kg, 2)} kgCO2eq; "
-        f"평가 가능한 {assessable}개 중 {counts['COMPLIANT']}개가 {scope.std.code}를 준수합니다. 해당 노드 {len(node_names)}개에서 "
+        f"평가 가능한 {assessable}개 중 {counts['COMPLIANT']}개가 {josa(scope.std.code, '를')} 준수합니다. 해당 노드 {len(node_names)}개에서 "
         f"{fmt(unattributed)} W({fmt(percent(unattributed, node_power))}%)는 어느 파드에도 배분되지 않았습니다.",
     )
     return PowerSummaryResult(
