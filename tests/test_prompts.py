@@ -220,9 +220,11 @@ async def test_the_summary_tool_answers_with_structured_output(client: Client) -
 @pytest.mark.parametrize(
     ("tool", "arguments", "message"),
     [
-        ("list_top_power_consumers", {"limit": 0}, "greater than or equal to 1"),
-        ("list_top_power_consumers", {"limit": 10_000}, "less than or equal to 200"),
-        ("identify_power_hotspots", {"power_threshold_watts": -5}, "greater than or equal to 0"),
+        # which argument, what was given, what is allowed (issue 16: no raw pydantic text)
+        ("list_top_power_consumers", {"limit": 0}, "limit: 0 is out of range: it must be at least 1"),
+        ("list_top_power_consumers", {"limit": 10_000}, "limit: 10000 is out of range: it must be at most 200"),
+        ("identify_power_hotspots", {"power_threshold_watts": -5}, "power_threshold_watts: -5 is out of range"),
+        ("list_top_power_consumers", {"limit": 0, "language": "ko"}, "limit: 입력값 0은(는) 허용 범위를 벗어났습니다"),
         ("get_resource_power", {"kind": "disk", "name": "sda"}, "'node', 'pod', 'container' or 'process'"),
         ("search_resources", {"name_pattern": 'web"} or vector(1)'}, "name pattern"),
         ("search_resources", {"min_power_watts": 50, "max_power_watts": 10}, "greater than max_power_watts"),

@@ -343,9 +343,10 @@ def parse_request(model: type[_R], values: Mapping[str, Any], *, name_of: Callab
         return model.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors()
-        english = describe_problems(errors, "en", name_of)
         korean = describe_problems(errors, "ko", name_of)
-        raise InvalidArgumentError(english, ko=korean) from exc
+        # The message is in the request's language; ``ko`` keeps the Korean for adapters that ask for it.
+        message = korean if values.get("language") == "ko" else describe_problems(errors, "en", name_of)
+        raise InvalidArgumentError(message, ko=korean) from exc
 
 
 def describe_problems(
@@ -418,5 +419,5 @@ def _reason(kind: str, ctx: Mapping[str, Any], msg: str) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return "unknown argument", "알 수 없는 인수입니다"
     if kind == "value_error" and "expected a number" in msg:
-        return "a number is required (true/false is refused)", "숫자여야 합니다(true/false는 허용되지 않습니다)"
+        return msg.removeprefix("Value error, "), "숫자여야 합니다(true/false는 허용되지 않습니다)"
     return msg or "not allowed", "허용되지 않는 값입니다"
