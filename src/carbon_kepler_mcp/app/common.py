@@ -55,15 +55,16 @@ class SnapshotFields(CoverageFields):
     is_demo: bool
 
 
-def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
-    """Where a snapshot came from."""
+def data_source_info(snapshot: Snapshot, description: str, language: Language = "en") -> DataSourceInfo:
+    """Where a snapshot came from (the description and power method in ``language``; warnings as the source
+    wrote them)."""
     return DataSourceInfo(
         kind=snapshot.source_kind,
         is_demo=snapshot.is_demo,
-        description=description,
+        description=source_description(snapshot, description, language),
         kepler_generation=snapshot.generation,
         kepler_versions=list(snapshot.kepler_versions),
-        power_method=snapshot.power_method,
+        power_method=power_method_text(snapshot, language),
         scraped_at=utc_iso(snapshot.taken_at),
         warnings=list(snapshot.warnings),
         window_seconds=snapshot.window_seconds,
@@ -145,11 +146,11 @@ def coverage_fields(coverage: Coverage) -> CoverageFields:
 
 
 def snapshot_fields(
-    ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None
+    ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None, language: Language = "en"
 ) -> SnapshotFields:
     """Data source, demo flag and coverage of a result over these pods."""
     return {
-        "data_source": data_source_info(snapshot, ctx.source.description),
+        "data_source": data_source_info(snapshot, ctx.source.description, language),
         "is_demo": snapshot.is_demo,
         **coverage_fields(coverage(snapshot, pods, namespace)),
     }
@@ -278,3 +279,30 @@ def pue_source_text(source: str, detail: str, language: Language) -> str:
     if source == "source_facility":
         return "메트릭 소스가 알려 준 설비 PUE(데모 클러스터에서는 예시 값이며 실측값이 아님)"
     return "리전 기본값(실측값이 아니므로 준수 판정에 쓰지 않음)"
+
+
+def source_description(snapshot: Snapshot, description: str, language: Language) -> str:
+    """The source's description in ``language``: endpoints (names) stay, the words around them are translated."""
+    if language != "ko":
+        return description
+    if snapshot.source_kind == "demo" and not description.startswith("Prometheus"):
+        return "내장 데모 클러스터(프로세스 내)"
+    if description.startswith("Prometheus at "):
+        url = description.removeprefix("Prometheus at ").removesuffix(" (demo cluster)")
+        return f"Prometheus {url}" + (" (데모 클러스터)" if description.endswith("(demo cluster)") else "")
+    return f"Kepler 직접 수집: {description}"
+
+
+def power_method_text(snapshot: Snapshot, language: Language) -> str:
+    """How power was obtained, in ``language`` (the English text, with its exact windows, is the source's)."""
+    if language != "ko":
+        return snapshot.power_method
+    if snapshot.window_seconds is not None:
+        return (
+            "파드별 Kepler 줄(J) 카운터, package+dram 영역: 기간 에너지 = 기간 안 첫 샘플과 마지막 샘플 사이의 "
+            "카운터 증가량(covered_seconds = 그 사이 시간), 현재 전력 = 최근 구간의 증가량 ÷ 샘플 사이 시간"
+        )
+    return {
+        "current": "Kepler 와트 게이지(state=running), package+dram 영역",
+        "legacy": "Kepler 0.7 줄(J) 카운터의 두 수집 사이 변화율(mode=dynamic)",
+    }.get(snapshot.generation, "현재 버전 exporter는 와트 게이지, 구버전(0.7) exporter는 카운터 변화율")

@@ -373,13 +373,14 @@ def _problem(error: ErrorDetails | Mapping[str, Any], name_of: Callable[[str], s
     kind = str(error.get("type", ""))
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         bound = {
-            "less_than_equal": ("le", "at most", "이하"),
-            "greater_than_equal": ("ge", "at least", "이상"),
-            "less_than": ("lt", "below", "미만"),
-            "greater_than": ("gt", "above", "초과"),
+            # 이상/미만 end in a consonant (이어야), 이하/초과 in a vowel (여야)
+            "less_than_equal": ("le", "at most", "이하여야"),
+            "greater_than_equal": ("ge", "at least", "이상이어야"),
+            "less_than": ("lt", "below", "미만이어야"),
+            "greater_than": ("gt", "above", "초과여야"),
         }[kind]
         if korean:
-            return f"{field}: 입력값 {given}은(는) 허용 범위를 벗어났습니다. {ctx.get(bound[0])} {bound[2]}여야 합니다"
+            return f"{field}: 입력값 {given}은(는) 허용 범위를 벗어났습니다. {ctx.get(bound[0])} {bound[2]} 합니다"
         return f"{field}: {given} is out of range: it must be {bound[1]} {ctx.get(bound[0])}"
     en, ko = _reason(kind, ctx, str(error.get("msg", "")))
     if korean:

@@ -113,7 +113,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         provenance=provenance,
         notes=notes,
         rightsizing=None if sizing is None else sizing.detail,
-        **snapshot_fields(ctx, snapshot, wl.pods, namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, namespace, language),
     )
 
 

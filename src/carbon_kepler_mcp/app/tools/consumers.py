@@ -106,7 +106,7 @@ async def run(ctx: AppContext, req: TopConsumersRequest) -> TopConsumersResult:
         language=language,
         timestamp=iso(ctx.now().astimezone(UTC)),
         provenance=provenance(ctx, scope, scope_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )

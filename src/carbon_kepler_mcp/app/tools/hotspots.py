@@ -160,7 +160,7 @@ async def run(ctx: AppContext, req: HotspotsRequest) -> HotspotsResult:
         language=language,
         timestamp=iso(now.astimezone(UTC)),
         provenance=provenance(ctx, scope, scope_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )

@@ -106,7 +106,7 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
             "current_region_intensity": current.comparison_intensity,
         },
         notes=notes,
-        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace, language),
     )
     return result, figures
 

@@ -164,7 +164,7 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         language=language,
         timestamp=utc_iso(now),
         provenance={"grid_carbon_intensity": grid.provenance, "pue": figures.pue_provenance},
-        data_source=data_source_info(snapshot, source.description),
+        data_source=data_source_info(snapshot, source.description, language),
         is_demo=snapshot.is_demo,
         notes=notes,
     )

@@ -352,7 +352,7 @@ class ResourceBuilder:
             language=language,
             timestamp=iso(self.snapshot.taken_at.astimezone(UTC)),
             provenance={"grid_carbon_intensity": self.grid.provenance, "current_power": power_provenance},
-            data_source=data_source_info(self.snapshot, self.ctx.source.description),
+            data_source=data_source_info(self.snapshot, self.ctx.source.description, language),
             is_demo=self.snapshot.is_demo,
             notes=notes,
         )

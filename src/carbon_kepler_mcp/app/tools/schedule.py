@@ -156,7 +156,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         notes=notes,
         current_window_basis="observed" if observed_start is not None else "now",
         observed_schedule=observed,
-        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace, language),
     )
 
 

@@ -133,7 +133,7 @@ async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:
         language=language,
         timestamp=iso(ctx.now().astimezone(UTC)),
         provenance=provenance(ctx, scope, matched_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )
