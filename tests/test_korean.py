@@ -9,22 +9,24 @@ sentence (provenance: publisher, source, basis), goes in ``CITATION_FIELDS``.
 from __future__ import annotations
 
 import ast
+import html
 import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pytest
 from rich.cells import cell_len
 
 from carbon_kepler_mcp.app.registry import TOOLS, tool_spec
 from carbon_kepler_mcp.app.requests import parse_request
+from carbon_kepler_mcp.bootstrap import build_web_app
 from carbon_kepler_mcp.demo.cluster import default_cluster
 from carbon_kepler_mcp.domain.i18n import glossary, josa, term
 from carbon_kepler_mcp.errors import CarbonKeplerError
 from carbon_kepler_mcp.main import EXIT_USAGE, main
-from tests.web_harness import frozen_demo_service
+from tests.web_harness import asgi_client, frozen_demo_service
 
 PACKAGE = Path(__file__).parent.parent / "src" / "carbon_kepler_mcp"
 HANGUL = re.compile(r"[가-힣]")
@@ -128,7 +130,7 @@ def test_korean_texts_use_the_glossary_terms() -> None:
         f"{where}: {variant!r} (write {entry['term']!r}) in {text[:80]!r}"
         for where, text in korean_texts()
         for entry in glossary().values()
-        for variant in entry["rejected"]  # type: ignore[union-attr]
+        for variant in cast("list[str]", entry["rejected"])
         if str(variant) in text
     ]
     assert not found, "\n".join(found)
@@ -305,7 +307,8 @@ def _sentences(value: object, path: str = "") -> Iterator[tuple[str, str]]:
                 continue
             yield from _sentences(item, f"{path}.{key}")
     elif isinstance(value, list):
-        for index, item in enumerate(value):  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+        items: list[object] = value  # pyright: ignore[reportUnknownVariableType]
+        for index, item in enumerate(items):
             yield from _sentences(item, f"{path}[{index}]")
     elif isinstance(value, str) and (" " in value.strip() or HANGUL.search(value)):
         yield path, value  # a single word without Hangul is a value (an enum, a name), not a sentence
@@ -453,3 +456,42 @@ def test_korean_tables_line_up_in_display_cells(capsys: pytest.CaptureFixture[st
     for row in rows:
         assert cell_len(row[: row.index("준수")]) == column, row
     assert cell_len(lines[header][: lines[header].index("PUE")]) < column
+
+
+# --- the dashboard ------------------------------------------------------------------------------------------
+
+KO_PAGES: Final = [
+    "/",
+    "/namespaces/ai-team",
+    "/namespaces/production/workloads/web-app",
+    "/namespaces/ai-team/workloads/ml-training-job",
+    "/namespaces/ai-team/workloads/ml-training-job/schedule",
+    "/namespaces/ai-team/workloads/ml-training-job/regions",
+    "/namespaces/production/report",  # needs Prometheus: the error page
+    "/namespaces/nope",  # not found: the error page
+]
+_PROVENANCE_BLOCK = re.compile(r'(?s)<details class="provenance">.*?</details>')  # citations, see CITATION_FIELDS
+_HIDDEN = re.compile(r"(?s)<(script|style)\b.*?</\1>")
+_ATTRIBUTES = re.compile(r'(?:aria-label|title|alt|placeholder)="([^"]*)"')
+
+
+def page_texts(body: str) -> list[str]:
+    """The visible text and the accessible labels of a page, line by line."""
+    body = _PROVENANCE_BLOCK.sub(" ", _HIDDEN.sub(" ", body))
+    lines = html.unescape(re.sub(r"<[^>]+>", "\n", body)).splitlines()
+    return [line.strip() for line in lines if line.strip()] + _ATTRIBUTES.findall(body)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", KO_PAGES)
+async def test_every_dashboard_page_in_korean_is_korean(path: str) -> None:
+    service = frozen_demo_service()
+    try:
+        async with asgi_client(build_web_app(service)) as client:
+            response = await client.get(path, params={"lang": "ko"})
+    finally:
+        await service.aclose()
+    assert response.status_code in (200, 404, 422)
+    names = _names() | {"EN"}  # the language switch's label for English
+    found = [f"{line!r}: {words}" for line in page_texts(response.text) if (words := english_words(line, names))]
+    assert not found, "\n".join(found)

@@ -15,6 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kepler 전력 지표로 본 쿠버네티스 워크로드의 탄소 배출량과 규정 준수",
     ),
     "skip": ("Skip to content", "본문으로 건너뛰기"),
+    "breadcrumb": ("Breadcrumb", "이동 경로"),
     "nav_overview": ("Overview", "개요"),
     "nav_api": ("API docs", "API 문서"),
     "nav_language": ("Language", "언어"),
@@ -139,6 +140,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "모든 수치에는 출처가 있습니다. 저장소의 docs/methodology.md에서 계산 방법을 확인하세요.",
     ),
 }
+
+
+# Enum values and field names shown on the pages (legal status, PUE source, pod state, provenance keys, Kepler
+# generation); a value without an entry is shown as it is (a name).
+VALUES: dict[str, tuple[str, str]] = {
+    "statutory": ("statutory duty", "법적 의무"),
+    "statutory_reporting": ("statutory reporting duty", "법적 신고 의무"),
+    "voluntary": ("voluntary certification", "자율 인증"),
+    "target": ("target", "목표"),
+    "benchmark": ("benchmark", "비교 기준"),
+    "design_standard": ("design standard", "설계 표준"),
+    "operator_node_setting": ("operator setting for the node", "노드별 운영자 설정"),
+    "operator_setting": ("operator setting", "운영자 설정"),
+    "source_facility": ("the metrics source's facility", "메트릭 소스의 설비 값"),
+    "region_default": ("region default", "리전 기본값"),
+    "running": ("running", "실행 중"),
+    "idle": ("idle", "유휴"),
+    "terminated": ("terminated", "종료됨"),
+    "mixed": ("mixed", "혼합"),
+    "current": ("Kepler current (0.10 or later)", "Kepler 0.10 이상"),
+    "legacy": ("Kepler 0.7", "Kepler 0.7"),
+    "grid_carbon_intensity": ("grid carbon intensity", "전력망 탄소 집약도"),
+    "pue": ("PUE", "PUE"),
+    "current_power": ("measured power", "측정 전력"),
+    "standard_limit": ("standard limit", "기준값"),
+    "pue_target": ("PUE target", "PUE 목표"),
+    "hourly_profile": ("hourly profile", "시간대별 형태"),
+    "electricity_price": ("electricity price", "전기 요금"),
+    "current_region_intensity": ("current region intensity", "현재 리전 탄소 집약도"),
+    "synthetic": ("synthetic", "합성값"),
+}
+
+
+def value_label(language: Language, value: str) -> str:
+    """An enum value or field name for people ("benchmark" → "비교 기준"); unknown values are names, shown as is."""
+    entry = VALUES.get(value)
+    if entry is None:
+        return value
+    return entry[1] if language == "ko" else entry[0]
 
 
 def text(language: Language, key: str, **values: object) -> str:
