@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status": ("Status", "상태"),
     "kind": ("Kind", "종류"),
     "pods": ("Pods", "파드"),
+    "pod": ("Pod", "파드"),
     "running": ("running", "실행 중"),
     "node": ("Node", "노드"),
     "state": ("State", "상태"),
