@@ -259,13 +259,17 @@ class PrometheusClient:
         except httpx2.TimeoutException as exc:
             raise SourceTimeoutError(
                 f"Prometheus at {shown} did not answer within {self._timeout:g} s; is it overloaded? Raise "
-                "prometheus_timeout_seconds, or use a shorter window"
+                "prometheus_timeout_seconds, or use a shorter window",
+                ko=f"{shown}의 Prometheus가 {self._timeout:g}초 안에 응답하지 않았습니다. 과부하인지 확인하고 "
+                "prometheus_timeout_seconds를 늘리거나 더 짧은 window를 쓰세요",
             ) from exc
         except httpx2.ConnectError as exc:
             if is_tls_error(exc):
                 raise SourceTLSError(
                     f"TLS handshake with Prometheus at {shown} failed ({root_message(exc)}); set "
-                    "prometheus_ca_bundle to the CA that signed its certificate"
+                    "prometheus_ca_bundle to the CA that signed its certificate",
+                    ko=f"{shown}의 Prometheus와의 TLS 핸드셰이크에 실패했습니다({root_message(exc)}). "
+                    "prometheus_ca_bundle을 인증서에 서명한 CA로 설정하세요",
                 ) from exc
             raise Transient(
                 SourceUnavailableError(
@@ -274,7 +278,10 @@ class PrometheusClient:
                 )
             ) from exc
         except httpx2.HTTPError as exc:
-            raise SourceUnavailableError(f"request to Prometheus at {shown} failed: {root_message(exc)}") from exc
+            raise SourceUnavailableError(
+                f"request to Prometheus at {shown} failed: {root_message(exc)}",
+                ko=f"{shown}의 Prometheus 요청에 실패했습니다: {root_message(exc)}",
+            ) from exc
         body: dict[str, Any] | None = None
         try:
             parsed: object = json.loads(raw.decode("utf-8"))
@@ -288,7 +295,9 @@ class PrometheusClient:
             if error_type == "timeout":
                 raise SourceTimeoutError(
                     f"Prometheus at {shown} gave up on a query ({error}); use a shorter window or raise its "
-                    f"--query.timeout. Query: {_shown_query(query)}"
+                    f"--query.timeout. Query: {_shown_query(query)}",
+                    ko=f"{shown}의 Prometheus가 질의를 중단했습니다({error}). 더 짧은 window를 쓰거나 --query.timeout을 "
+                    f"늘리세요. 질의: {_shown_query(query)}",
                 )
             refused = PrometheusQueryError(
                 f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}). "
@@ -312,7 +321,9 @@ class PrometheusClient:
         if body is None:
             raise SourceUnavailableError(
                 f"Prometheus at {shown} sent a body that is not JSON; is the URL the Prometheus API (not a web "
-                "page or a /metrics endpoint)?"
+                "page or a /metrics endpoint)?",
+                ko=f"{shown}의 Prometheus 응답이 JSON이 아닙니다. URL이 웹 페이지나 /metrics가 아닌 Prometheus API인지 "
+                "확인하세요",
             )
         if body.get("status") != "success":
             raise self._malformed(query, f"status {body.get('status')!r}")
@@ -495,7 +506,10 @@ class PrometheusSource:
                 raise EmptyScrapeError(
                     f"Prometheus at {self._client.url} holds no Kepler pod series in the last "
                     f"{format_window(window_seconds)}: is it scraping Kepler (check `kepler_pod_cpu_joules_total` "
-                    "or `kepler_container_package_joules_total` in its UI), and is the window long enough?"
+                    "or `kepler_container_package_joules_total` in its UI), and is the window long enough?",
+                    ko=f"{self._client.url}의 Prometheus에 최근 {format_window(window_seconds)} 동안의 Kepler 파드 "
+                    "시계열이 없습니다. Kepler를 수집하는지(UI에서 `kepler_pod_cpu_joules_total` 또는 "
+                    "`kepler_container_package_joules_total` 확인), window가 충분히 긴지 확인하세요",
                 )
         nodes, idle_watts, capacity, node_missing = self._nodes(ok.get("nodes", ()), w)
         health_warnings = self._health(ok, pods, at, window_seconds)

@@ -80,9 +80,9 @@ RESOURCE_TEMPLATES: Final = frozenset(
 """The resource templates whose parameters completion knows."""
 
 
-def _prompt_error(exc: CarbonKeplerError) -> MCPError:
+def _prompt_error(exc: CarbonKeplerError, language: str = "en") -> MCPError:
     """A prompt argument error the client can read (other exceptions lose their message in the SDK)."""
-    return MCPError(code=INVALID_PARAMS, message=str(exc))
+    return MCPError(code=INVALID_PARAMS, message=exc.text(language))
 
 
 async def _read(action: Awaitable[T]) -> T:
@@ -276,7 +276,7 @@ def build_server(
             std = ctx.standard(standard)
             reg = ctx.region(region)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return compliance_report_prompt(ns, std.code, reg.code, language)
 
     @mcp.prompt(
@@ -300,7 +300,7 @@ def build_server(
             until = check_deadline(deadline)
             reg = ctx.region(region)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return batch_schedule_prompt(workload, ns, hours, until, reg.code, language)
 
     @mcp.prompt(
@@ -320,7 +320,7 @@ def build_server(
             ns = validate_namespace(namespace)
             std = ctx.standard(standard)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return explain_emissions_prompt(workload, ns, std.code, language)
 
     @mcp.prompt(
@@ -336,7 +336,7 @@ def build_server(
         try:
             ns = None if not namespace else validate_namespace(namespace)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return hotspot_review_prompt(ns, language)
 
     # --- completion --------------------------------------------------------------------------------------
