@@ -193,7 +193,7 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
                 language,
                 f"A hint only: the synthetic hourly shape points to {start}, but no saving rests on it. Configure "
                 "measured or forecast hourly intensity to quantify a shift.",
-                f"참고 사항일 뿐입니다: 합성 시간대별 형태가 {josa(start, '를')} 가리키지만 절감량은 계산하지 않습니다. 시간 이동을 "
+                f"참고 사항일 뿐입니다: 합성 시간대별 프로파일이 {josa(start, '를')} 가리키지만 절감량은 계산하지 않습니다. 시간 이동을 "
                 "정량화하려면 실측 또는 예측 시간대별 탄소 집약도를 설정하세요.",
             ),
         )

@@ -104,7 +104,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
             language,
             f"A hint from a synthetic hourly shape: it points to {best_w.start} for a {duration_hours:g} h run. "
             "No saving is claimed until measured or forecast hourly intensity is configured.",
-            f"합성 시간대별 형태에 따른 참고 사항: {duration_hours:g}시간 실행에 {josa(best_w.start, '를')} 가리킵니다. 실측 또는 "
+            f"합성 시간대별 프로파일에 따른 참고 사항: {duration_hours:g}시간 실행에 {josa(best_w.start, '를')} 가리킵니다. 실측 또는 "
             "예측 시간대별 탄소 집약도를 설정하기 전에는 절감량을 제시하지 않습니다.",
         )
     elif observed_start is not None:
