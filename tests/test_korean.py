@@ -19,12 +19,14 @@ from typing import Any, Final, cast
 import pytest
 from rich.cells import cell_len
 
+from carbon_kepler_mcp.app.common import warning_text
 from carbon_kepler_mcp.app.registry import TOOLS, tool_spec
 from carbon_kepler_mcp.app.requests import parse_request
 from carbon_kepler_mcp.bootstrap import build_web_app
 from carbon_kepler_mcp.demo.cluster import default_cluster
 from carbon_kepler_mcp.domain.i18n import glossary, josa, term
 from carbon_kepler_mcp.errors import CarbonKeplerError
+from carbon_kepler_mcp.kepler.readings import _duplicates_warning  # pyright: ignore[reportPrivateUsage]
 from carbon_kepler_mcp.main import EXIT_USAGE, main
 from tests.web_harness import asgi_client, frozen_demo_service
 
@@ -226,6 +228,8 @@ ALLOWED_WORDS: Final = frozenset(
         "sum",
         "Scope",
         "max",
+        "rate",  # PromQL functions
+        "increase",
         "True",  # a refused value, shown as given
         "False",
         # units
@@ -258,11 +262,9 @@ CITATION_FIELDS: Final = frozenset(
 """Keys whose whole subtree is a citation record (who published a figure, where, on what basis) or code, kept as
 published: they are cited, not composed by the server."""
 
-KNOWN_GAPS: Final = frozenset({"warnings"})
-"""Fields still in English in a Korean answer, to translate next (issue 16 follow-up): the metrics source's
-warnings (partial data, endpoints down, counter resets), composed in sources/ and kepler/ without the request's
-language (the demo cluster raises none). Remove a key here when its text is translated; never add one for new
-text."""
+KNOWN_GAPS: Final[frozenset[str]] = frozenset()
+"""Keys of fields still in English in a Korean answer, to translate next. Remove a key when its text is translated;
+never add one for new text (the metrics source's warnings are translated by ``app.common.warning_text``)."""
 
 ENGLISH_NAME_FIELDS: Final = frozenset({"name"})
 """A ``name`` beside a ``name_ko`` is the English name on purpose; it is skipped only where ``name_ko`` exists."""
@@ -495,3 +497,46 @@ async def test_every_dashboard_page_in_korean_is_korean(path: str) -> None:
     names = _names() | {"EN"}  # the language switch's label for English
     found = [f"{line!r}: {words}" for line in page_texts(response.text) if (words := english_words(line, names))]
     assert not found, "\n".join(found)
+
+
+# --- the metrics source's warnings ----------------------------------------------------------------------------
+
+SOURCE_WARNINGS: Final = [
+    _duplicates_warning("http://10.0.0.5:28282/metrics", 3),
+    "http://10.0.0.5:28282/metrics: skipped 2 pod series with an unknown state label",
+    "http://10.0.0.5:28282/metrics: 4 series had NaN/Inf values (a zone Kepler could not read); those zones were left "
+    "out and the IT total uses the zones that were read",
+    "http://10.0.0.5:28282/metrics: 5 counters went down between two scrapes (Kepler restarted?); their increase was "
+    "counted from the reset, as Prometheus rate() does",
+    "http://10.0.0.5:28282/metrics: 2 pod(s) appeared between the two scrapes (e.g. web-app-7d9f8b6c5d-x2k4p); their "
+    "power needs two samples and is counted as 0 W until the next scrape",
+    "3 pods have fewer than two samples in the window (just started?), so neither their energy nor their power can be "
+    "counted yet: production/web-app-1, production/web-app-2, production/web-app-3",
+    "Kepler's counters reset in the window for 2 pods (a Kepler restart): their energy is Prometheus's increase(), "
+    "extrapolated to the window's edges: batch/nightly-report-1, batch/nightly-report-2",
+    "node kr-seoul-cpu-1: Kepler reports no dram zone for its pods, so their figures are CPU package only",
+    "node kr-seoul-cpu-1: Kepler stopped reporting at 2026-04-14T10:40:00+00:00 (20m before the end of the window); "
+    "energy after that is missing for its pods (production/web-app-1), so their figures are too low",
+    "node kr-seoul-cpu-1: Prometheus holds Kepler data only from 2026-04-14T10:30:00+00:00 (the last 50% of the "
+    "window); energy before that is not in the answer (node or Kepler added, or retention shorter than the window)",
+    "node kr-seoul-cpu-1: Kepler's counters reset 2 time(s) in the window (Kepler restarted); increase() counted the "
+    "energy across the resets, as Prometheus rate() does, but what was used between the last scrape before a "
+    "restart and the restart is lost",
+    "Kepler's pseudo-pods (kepler-system/system_processes 12.00 W) are host processes and kernel threads outside any "
+    "pod: reported as node overhead, not as workloads",
+    "pods owned by Rollout are grouped by naming rules (this server knows the built-in controllers only)",
+]
+
+
+@pytest.mark.parametrize("warning", SOURCE_WARNINGS, ids=lambda w: w[:40])
+def test_the_metrics_sources_warnings_are_translated(warning: str) -> None:
+    korean = warning_text(warning, "ko")
+    assert HANGUL.search(korean) and not korean.startswith("메트릭 소스 경고(원문)")
+    assert english_words(korean, _names() | {"Rollout", "system_processes"}) == []
+    assert warning_text(warning, "en") == warning
+
+
+def test_a_warning_without_a_translation_says_it_is_the_original() -> None:
+    # the counts and names of the English warning are carried over into the Korean sentence
+    assert warning_text(SOURCE_WARNINGS[5], "ko").startswith("파드 3개는 기간 안의 샘플이 두 개 미만이라")
+    assert warning_text("something new", "ko") == "메트릭 소스 경고(원문): something new"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import UTC
 
-from carbon_kepler_mcp.app.common import data_source_info, pue_source_text
+from carbon_kepler_mcp.app.common import data_source_info, pue_source_text, warning_text
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import iso, node_table, not_found, percent
 from carbon_kepler_mcp.app.explore_results import (
@@ -157,7 +157,7 @@ class ResourceBuilder:
                 tr(self.language, f"Children not listed: {exc}", f"하위 항목을 나열하지 못했습니다: {exc}")
             )
             return None
-        self.notes.extend(scrape.warnings)
+        self.notes.extend(warning_text(w, self.language) for w in scrape.warnings)
         return scrape
 
     # kinds
@@ -393,7 +393,7 @@ async def find_container(builder: ResourceBuilder, name: str, namespace: str | N
     scope_pods = builder.snapshot.pods if namespace is None else builder.ctx.namespace_pods(builder.snapshot, namespace)
     endpoints = sorted({p.endpoint for p in scope_pods}) if namespace is not None else None
     scrape = await builder.ctx.fetch_detail(builder.snapshot, schema.CONTAINER_FAMILIES, endpoints)
-    builder.notes.extend(scrape.warnings)
+    builder.notes.extend(warning_text(w, builder.language) for w in scrape.warnings)
     candidates: list[ContainerReading] = []
     for c in container_readings(scrape.samples):
         pod = pods_by_uid.get(c.pod_uid)
@@ -480,7 +480,7 @@ async def find_process(builder: ResourceBuilder, name: str, namespace: str | Non
         endpoints = [reading.endpoint]
     families = schema.PROCESS_FAMILIES | schema.CONTAINER_FAMILIES
     scrape = await builder.ctx.fetch_detail(builder.snapshot, families, endpoints)
-    builder.notes.extend(scrape.warnings)
+    builder.notes.extend(warning_text(w, builder.language) for w in scrape.warnings)
     containers = {c.container_id: c for c in sorted(container_readings(scrape.samples), key=lambda c: not c.running)}
     pods_by_uid = {p.uid: p for p in builder.snapshot.pods if p.uid}
     matches: list[ProcessReading] = []
