@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -237,3 +237,74 @@ def test_the_watch_itself_catches_console_errors_and_requests_to_other_origins(b
         context.close()
     assert any("boom" in problem for problem in watch.problems)
     assert watch.foreign == ["http://192.0.2.1/x"]
+
+
+# Debian's Korean faces: fonts-noto-cjk ("Noto Sans CJK KR") or fonts-nanum ("NanumGothic", ...); .ci/run installs one.
+KOREAN_FACES = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGothic", "NanumSquare")
+KOREAN_PAGES = [
+    "/",
+    "/namespaces/ai-team",
+    "/namespaces/ai-team/workloads/ml-training-job",
+    "/namespaces/ai-team/workloads/ml-training-job/schedule",
+    "/namespaces/ai-team/workloads/ml-training-job/regions",
+    "/namespaces/production/workloads/web-app",
+]
+
+# Every element whose content is wider than its box, unless the box scrolls or clips on purpose (a table wrapper
+# scrolls sideways), and whether the page itself scrolls sideways.
+OVERFLOWS_JS = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (['inline', 'none', 'contents'].includes(style.display) || el.closest('svg')) continue;
+    if (style.overflowX !== 'visible' || el.clientWidth === 0 || el.closest('.sr-only')) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}: `
+        + el.textContent.trim().slice(0, 60));
+    }
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) found.push(`page: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  return found;
+}"""
+
+
+def rendered_faces(page: Page, selector: str) -> set[str]:
+    """The font families Chromium actually drew the text of ``selector`` with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    send: Callable[..., dict[str, Any]] = cdp.send  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    try:
+        send("DOM.enable")
+        send("CSS.enable")
+        root: int = send("DOM.getDocument")["root"]["nodeId"]
+        node: int = send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts: list[dict[str, Any]] = send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return {str(font["familyName"]) for font in fonts}
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_korean_pages_render_hangul_in_a_korean_face_and_nothing_overflows(
+    browser: Browser, server: str, tmp_path: Path, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR")
+    try:
+        page = context.new_page()
+        watch = Watch(server)
+        page.on("console", watch.console)
+        page.on("request", watch.request)
+        for path in KOREAN_PAGES:
+            page.goto(f"{server}{path}?lang=ko")
+            assert page.locator("html").get_attribute("lang") == "ko"
+            assert page.evaluate(OVERFLOWS_JS) == [], f"{path} at {width}px"
+        page.goto(f"{server}/namespaces/ai-team/workloads/ml-training-job?lang=ko")
+        faces = rendered_faces(page, "h1")
+        assert faces & set(KOREAN_FACES), (
+            f"Hangul drawn with {faces}: install fonts-nanum or fonts-noto-cjk (.ci/run does)"
+        )
+        assert rendered_faces(page, '[data-testid="recommendation"]') & set(KOREAN_FACES)
+        screenshot(page, tmp_path, f"dashboard-workload-ko{'' if width == 1280 else '-phone'}")
+    finally:
+        context.close()
+    assert watch.problems == [] and watch.foreign == []

@@ -111,6 +111,11 @@ async def test_the_explain_and_review_prompts_name_the_tools_to_call(client: Cli
         ("carbon_aware_batch_schedule", {"workload_name": "x", "namespace": "batch", "duration_hours": "9e9"}, "0.25"),
         ("carbon_aware_batch_schedule", {"workload_name": "x", "namespace": "batch", "duration_hours": "abc"}, "abc"),
         ("explain_workload_emissions", {"workload_name": "Web_App", "namespace": "production"}, "not a valid"),
+        (
+            "namespace_compliance_report",
+            {"namespace": "ai-team", "standard": "NOPE_2099", "language": "ko"},
+            "알 수 없는 기준 'NOPE_2099'입니다",
+        ),
     ],
 )
 async def test_prompt_arguments_are_validated_before_they_reach_the_text(
@@ -220,15 +225,22 @@ async def test_the_summary_tool_answers_with_structured_output(client: Client) -
 @pytest.mark.parametrize(
     ("tool", "arguments", "message"),
     [
-        ("list_top_power_consumers", {"limit": 0}, "greater than or equal to 1"),
-        ("list_top_power_consumers", {"limit": 10_000}, "less than or equal to 200"),
-        ("identify_power_hotspots", {"power_threshold_watts": -5}, "greater than or equal to 0"),
+        # which argument, what was given, what is allowed (issue 16: no raw pydantic text)
+        ("list_top_power_consumers", {"limit": 0}, "limit: 0 is out of range: it must be at least 1"),
+        ("list_top_power_consumers", {"limit": 10_000}, "limit: 10000 is out of range: it must be at most 200"),
+        ("identify_power_hotspots", {"power_threshold_watts": -5}, "power_threshold_watts: -5 is out of range"),
+        ("list_top_power_consumers", {"limit": 0, "language": "ko"}, "limit: 입력값 0은(는) 허용 범위를 벗어났습니다"),
         ("get_resource_power", {"kind": "disk", "name": "sda"}, "'node', 'pod', 'container' or 'process'"),
         ("search_resources", {"name_pattern": 'web"} or vector(1)'}, "name pattern"),
         ("search_resources", {"min_power_watts": 50, "max_power_watts": 10}, "greater than max_power_watts"),
         ("list_top_power_consumers", {"cursor": "not-a-cursor"}, "not a cursor this server returned"),
         ("get_resource_power", {"kind": "pod", "name": "nope-0", "namespace": "production"}, "no pod 'nope-0'"),
         ("get_migration_recommendations", {"workload_name": "web-app", "namespace": "nope"}, "namespace"),
+        (
+            "get_migration_recommendations",
+            {"workload_name": "web-app", "namespace": "nope", "language": "ko"},
+            "메트릭에 네임스페이스 'nope'의 파드가 없습니다",
+        ),
     ],
 )
 async def test_bad_inputs_to_the_exploring_tools_give_readable_errors(

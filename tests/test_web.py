@@ -187,8 +187,14 @@ async def test_an_out_of_range_argument_is_a_422_problem_naming_the_field(client
 async def test_a_boolean_for_a_numeric_argument_is_a_422_problem(client: httpx2.AsyncClient) -> None:
     body = _problem(await client.post("/tools/search_resources", json={"min_power_watts": False}), 422)
     assert body["type"].endswith(":invalid-argument")
-    assert "expected a number, got false" in body["detail"]
+    # which argument, what was given, what is allowed (issue 16)
+    assert "min_power_watts: got False — expected a number, got false" in body["detail"]
     assert [e["loc"] for e in body["errors"]] == [["body", "min_power_watts"]]
+    body = _problem(
+        await client.post("/tools/search_resources", json={"min_power_watts": False, "language": "ko"}), 422
+    )
+    assert body["title"] == "잘못된 인수"
+    assert "min_power_watts: 입력값 False — 숫자여야 합니다" in body["detail"]
     body = _problem(await client.post("/tools/list_top_power_consumers", json={"limit": True}), 422)
     assert [e["loc"] for e in body["errors"]] == [["body", "limit"]]
     response = await client.post("/tools/search_resources", json={"min_power_watts": 0})

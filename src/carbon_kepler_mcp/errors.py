@@ -28,6 +28,10 @@ pydantic, tomllib) are wrapped with ``raise ... from exc`` and never leak out of
 
 Each class says once how every adapter reports it: ``http_status``/``problem``/``title`` (REST problem details),
 ``exit_code`` (CLI); MCP reports every one as a tool error with the message.
+
+Korean: a raise site that can be reached from a tool's arguments passes ``ko=`` with the same message in Korean;
+the adapter that knows the request's language calls :meth:`CarbonKeplerError.text`. Without ``ko`` a Korean
+request gets the class's Korean title and the English detail.
 """
 
 from __future__ import annotations
@@ -41,7 +45,24 @@ class CarbonKeplerError(Exception):
     http_status: int = 500
     problem: str = "internal-error"
     title: str = "Internal error"
+    title_ko: str = "내부 오류"
     exit_code: int = 1
+
+    def __init__(self, *args: object, ko: str | None = None) -> None:
+        super().__init__(*args)
+        self.ko = ko
+        self.language = "en"
+        """The language of the request that failed: set by the adapter that knows it (REST, CLI)."""
+
+    def text(self, language: str | None = None) -> str:
+        """The message in ``language`` (default: :attr:`language`)."""
+        if (language or self.language) != "ko":
+            return str(self)
+        return self.ko if self.ko else f"{self.title_ko}: {self}"
+
+    def title_in(self, language: str | None = None) -> str:
+        """The class's title in ``language`` (default: :attr:`language`)."""
+        return self.title_ko if (language or self.language) == "ko" else self.title
 
 
 class ConfigError(CarbonKeplerError):
@@ -49,6 +70,7 @@ class ConfigError(CarbonKeplerError):
 
     problem = "server-misconfigured"
     title = "Server misconfigured"
+    title_ko = "서버 설정 오류"
     exit_code = 2
 
 
@@ -58,6 +80,7 @@ class InvalidArgumentError(CarbonKeplerError):
     http_status = 422
     problem = "invalid-argument"
     title = "Invalid argument"
+    title_ko = "잘못된 인수"
     exit_code = 2
 
 
@@ -71,10 +94,11 @@ class NotFoundError(CarbonKeplerError):
     http_status = 404
     problem = "not-found"
     title = "Not found"
+    title_ko = "찾을 수 없음"
     exit_code = 3
 
-    def __init__(self, message: str, *, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, suggestions: Sequence[str] = (), ko: str | None = None) -> None:
+        super().__init__(message, ko=ko)
         self.suggestions: tuple[str, ...] = tuple(suggestions)
 
 
@@ -103,6 +127,7 @@ class DataError(CarbonKeplerError):
 
     problem = "server-misconfigured"
     title = "Server misconfigured"
+    title_ko = "서버 설정 오류"
 
 
 class InsufficientDataError(CarbonKeplerError):
@@ -111,6 +136,7 @@ class InsufficientDataError(CarbonKeplerError):
     http_status = 422
     problem = "insufficient-data"
     title = "Insufficient data"
+    title_ko = "데이터 부족"
 
 
 class SourceError(CarbonKeplerError):
@@ -119,6 +145,7 @@ class SourceError(CarbonKeplerError):
     http_status = 503
     problem = "source-unavailable"
     title = "Metrics source unavailable"
+    title_ko = "메트릭 소스를 사용할 수 없음"
     exit_code = 4
 
 

@@ -271,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except CarbonKeplerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{'오류' if exc.language == 'ko' else 'error'}: {exc.text()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -28,7 +28,7 @@ import difflib
 import functools
 import math
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -261,6 +261,7 @@ class PueScoring(BaseModel):
     pass_mark: float = Field(gt=0)
     rules: NonEmptyStr
     """Which rules the bands are (e.g. "2012 Green Data Center certification rules")."""
+    rules_ko: NonEmptyStr
 
     @model_validator(mode="after")
     def _check_bands(self) -> Self:
@@ -459,7 +460,9 @@ class ReferenceData(BaseModel):
         found = self.regions.get(key)
         if found is None:
             raise UnknownRegionError(
-                _unknown_message("region", code, self.regions), suggestions=_near(key, self.regions)
+                _unknown_message("region", code, self.regions),
+                suggestions=_near(key, self.regions),
+                ko=_unknown_message_ko("리전", code, self.regions, _near(key, self.regions)),
             )
         return found
 
@@ -469,7 +472,9 @@ class ReferenceData(BaseModel):
         found = self.standards.get(key)
         if found is None:
             raise UnknownStandardError(
-                _unknown_message("standard", code, self.standards), suggestions=_near(key, self.standards)
+                _unknown_message("standard", code, self.standards),
+                suggestions=_near(key, self.standards),
+                ko=_unknown_message_ko("기준", code, self.standards, _near(key, self.standards)),
             )
         return found
 
@@ -557,6 +562,13 @@ def _site_regions(sites: _SitesFile, regions: Mapping[str, Region], path: Path) 
             }
         )
     return built
+
+
+def _unknown_message_ko(what: str, code: str, known: Mapping[str, object], near: Sequence[str]) -> str:
+    message = f"알 수 없는 {what} {code!r}입니다. 사용할 수 있는 {what}: {', '.join(known)}."
+    if near:
+        message += f" 혹시 {' 또는 '.join(near)}을(를) 찾으셨나요?"
+    return message
 
 
 # --- file schemas ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from carbon_kepler_mcp.app.explore_common import Evaluated, Group, Scope, percen
 from carbon_kepler_mcp.app.explore_results import ActionType, PreventiveAction, Priority
 from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.optimize import optimizations
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, tr
 from carbon_kepler_mcp.domain.names import escape_promql_regex, escape_promql_string
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.workloads import GENERATED_NAME_ALPHABET, looks_like_daemonset
@@ -83,7 +83,7 @@ def preventive_actions(
             title=tr(
                 language,
                 f"Alert when {resource} exceeds {fmt(alert_at)} W",
-                f"{resource}가 {fmt(alert_at)} W를 넘으면 알림",
+                f"{josa(resource, '가')} {fmt(alert_at)} W를 넘으면 알림",
             ),
             reason=tr(
                 language,
@@ -199,7 +199,7 @@ def steps(kind: ActionType, group: Group, figures: Figures, scope: Scope, start:
             tr(
                 language,
                 f"Set the CronJob's spec.schedule to start at {start} and spec.timeZone to {scope.reg.timezone}.",
-                f"CronJob의 spec.schedule을 {start} 시작으로, spec.timeZone을 {scope.reg.timezone}로 설정하세요.",
+                f"CronJob의 spec.schedule을 {start} 시작으로, spec.timeZone을 {josa(scope.reg.timezone, '로')} 설정하세요.",
             )
             if group.owner_kind == "CronJob"
             else tr(

@@ -6,6 +6,7 @@ and the notes that qualify its figures. These helpers build those parts the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
@@ -15,6 +16,7 @@ from carbon_kepler_mcp.app.results import Coverage, DataSourceInfo, PowerBreakdo
 from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.domain.window import format_window
+from carbon_kepler_mcp.domain.workloads import ResolvedWorkload
 from carbon_kepler_mcp.kepler.readings import PodReading
 from carbon_kepler_mcp.reference import ProfileProvenance, Provenance
 from carbon_kepler_mcp.sources import promql
@@ -61,17 +63,18 @@ def leaves_out(snapshot: Snapshot) -> list[str]:
     return (["node_idle_power"] if snapshot.idle_allocation == "none" else []) + ["embodied_emissions"]
 
 
-def data_source_info(snapshot: Snapshot, description: str) -> DataSourceInfo:
-    """Where a snapshot came from."""
+def data_source_info(snapshot: Snapshot, description: str, language: Language = "en") -> DataSourceInfo:
+    """Where a snapshot came from (the description and power method in ``language``; warnings as the source
+    wrote them)."""
     return DataSourceInfo(
         kind=snapshot.source_kind,
         is_demo=snapshot.is_demo,
-        description=description,
+        description=source_description(snapshot, description, language),
         kepler_generation=snapshot.generation,
         kepler_versions=list(snapshot.kepler_versions),
-        power_method=snapshot.power_method,
+        power_method=power_method_text(snapshot, language),
         scraped_at=utc_iso(snapshot.taken_at),
-        warnings=list(snapshot.warnings),
+        warnings=[warning_text(w, language) for w in snapshot.warnings],
         window_seconds=snapshot.window_seconds,
         queries=list(snapshot.queries),
         missing_series=list(snapshot.missing_series),
@@ -173,17 +176,17 @@ def coverage_fields(coverage: Coverage) -> CoverageFields:
 
 
 def snapshot_fields(
-    ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None
+    ctx: AppContext, snapshot: Snapshot, pods: Sequence[PodReading], namespace: str | None, language: Language = "en"
 ) -> SnapshotFields:
     """Data source, demo flag and coverage of a result over these pods."""
     covered = coverage(snapshot, pods, namespace).model_copy(
         update={
             "power_breakdown": power_breakdown(snapshot, pods),
-            "embodied": embodied_figures(snapshot, pods, ctx.config.node_hardware),
+            "embodied": embodied_figures(snapshot, pods, ctx.config.node_hardware, language),
         }
     )
     return {
-        "data_source": data_source_info(snapshot, ctx.source.description),
+        "data_source": data_source_info(snapshot, ctx.source.description, language),
         "is_demo": snapshot.is_demo,
         **coverage_fields(covered),
     }
@@ -309,8 +312,8 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
             "Embodied (hardware) emissions are not in these figures (see embodied where the hardware is known). The "
             "grid factor is the annual average of its data year (see provenance), the latest published, applied to "
             "today's activity.",
-            "내재(하드웨어) 배출량은 이 수치에 포함되지 않습니다(하드웨어를 아는 경우 embodied 참조). 전력 배출계수는 "
-            "해당 데이터 연도의 연평균(provenance 참조)으로, 최신 공표값을 현재 활동에 적용한 것입니다.",
+            "내재(하드웨어) 배출량은 이 수치에 포함되지 않으며, 하드웨어를 알면 따로 보고합니다. 전력 배출계수는 해당 "
+            "데이터 연도의 연평균(출처 정보 참조)으로, 최신 공표값을 현재 활동에 적용한 것입니다.",
         )
     )
     return notes
@@ -319,3 +322,148 @@ def standard_notes(snapshot: Snapshot, figures: Figures, language: Language) -> 
 def figure_notes(snapshot: Snapshot, figures: Figures, window: str | int | None, language: Language) -> list[str]:
     """The notes of a workload result: what qualifies its figures, then what its window means."""
     return standard_notes(snapshot, figures, language) + window_notes(snapshot, window, language)
+
+
+_CONFIDENCE_KO = {"high": "높음", "medium": "중간", "low": "낮음"}
+_METHOD_KO = {
+    "exact-pod": "이름이 같은 파드",
+    "naming-rules": "쿠버네티스 이름 규칙으로 파드 이름에서 추론(소유자 참조 아님)",
+    "owner-metadata": "소유자 메타데이터(kube_pod_owner 등)",
+}
+
+
+def resolution_text(resolved: ResolvedWorkload, language: Language) -> str:
+    """How a workload name was matched to its pods, in ``language`` (the English note says it in full)."""
+    if language != "ko":
+        return resolved.note
+    return (
+        f"{resolved.kind} {resolved.name}의 파드 {len(resolved.pods)}개를 찾은 방법: "
+        f"{_METHOD_KO.get(resolved.method, resolved.method)}; 종류 신뢰도: "
+        f"{_CONFIDENCE_KO.get(resolved.confidence, resolved.confidence)}"
+    )
+
+
+def pue_source_text(source: str, detail: str, language: Language) -> str:
+    """Where a PUE came from, in ``language`` (the English detail names the setting, facility or default)."""
+    if language != "ko":
+        return detail
+    if source in ("operator_node_setting", "operator_setting"):
+        return f"운영자 설정 {detail}"
+    if source == "source_facility":
+        return "메트릭 소스가 알려 준 설비 PUE(데모 클러스터에서는 예시 값이며 실측값이 아님)"
+    return "리전 기본값(실측값이 아니므로 준수 판정에 쓰지 않음)"
+
+
+def source_description(snapshot: Snapshot, description: str, language: Language) -> str:
+    """The source's description in ``language``: endpoints (names) stay, the words around them are translated."""
+    if language != "ko":
+        return description
+    if snapshot.source_kind == "demo" and not description.startswith("Prometheus"):
+        return "내장 데모 클러스터(프로세스 내)"
+    if description.startswith("Prometheus at "):
+        url = description.removeprefix("Prometheus at ").removesuffix(" (demo cluster)")
+        return f"Prometheus {url}" + (" (데모 클러스터)" if description.endswith("(demo cluster)") else "")
+    return f"Kepler 직접 수집: {description}"
+
+
+def power_method_text(snapshot: Snapshot, language: Language) -> str:
+    """How power was obtained, in ``language`` (the English text, with its exact windows, is the source's)."""
+    if language != "ko":
+        return snapshot.power_method
+    if snapshot.window_seconds is not None:
+        return (
+            "파드별 Kepler 줄(J) 카운터, package+dram 영역: 기간 에너지 = 기간 안 첫 샘플과 마지막 샘플 사이의 "
+            "카운터 증가량(covered_seconds = 그 사이 시간), 현재 전력 = 최근 구간의 증가량 ÷ 샘플 사이 시간"
+        )
+    return {
+        "current": "Kepler 와트 게이지(state=running), package+dram 영역",
+        "legacy": "Kepler 0.7 줄(J) 카운터의 두 수집 사이 변화율(mode=dynamic)",
+    }.get(snapshot.generation, "현재 버전 exporter는 와트 게이지, 구버전(0.7) exporter는 카운터 변화율")
+
+
+# The metrics source's warnings (composed in sources/ and kepler/, in English), in Korean: one pattern per
+# warning, its values carried over. A warning without a pattern keeps its English after a Korean lead.
+_WARNINGS_KO: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), korean)
+    for pattern, korean in (
+        (
+            r"(?P<e>\S+): skipped (?P<n>\d+) pod series with an unknown state label",
+            r"\g<e>: 'state' 레이블 값을 알 수 없는 파드 시계열 \g<n>개를 건너뛰었습니다",
+        ),
+        (
+            r"(?P<e>\S+): (?P<n>\d+) series appeared twice with the same labels \(a malformed scrape\); each was "
+            r"counted once",
+            r"\g<e>: 레이블이 같은 시계열 \g<n>개가 두 번 나왔습니다(잘못된 수집 결과). 각각 한 번만 셌습니다",
+        ),
+        (
+            r"(?P<e>\S+): (?P<n>\d+) series had NaN/Inf values .*",
+            r"\g<e>: 시계열 \g<n>개의 값이 NaN/Inf였습니다(Kepler가 읽지 못한 영역). 그 영역은 빼고 읽은 영역으로 IT "
+            r"합계를 냈습니다",
+        ),
+        (
+            r"(?P<e>\S+): (?P<n>\d+) counters went down between two scrapes .*",
+            r"\g<e>: 두 수집 사이에 카운터 \g<n>개가 줄었습니다(Kepler 재시작?). Prometheus rate()처럼 재설정 "
+            r"시점부터 증가량을 셌습니다",
+        ),
+        (
+            r"(?P<e>\S+): (?P<n>\d+) pod\(s\) appeared between the two scrapes \(e\.g\. (?P<p>[^)]*)\).*",
+            r"\g<e>: 두 수집 사이에 파드 \g<n>개가 새로 나타났습니다(예: \g<p>). 전력에는 샘플 두 개가 필요하므로 다음 "
+            r"수집까지 0 W로 셉니다",
+        ),
+        (
+            r"(?P<n>\d+) pods have fewer than two samples in the window \(just started\?\), .*: (?P<p>.*)",
+            r"파드 \g<n>개는 기간 안의 샘플이 두 개 미만이라(방금 시작?) 에너지도 전력도 아직 셀 수 없습니다: \g<p>",
+        ),
+        (
+            r"Kepler's counters reset in the window for (?P<n>\d+) pods \(a Kepler restart\).*: (?P<p>.*)",
+            r"기간 안에 파드 \g<n>개의 Kepler 카운터가 재설정되었습니다(Kepler 재시작). 에너지는 기간 끝까지 외삽한 "
+            r"Prometheus increase() 값입니다: \g<p>",
+        ),
+        (
+            r"node (?P<node>\S+): Kepler reports no dram zone for its pods, .*",
+            r"노드 \g<node>: Kepler가 파드의 dram 영역을 보고하지 않아 수치는 CPU package만입니다",
+        ),
+        (
+            r"node (?P<node>\S+): Kepler stopped reporting at (?P<t>\S+) .*",
+            r"노드 \g<node>: Kepler가 \g<t>에 보고를 멈췄습니다. 그 뒤의 에너지는 빠져 있어 해당 파드의 수치가 낮습니다",
+        ),
+        (
+            r"node (?P<node>\S+): Prometheus holds Kepler data only from (?P<t>\S+) \(the last (?P<p>\S+) of the "
+            r"window\).*",
+            r"노드 \g<node>: Prometheus에는 \g<t>(기간의 마지막 \g<p>)부터의 Kepler 데이터만 있습니다. 그 전의 "
+            r"에너지는 답에 없습니다(노드나 Kepler 추가, 또는 보존 기간이 기간보다 짧음)",
+        ),
+        (
+            r"node (?P<node>\S+): Kepler's counters reset (?P<n>\d+) time\(s\) in the window .*",
+            r"노드 \g<node>: 기간 안에 Kepler 카운터가 \g<n>번 재설정되었습니다(Kepler 재시작). 재시작 직전 마지막 "
+            r"수집과 재시작 사이의 사용량은 빠져 있습니다",
+        ),
+        (
+            r"Kepler's pseudo-pods \((?P<p>.*)\) are host processes and kernel threads outside any pod.*",
+            r"Kepler의 의사 파드(\g<p>)는 파드 밖의 호스트 프로세스와 커널 스레드로, 워크로드가 아닌 노드 "
+            r"오버헤드로 보고합니다",
+        ),
+        (
+            r"pods owned by (?P<k>.*) are grouped by naming rules .*",
+            r"\g<k>이(가) 소유한 파드는 이름 규칙으로 묶었습니다(이 서버는 기본 컨트롤러만 압니다)",
+        ),
+        (
+            r"(?P<m>.*) — pods on that endpoint's node are missing from this answer",
+            r"\g<m> — 그 엔드포인트 노드의 파드는 이 답에서 빠졌습니다",
+        ),
+        (
+            r"(?P<m>.*) — the figures that need it are missing from this answer",
+            r"\g<m> — 그 데이터가 필요한 수치는 이 답에서 빠졌습니다",
+        ),
+    )
+)
+
+
+def warning_text(warning: str, language: Language) -> str:
+    """A metrics-source warning in ``language``."""
+    if language != "ko":
+        return warning
+    for pattern, korean in _WARNINGS_KO:
+        if (match := pattern.fullmatch(warning)) is not None:
+            return match.expand(korean)
+    return f"메트릭 소스 경고(원문): {warning}"

@@ -19,6 +19,7 @@ from carbon_kepler_mcp.app.embodied import HardwareSpec
 from carbon_kepler_mcp.app.footprint import Figures, Grid
 from carbon_kepler_mcp.app.results import PueSource, StandardInfo
 from carbon_kepler_mcp.domain.footprint_math import IDLE_ALLOCATIONS, IdleAllocation
+from carbon_kepler_mcp.domain.i18n import Language
 from carbon_kepler_mcp.domain.names import (
     validate_namespace,
     validate_object_name,
@@ -214,7 +215,7 @@ class AppContext:
             legal_status_note="Your own target, set in KOREA_PUE_TARGET; it binds no one else.",
             legal_status_note_ko="KOREA_PUE_TARGET으로 운영자가 정한 자체 목표이며, 다른 누구에게도 의무가 아닙니다.",
             description=f"The operator's PUE target {target:g}, judged pass/fail on every node's PUE.",
-            description_ko=f"운영자가 정한 PUE 목표 {target:g}이며, 노드마다 PUE로 합격·불합격을 판정합니다.",
+            description_ko=f"운영자가 정한 PUE 목표 {target:g}이며, 노드마다 PUE로 준수 여부를 판정합니다.",
             metric="pue",
             limit=Provenance(
                 value=target,
@@ -244,8 +245,8 @@ class AppContext:
         return Grid(shipped.value, shipped)
 
     @staticmethod
-    def standard_info(standard: Standard) -> StandardInfo:
-        """The summary of a standard that travels in results."""
+    def standard_info(standard: Standard, language: Language = "en") -> StandardInfo:
+        """The summary of a standard that travels in results (its legal-status note in ``language``)."""
         return StandardInfo(
             code=standard.code,
             name=standard.name,
@@ -253,7 +254,7 @@ class AppContext:
             kind=standard.kind,
             category=standard.category,
             legal_status=standard.legal_status,
-            legal_status_note=standard.legal_status_note,
+            legal_status_note=standard.legal_status_note_ko if language == "ko" else standard.legal_status_note,
             metric=standard.metric,
             limit=None if standard.limit is None else standard.limit.value,
             limit_unit=None if standard.limit is None else standard.limit.unit,
@@ -310,6 +311,9 @@ class AppContext:
                     + self._endpoints_failed(snapshot)
                     + f"; namespaces with pods: {shown or 'none'}",
                     suggestions=known[:5],
+                    ko=f"네임스페이스 {namespace!r}에는 Kepler의 의사 파드 {names}({watts:.2f} W)만 있습니다: 파드 밖 "
+                    "프로세스를 노드 오버헤드로 보고한 것으로, 워크로드가 아니므로 준수 판정이 없습니다. 파드가 있는 "
+                    f"네임스페이스: {shown or '없음'}",
                 )
             raise UnknownNamespaceError(
                 f"no pods of namespace {namespace!r} in the metrics from {self.source.description}"
@@ -317,6 +321,14 @@ class AppContext:
                 + f"; namespaces with pods: {shown or 'none'}"
                 + (f". Did you mean {', '.join(repr(n) for n in near)}?" if near else ""),
                 suggestions=near or known[:5],
+                ko=f"메트릭에 네임스페이스 {namespace!r}의 파드가 없습니다"
+                + (
+                    f"(응답하지 않은 엔드포인트: {'; '.join(snapshot.failed_endpoints)})"
+                    if snapshot.failed_endpoints
+                    else ""
+                )
+                + f". 파드가 있는 네임스페이스: {shown or '없음'}"
+                + (f". 혹시 {', '.join(repr(n) for n in near)}을(를) 찾으셨나요?" if near else ""),
             )
         return pods
 
@@ -341,7 +353,11 @@ class AppContext:
         except UnknownWorkloadError as exc:
             if not snapshot.failed_endpoints:
                 raise
-            raise UnknownWorkloadError(f"{exc}{self._endpoints_failed(snapshot)}", suggestions=exc.suggestions) from exc
+            raise UnknownWorkloadError(
+                f"{exc}{self._endpoints_failed(snapshot)}",
+                suggestions=exc.suggestions,
+                ko=f"{exc.text('ko')} (응답하지 않은 엔드포인트가 있습니다: {'; '.join(snapshot.failed_endpoints)})",
+            ) from exc
         members = set(resolved.pods)
         chosen = tuple(p for p in pods if p.name in members)
         if (

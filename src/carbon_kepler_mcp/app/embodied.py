@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carbon_kepler_mcp.app.results import EmbodiedFigures
 from carbon_kepler_mcp.domain.footprint_math import embodied_g
+from carbon_kepler_mcp.domain.i18n import Language, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import DataError
 from carbon_kepler_mcp.kepler.readings import PodReading
@@ -117,7 +118,7 @@ def _reserved_share(snapshot: Snapshot, pod: PodReading, spec: HardwareSpec) -> 
 
 
 def embodied_figures(
-    snapshot: Snapshot, pods: Sequence[PodReading], operator: Mapping[str, HardwareSpec]
+    snapshot: Snapshot, pods: Sequence[PodReading], operator: Mapping[str, HardwareSpec], language: Language = "en"
 ) -> EmbodiedFigures:
     """M of ``pods``: per hour for the running ones, and over the window for a windowed source."""
     per_node: dict[str, float] = defaultdict(float)
@@ -141,17 +142,30 @@ def embodied_figures(
             window_g += embodied_g(spec.embodied_kgco2eq, spec.lifetime_years, pod.covered_seconds, share)
     available = not missing and bool(pods)
     share_basis = (
-        "RR/ToR = CPU request / node cores (kube-state-metrics)"
+        tr(
+            language,
+            "RR/ToR = CPU request / node cores (kube-state-metrics)",
+            "RR/ToR = CPU 요청량 / 노드 코어 수(kube-state-metrics)",
+        )
         if with_requests
-        else "RR/ToR = the pod's share of its node's power (no CPU requests from this source)"
+        else tr(
+            language,
+            "RR/ToR = the pod's share of its node's power (no CPU requests from this source)",
+            "RR/ToR = 노드 전력 중 파드의 몫(이 소스에는 CPU 요청량이 없음)",
+        )
     )
     return EmbodiedFigures(
         available=available,
         embodied_gCO2eq_hour=rounded(sum(per_node.values())) if available else None,
         window_embodied_gCO2eq=rounded(window_g) if available and snapshot.windowed else None,
         per_node_gCO2eq_hour={node: rounded(g) for node, g in sorted(per_node.items())},
-        method=f"SCI M = TE × (TiR / EL) × (RR / ToR); TiR = 1 h (per hour) or the pod's covered seconds (window); "
-        f"{share_basis}. Reported beside operational emissions, never added to a compliance figure",
+        method=tr(
+            language,
+            f"SCI M = TE × (TiR / EL) × (RR / ToR); TiR = 1 h (per hour) or the pod's covered seconds (window); "
+            f"{share_basis}. Reported beside operational emissions, never added to a compliance figure",
+            f"SCI M = TE × (TiR / EL) × (RR / ToR). TiR = 1 h(시간당) 또는 파드의 데이터가 있는 시간(구간), "
+            f"{share_basis}. 운영 배출량과 나란히 보고하며, 준수 판정 수치에는 더하지 않습니다",
+        ),
         hardware=dict(sorted(hardware.items())),
         missing_nodes=sorted(missing),
     )

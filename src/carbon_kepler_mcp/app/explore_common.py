@@ -46,7 +46,10 @@ def check_power(value: float | None, name: str) -> None:
     if value is None:
         return
     if not math.isfinite(value) or not 0.0 <= value <= MAX_POWER_WATTS:
-        raise InvalidArgumentError(f"{name} {value} is out of range: use 0 to {MAX_POWER_WATTS:,.0f} W")
+        raise InvalidArgumentError(
+            f"{name} {value} is out of range: use 0 to {MAX_POWER_WATTS:,.0f} W",
+            ko=f"{name} 인수 {value}이(가) 범위를 벗어났습니다: 0~{MAX_POWER_WATTS:,.0f} W여야 합니다",
+        )
 
 
 # --- internal data ---------------------------------------------------------------------------------------

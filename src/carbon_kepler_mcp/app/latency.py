@@ -21,6 +21,7 @@ import math
 from typing import Final
 
 from carbon_kepler_mcp.app.explore_results import LatencyClass, LatencyEstimate
+from carbon_kepler_mcp.domain.i18n import Language, tr
 
 __all__ = ["REGION_LOCATIONS", "estimate_latency", "great_circle_km"]
 
@@ -48,6 +49,22 @@ BASIS: Final = (
     "at the speed of light in fibre (200 km/ms), there and back; real round trips are typically 1.5-2× longer. "
     "Not a measurement"
 )
+BASIS_KO: Final = (
+    "참고용 하한: 두 리전 기준 도시(GeoNames 좌표) 사이의 대권 거리를 광섬유 속 빛의 속도(200 km/ms)로 왕복한 "
+    "값입니다. 실제 왕복 시간은 보통 1.5~2배 깁니다. 측정값이 아닙니다"
+)
+CITY_KO: Final[dict[str, str]] = {
+    "Seoul": "서울",
+    "Tokyo": "도쿄",
+    "Osaka": "오사카",
+    "Singapore": "싱가포르",
+    "Ashburn, Virginia": "버지니아주 애슈번",
+    "Boardman, Oregon": "오리건주 보드먼",
+    "Dublin": "더블린",
+    "Frankfurt am Main": "프랑크푸르트암마인",
+    "Stockholm": "스톡홀름",
+}
+"""The reference cities in Korean (standard Korean exonyms)."""
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -69,7 +86,7 @@ def _latency_class(distance_km: float) -> LatencyClass:
     return "long_haul"
 
 
-def estimate_latency(from_region: str, to_region: str) -> LatencyEstimate:
+def estimate_latency(from_region: str, to_region: str, language: Language = "en") -> LatencyEstimate:
     """The indicative minimum round trip between two regions, or an ``unknown`` class without coordinates."""
     start = REGION_LOCATIONS.get(from_region)
     end = REGION_LOCATIONS.get(to_region)
@@ -79,12 +96,20 @@ def estimate_latency(from_region: str, to_region: str) -> LatencyEstimate:
             distance_km=None,
             indicative_min_rtt_ms=None,
             latency_class="unknown",
-            basis=f"no reference coordinates for region {missing}: latency not estimated",
+            basis=tr(
+                language,
+                f"no reference coordinates for region {missing}: latency not estimated",
+                f"{missing} 리전의 기준 좌표가 없어 지연 시간을 추정하지 않았습니다",
+            ),
         )
     distance = great_circle_km(start[1], start[2], end[1], end[2])
     return LatencyEstimate(
         distance_km=round(distance, 0),
         indicative_min_rtt_ms=round(2 * distance / FIBRE_KM_PER_MS, 1),
         latency_class=_latency_class(distance),
-        basis=f"{start[0]} → {end[0]}: {BASIS}",
+        basis=tr(
+            language,
+            f"{start[0]} → {end[0]}: {BASIS}",
+            f"{CITY_KO.get(start[0], start[0])} → {CITY_KO.get(end[0], end[0])}: {BASIS_KO}",
+        ),
     )

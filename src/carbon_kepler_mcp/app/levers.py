@@ -16,7 +16,7 @@ from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
 from carbon_kepler_mcp.app.rightsizing import Rightsizing
 from carbon_kepler_mcp.app.shifting import best_shift
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.i18n import Language, josa, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import ReferenceData, Region
 
@@ -82,7 +82,7 @@ def _pue_improvement(inputs: LeverInputs) -> Lever:
             language,
             f"Raise cooling efficiency toward PUE {goal:.2f}, or move pods to nodes in a hall "
             "that already achieves it (nodeAffinity on a facility label).",
-            f"PUE {goal:.2f}를 목표로 냉방 효율을 높이거나, 이미 달성한 홀의 노드로 파드를 옮기세요 "
+            f"{josa(f'PUE {goal:.2f}', '를')} 목표로 냉방 효율을 높이거나, 이미 달성한 홀의 노드로 파드를 옮기세요 "
             "(설비 레이블 nodeAffinity).",
         ),
     ]
@@ -112,7 +112,7 @@ def _regional_migration(inputs: LeverInputs) -> Lever:
             tr(
                 language,
                 f"Check data-residency duties before moving to {dest.code}.",
-                f"{dest.code}로 옮기기 전에 데이터 소재지 의무를 확인하세요.",
+                f"{josa(dest.code, '로')} 옮기기 전에 데이터 소재지 의무를 확인하세요.",
             ),
             tr(
                 language,
@@ -154,7 +154,7 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
             note=tr(
                 language,
                 f"No hourly intensity data for {inputs.region.code}: no hour is known to be cleaner than another.",
-                f"{inputs.region.code}의 시간대별 배출계수 데이터가 없어 더 깨끗한 시간대를 알 수 없습니다.",
+                f"{inputs.region.code}의 시간대별 탄소 집약도 데이터가 없어 더 깨끗한 시간대를 알 수 없습니다.",
             ),
         )
         return Lever(impact)
@@ -170,8 +170,8 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
                 language,
                 f"A {kind} runs all the time: shifting in time applies to batch work (Jobs, CronJobs) and to "
                 "workloads marked shiftable in the policy file only.",
-                f"{kind}은(는) 항상 실행되므로 시간 이동은 배치 작업(Job, CronJob)과 정책 파일에서 이동 가능으로 표시한 "
-                "워크로드에만 적용됩니다.",
+                f"{josa(kind, '는')} 항상 실행되므로 시간 이동은 배치 작업(Job, CronJob)과 정책 파일에서 이동 가능으로 "
+                "표시한 워크로드에만 적용됩니다.",
             ),
         )
         return Lever(impact)
@@ -182,7 +182,7 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
         tr(
             language,
             f"Schedule runs to start at {start} (CronJob spec.schedule, spec.timeZone).",
-            f"실행 시작을 {start}로 예약하세요 (CronJob spec.schedule, spec.timeZone).",
+            f"실행 시작을 {josa(start, '로')} 예약하세요 (CronJob spec.schedule, spec.timeZone).",
         )
     ]
     if fraction is None:
@@ -197,8 +197,8 @@ def _temporal_shift(inputs: LeverInputs) -> Lever:
                 language,
                 f"A hint only: the synthetic hourly shape points to {start}, but no saving rests on it. Configure "
                 "measured or forecast hourly intensity to quantify a shift.",
-                f"참고 사항일 뿐입니다: 합성 시간대별 형태가 {start}를 가리키지만 절감량은 계산하지 않습니다. 시간 이동을 "
-                "정량화하려면 실측 또는 예측 시간대별 배출계수를 설정하세요.",
+                f"참고 사항일 뿐입니다: 합성 시간대별 프로파일이 {josa(start, '를')} 가리키지만 절감량은 계산하지 않습니다. 시간 이동을 "
+                "정량화하려면 실측 또는 예측 시간대별 탄소 집약도를 설정하세요.",
             ),
         )
         return Lever(impact, hint)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from carbon_kepler_mcp.app.results import Optimization, OptimizationType
 from carbon_kepler_mcp.domain.calculations import percent
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,9 @@ def pue_candidate(
     return Candidate(
         type="pue_improvement",
         title=tr(
-            language, f"Improve PUE from {pue:.2f} to {target_pue:.2f}", f"PUE를 {pue:.2f}에서 {target_pue:.2f}로 개선"
+            language,
+            f"Improve PUE from {pue:.2f} to {target_pue:.2f}",
+            f"PUE를 {pue:.2f}에서 {josa(f'{target_pue:.2f}', '로')} 개선",
         ),
         description=tr(
             language,
@@ -133,7 +135,7 @@ def migration_candidate(
         data_basis=tr(
             language,
             "Electricity Maps 2024 yearly lifecycle averages for both regions (one basis for every region)",
-            "두 리전 모두 Electricity Maps 2024 연평균 전과정(lifecycle) 값 (모든 리전에 동일 기준)",
+            "두 리전 모두 Electricity Maps 2024 연평균 전과정 값 (모든 리전에 동일 기준)",
         ),
         changes_compliance_status=flips,
     )
@@ -165,8 +167,8 @@ def temporal_candidate(
                 f"{window_start} for a {duration_hours:g} h run. No gram figure rests on it; configure measured or "
                 "forecast hourly intensity (an Electricity Maps or WattTime provider) to quantify a shift.",
                 f"절감량이 아닌 참고 사항입니다: 이 리전의 시간대별 데이터는 합성 형태뿐이며, {duration_hours:g}시간 실행에 "
-                f"{window_start}를 가리킵니다. 이 데이터로는 배출량을 계산하지 않습니다. 시간 이동을 정량화하려면 실측 또는 "
-                "예측 시간대별 배출계수(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
+                f"{josa(window_start, '를')} 가리킵니다. 이 데이터로는 배출량을 계산하지 않습니다. 시간 이동을 정량화하려면 실측 또는 "
+                "예측 시간대별 탄소 집약도(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
             ),
             reduction_fraction=None,
             data_basis=tr(
@@ -185,10 +187,10 @@ def temporal_candidate(
             language,
             f"A {duration_hours:g} h run starting then sees {fmt(percent(fraction))}% lower average grid intensity "
             "than one starting now.",
-            f"그 시각에 시작하는 {duration_hours:g}시간 실행은 지금 시작할 때보다 평균 배출계수가 {fmt(percent(fraction))}% 낮습니다.",
+            f"그 시각에 시작하는 {duration_hours:g}시간 실행은 지금 시작할 때보다 평균 탄소 집약도가 {fmt(percent(fraction))}% 낮습니다.",
         ),
         reduction_fraction=fraction,
-        data_basis=tr(language, "hourly intensity data", "시간대별 배출계수 데이터"),
+        data_basis=tr(language, "hourly intensity data", "시간대별 탄소 집약도 데이터"),
         changes_compliance_status=False,
     )
 

@@ -7,7 +7,7 @@ field types, so every adapter enforces the same ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -38,6 +38,7 @@ __all__ = [
     "SummaryRequest",
     "ToolRequest",
     "TopConsumersRequest",
+    "describe_problems",
     "parse_request",
 ]
 
@@ -376,38 +377,83 @@ def parse_request(model: type[_R], values: Mapping[str, Any], *, name_of: Callab
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        korean = values.get("language") == "ko"
-        problems = [_problem(error, name_of, korean=korean) for error in exc.errors()]
-        raise InvalidArgumentError("; ".join(problems)) from exc
+        errors = exc.errors()
+        korean = describe_problems(errors, "ko", name_of)
+        # The message is in the request's language; ``ko`` keeps the Korean for adapters that ask for it.
+        message = korean if values.get("language") == "ko" else describe_problems(errors, "en", name_of)
+        raise InvalidArgumentError(message, ko=korean) from exc
 
 
-def _problem(error: ErrorDetails, name_of: Callable[[str], str], *, korean: bool) -> str:
-    field = name_of(str(error["loc"][0])) if error["loc"] else "?"
-    given = repr(error.get("input"))[:60]
+def describe_problems(
+    errors: Sequence[ErrorDetails] | Sequence[Mapping[str, Any]], language: str, name_of: Callable[[str], str] = str
+) -> str:
+    """Validation errors as one sentence per argument: which argument, what was given, what is allowed."""
+    return "; ".join(_problem(error, name_of, korean=language == "ko") for error in errors)
+
+
+def _field_of(loc: Sequence[object], name_of: Callable[[str], str]) -> str:
+    # REST puts "body" first; a list item adds its index (comparison_regions.1).
+    parts = [str(p) for p in loc if p != "body"]
+    if not parts:
+        return "?"
+    return ".".join([name_of(parts[0]), *parts[1:]])
+
+
+def _problem(error: ErrorDetails | Mapping[str, Any], name_of: Callable[[str], str], *, korean: bool) -> str:
+    field = _field_of(tuple(error.get("loc") or ()), name_of)
+    given = "(없음)" if korean else "(nothing)"
+    if "input" in error and error["type"] != "missing":
+        given = repr(error.get("input"))[:60]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    kind = error["type"]
+    kind = str(error.get("type", ""))
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         bound = {
-            "less_than_equal": ("le", "at most", "이하"),
-            "greater_than_equal": ("ge", "at least", "이상"),
-            "less_than": ("lt", "below", "미만"),
-            "greater_than": ("gt", "above", "초과"),
+            # 이상/미만 end in a consonant (이어야), 이하/초과 in a vowel (여야)
+            "less_than_equal": ("le", "at most", "이하여야"),
+            "greater_than_equal": ("ge", "at least", "이상이어야"),
+            "less_than": ("lt", "below", "미만이어야"),
+            "greater_than": ("gt", "above", "초과여야"),
         }[kind]
         if korean:
-            return f"{field}: 입력값 {given}은(는) 허용 범위를 벗어났습니다. {ctx.get(bound[0])} {bound[2]}여야 합니다"
+            return f"{field}: 입력값 {given}은(는) 허용 범위를 벗어났습니다. {ctx.get(bound[0])} {bound[2]} 합니다"
         return f"{field}: {given} is out of range: it must be {bound[1]} {ctx.get(bound[0])}"
-    if not korean:
-        return f"{field}: got {given} — {error['msg']}"
-    if kind in ("float_parsing", "int_parsing", "int_from_float", "float_type", "int_type"):
-        reason = "숫자여야 합니다"
-    elif kind == "finite_number":
-        reason = "유한한 숫자여야 합니다(NaN과 무한대는 허용되지 않습니다)"
-    elif kind == "literal_error":
-        reason = f"허용되는 값은 {ctx.get('expected')}입니다"
-    elif kind == "string_too_long":
-        reason = f"최대 {ctx.get('max_length')}자까지 허용됩니다"
-    elif kind == "string_too_short":
-        reason = f"최소 {ctx.get('min_length')}자가 필요합니다"
-    else:
-        reason = "허용되지 않는 값입니다"
-    return f"{field}: 입력값 {given} — {reason}"
+    en, ko = _reason(kind, ctx, str(error.get("msg", "")))
+    if korean:
+        return f"{field}: 입력값 {given} — {ko}"
+    return f"{field}: got {given} — {en}"
+
+
+def _reason(kind: str, ctx: Mapping[str, Any], msg: str) -> tuple[str, str]:
+    """What is allowed, in English and Korean, for a pydantic error type."""
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return "a number is required", "숫자여야 합니다"
+    if kind == "int_from_float":
+        return "a whole number is required", "정수여야 합니다"
+    if kind == "finite_number":
+        return "a finite number is required (NaN and infinity are refused)", (
+            "유한한 숫자여야 합니다(NaN과 무한대는 허용되지 않습니다)"
+        )
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected"))
+        return f"allowed values: {expected}", f"허용되는 값은 {expected.replace(' or ', ', ')} 중 하나입니다"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters", f"최대 {ctx.get('max_length')}자까지 허용됩니다"
+    if kind == "string_too_short":
+        return f"at least {ctx.get('min_length')} character(s)", f"최소 {ctx.get('min_length')}자가 필요합니다"
+    if kind == "too_long":
+        return f"at most {ctx.get('max_length')} items", f"항목은 최대 {ctx.get('max_length')}개까지 허용됩니다"
+    if kind == "too_short":
+        return f"at least {ctx.get('min_length')} item(s)", f"항목이 최소 {ctx.get('min_length')}개 필요합니다"
+    if kind == "missing":
+        return "this argument is required", "필수 인수입니다"
+    if kind in ("string_type", "string_unicode"):
+        return "a string is required", "문자열이어야 합니다"
+    if kind in ("bool_type", "bool_parsing"):
+        return "true or false is required", "true 또는 false여야 합니다"
+    if kind in ("list_type", "tuple_type"):
+        return "a list is required", "목록이어야 합니다"
+    if kind == "extra_forbidden":
+        return "unknown argument", "알 수 없는 인수입니다"
+    if kind == "value_error" and "expected a number" in msg:
+        return msg.removeprefix("Value error, "), "숫자여야 합니다(true/false는 허용되지 않습니다)"
+    return msg or "not allowed", "허용되지 않는 값입니다"

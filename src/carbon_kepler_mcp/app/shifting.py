@@ -35,7 +35,9 @@ def check_duration(duration_hours: float, name: str = "duration_hours") -> None:
     if not (MIN_DURATION_HOURS <= duration_hours <= MAX_DURATION_HOURS) or math.isnan(duration_hours):
         raise InvalidArgumentError(
             f"{name} {duration_hours} is out of range: use {MIN_DURATION_HOURS} to {MAX_DURATION_HOURS:g} hours "
-            f"(the search looks {SCHEDULE_HORIZON_HOURS} h ahead)"
+            f"(the search looks {SCHEDULE_HORIZON_HOURS} h ahead)",
+            ko=f"{name} 인수 {duration_hours}이(가) 범위를 벗어났습니다: {MIN_DURATION_HOURS}~{MAX_DURATION_HOURS:g}시간"
+            f"이어야 합니다(탐색 범위는 앞으로 {SCHEDULE_HORIZON_HOURS}시간)",
         )
 
 

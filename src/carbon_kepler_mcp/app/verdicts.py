@@ -59,7 +59,7 @@ def standard_label(std: Standard, language: Language) -> str:
         "reporting_duty": (f"a {std.jurisdiction} reporting duty", f"{std.jurisdiction} 보고 의무"),
         "certification_scoring": (
             "a certification that scores PUE, not a pass/fail limit",
-            "PUE에 점수를 매기는 인증, 합격·불합격 한도 아님",
+            "PUE에 점수를 매기는 인증, 준수·미준수를 가르는 한도 아님",
         ),
         "voluntary_pact": (
             "a voluntary pact binding only its signatories",
@@ -227,9 +227,9 @@ def _scored(std: Standard, figures: Figures, label: str, language: Language) -> 
         f"{label}: PUE {pue:.2f} {earned_en} under the {scoring.rules}; certification needs {scoring.pass_mark:g} of "
         f"{scoring.total_points:g} points in all, the rest from other criteria. A score, not a pass/fail verdict: "
         "set KOREA_PUE_TARGET for a pass/fail check against your own target.",
-        f"{label}: PUE {pue:.2f}은(는) {scoring.rules} 기준으로 {earned_ko}. 인증에는 다른 항목을 포함해 "
-        f"{scoring.total_points:g}점 중 {scoring.pass_mark:g}점이 필요합니다. 합격·불합격 판정이 아니라 점수이며, "
-        "자체 목표에 대한 합격·불합격 판정은 KOREA_PUE_TARGET을 설정하세요.",
+        f"{label}: PUE {pue:.2f}은(는) {scoring.rules_ko} 기준으로 {earned_ko}. 인증에는 다른 항목을 포함해 "
+        f"{scoring.total_points:g}점 중 {scoring.pass_mark:g}점이 필요합니다. 준수·미준수 판정이 아니라 점수이며, "
+        "자체 목표에 대한 준수 판정은 KOREA_PUE_TARGET을 설정하세요.",
     )
     return Verdict("NOT_ASSESSED", "scoring_not_pass_fail", sentence, score=score)
 

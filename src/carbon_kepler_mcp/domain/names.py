@@ -58,6 +58,16 @@ _OBJECT_NAME_RULE = (
     "it must be 1-253 lowercase letters, digits, '-' or '.', and each '.'-separated part must start "
     "and end with a letter or digit"
 )
+_NAMESPACE_RULE_KO = "소문자, 숫자, '-'로 된 1~63자이고 영문자나 숫자로 시작하고 끝나야 합니다"
+_OBJECT_NAME_RULE_KO = (
+    "소문자, 숫자, '-', '.'로 된 1~253자이고 '.'로 나뉜 각 부분이 영문자나 숫자로 시작하고 끝나야 합니다"
+)
+_WHAT_KO = {
+    "workload name": "워크로드 이름",
+    "pod name": "파드 이름",
+    "node name": "노드 이름",
+    "container name": "컨테이너 이름",
+}
 _REGION_RULE = "a region code must be 2-32 lowercase letters, digits or '-' (for example 'ap-northeast-2')"
 _STANDARD_RULE = "a standard code must be 2-64 uppercase letters, digits or '_' (for example 'KR_GREEN_2030')"
 _PATTERN_RULE = (
@@ -153,7 +163,8 @@ def validate_namespace(value: str) -> str:
         return value
     problem = _label_problem(value, MAX_NAMESPACE_LENGTH)
     raise InvalidNameError(
-        f"namespace {safe_repr(value)} is not a valid Kubernetes namespace: {problem}; {_NAMESPACE_RULE}"
+        f"namespace {safe_repr(value)} is not a valid Kubernetes namespace: {problem}; {_NAMESPACE_RULE}",
+        ko=f"namespace 인수 {safe_repr(value)}은(는) 올바른 쿠버네티스 네임스페이스가 아닙니다: {_NAMESPACE_RULE_KO}",
     )
 
 
@@ -171,7 +182,9 @@ def validate_object_name(value: str, *, what: str = "workload name") -> str:
         return value
     problem = _subdomain_problem(value)
     raise InvalidNameError(
-        f"{what} {safe_repr(value)} is not a valid Kubernetes object name: {problem}; {_OBJECT_NAME_RULE}"
+        f"{what} {safe_repr(value)} is not a valid Kubernetes object name: {problem}; {_OBJECT_NAME_RULE}",
+        ko=f"{_WHAT_KO.get(what, what)} {safe_repr(value)}은(는) 올바른 쿠버네티스 객체 이름이 아닙니다: "
+        f"{_OBJECT_NAME_RULE_KO}",
     )
 
 
@@ -186,7 +199,11 @@ def validate_region_code(value: str) -> str:
     """
     if _REGION_RE.fullmatch(value):
         return value
-    raise InvalidArgumentError(f"region code {safe_repr(value)} is malformed: {_REGION_RULE}")
+    raise InvalidArgumentError(
+        f"region code {safe_repr(value)} is malformed: {_REGION_RULE}",
+        ko=f"리전 코드 {safe_repr(value)}의 형식이 잘못되었습니다: 소문자, 숫자, '-'로 된 2~32자여야 합니다(예: "
+        "'ap-northeast-2')",
+    )
 
 
 def validate_standard_code(value: str) -> str:
@@ -199,7 +216,11 @@ def validate_standard_code(value: str) -> str:
     """
     if _STANDARD_RE.fullmatch(value):
         return value
-    raise InvalidArgumentError(f"standard code {safe_repr(value)} is malformed: {_STANDARD_RULE}")
+    raise InvalidArgumentError(
+        f"standard code {safe_repr(value)} is malformed: {_STANDARD_RULE}",
+        ko=f"기준 코드 {safe_repr(value)}의 형식이 잘못되었습니다: 대문자, 숫자, '_'로 된 2~64자여야 합니다(예: "
+        "'KR_CARBON_2050')",
+    )
 
 
 _SHORT_ESCAPES = {
@@ -295,7 +316,11 @@ def validate_name_pattern(pattern: str) -> str:
         assert bad is not None
         index, char = bad
         problem = f"it contains {_describe_char(char)} at position {index + 1}"
-    raise InvalidArgumentError(f"name pattern {safe_repr(pattern)} is invalid: {problem}; {_PATTERN_RULE}")
+    raise InvalidArgumentError(
+        f"name pattern {safe_repr(pattern)} is invalid: {problem}; {_PATTERN_RULE}",
+        ko=f"name_pattern 인수 {safe_repr(pattern)}이(가) 올바르지 않습니다: 소문자, 숫자, '-', '.'와 와일드카드 "
+        "'*'(임의 길이), '?'(한 글자)만 쓸 수 있으며 1~253자여야 합니다",
+    )
 
 
 _NAME_CHAR = "[-.0-9a-z]"

@@ -50,7 +50,10 @@ class Page(Generic[T]):
 def check_limit(limit: int, maximum: int, name: str = "limit") -> None:
     """Refuse a page size outside 1..maximum."""
     if not 1 <= limit <= maximum:
-        raise InvalidArgumentError(f"{name} {limit} is out of range: use 1 to {maximum}")
+        raise InvalidArgumentError(
+            f"{name} {limit} is out of range: use 1 to {maximum}",
+            ko=f"{name} 인수 {limit}이(가) 범위를 벗어났습니다: 1에서 {maximum} 사이여야 합니다",
+        )
 
 
 def query_fingerprint(tool: str, arguments: Mapping[str, object]) -> str:
@@ -72,7 +75,9 @@ def decode_cursor(cursor: str, fingerprint: str, snapshot_seconds: int) -> tuple
     """
     bad = InvalidArgumentError(
         f"cursor {safe_repr(cursor, 40)} is not a cursor this server returned; pass the next_cursor of the previous "
-        "page unchanged, or omit cursor to start from the first page"
+        "page unchanged, or omit cursor to start from the first page",
+        ko=f"cursor 인수 {safe_repr(cursor, 40)}은(는) 이 서버가 돌려준 커서가 아닙니다: 이전 페이지의 next_cursor를 "
+        "그대로 넘기거나, 첫 페이지부터 보려면 cursor를 생략하세요",
     )
     if len(cursor) > MAX_CURSOR_LENGTH or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
         raise bad
@@ -86,7 +91,9 @@ def decode_cursor(cursor: str, fingerprint: str, snapshot_seconds: int) -> tuple
     if match.group(2) != fingerprint:
         raise InvalidArgumentError(
             "cursor belongs to a query with other arguments: repeat the previous call's arguments with it, or omit "
-            "cursor to start from the first page"
+            "cursor to start from the first page",
+            ko="cursor 인수가 다른 인수로 한 질의의 커서입니다: 이전 호출의 인수를 그대로 함께 넘기거나, 첫 페이지부터 "
+            "보려면 cursor를 생략하세요",
         )
     return int(match.group(1)), int(match.group(3)) != snapshot_seconds
 
@@ -98,7 +105,9 @@ def paginate(items: Sequence[T], *, limit: int, cursor: str | None, fingerprint:
         # This server only returns a cursor that points at an item; past the end it is stale or altered.
         raise InvalidArgumentError(
             f"cursor points past the end of the list (item {offset + 1} of {len(items)}): it is from older data "
-            "or was altered; omit cursor to start from the first page"
+            "or was altered; omit cursor to start from the first page",
+            ko=f"cursor 인수가 목록의 끝을 넘습니다({len(items)}개 중 {offset + 1}번째): 이전 데이터의 커서이거나 "
+            "변경되었습니다. 첫 페이지부터 보려면 cursor를 생략하세요",
         )
     page = list(items[offset : offset + limit])
     end = offset + len(page)

@@ -39,6 +39,10 @@ _RULE: Final = (
     "write it as a number with a unit, e.g. '30m', '1h', '6h', '1d', '1h30m' (units d, h, m, s), or as seconds, "
     f"between {MIN_WINDOW_SECONDS // 60} minutes and {MAX_WINDOW_SECONDS // 86_400} days"
 )
+_RULE_KO: Final = (
+    "'30m', '1h', '6h', '1d', '1h30m'처럼 숫자와 단위(d, h, m, s)로 쓰거나 초 단위 숫자로 쓰며, "
+    f"{MIN_WINDOW_SECONDS // 60}분에서 {MAX_WINDOW_SECONDS // 86_400}일 사이여야 합니다"
+)
 
 
 def parse_window(value: str | int | float) -> int:
@@ -48,13 +52,22 @@ def parse_window(value: str | int | float) -> int:
         InvalidArgumentError: the text is not a duration, or it is outside 5 minutes to 7 days.
     """
     if isinstance(value, bool):
-        raise InvalidArgumentError(f"window {value!r} is not a duration; {_RULE}")
+        raise InvalidArgumentError(
+            f"window {value!r} is not a duration; {_RULE}",
+            ko=f"window 인수 {value!r}은(는) 기간이 아닙니다. {_RULE_KO}",
+        )
     if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidArgumentError(f"window {value!r} is not a duration; {_RULE}")
+            raise InvalidArgumentError(
+                f"window {value!r} is not a duration; {_RULE}",
+                ko=f"window 인수 {value!r}은(는) 기간이 아닙니다. {_RULE_KO}",
+            )
         seconds = int(value)
         if seconds != value:
-            raise InvalidArgumentError(f"window {value!r} must be a whole number of seconds; {_RULE}")
+            raise InvalidArgumentError(
+                f"window {value!r} must be a whole number of seconds; {_RULE}",
+                ko=f"window 인수 {value!r}은(는) 정수 초여야 합니다. {_RULE_KO}",
+            )
     else:
         text = value.strip().lower()
         if text.isascii() and text.isdigit() and len(text) <= 9:  # "³" is a digit to isdigit(), not to int()
@@ -62,13 +75,21 @@ def parse_window(value: str | int | float) -> int:
         elif _WINDOW_RE.fullmatch(text):
             units = [unit for _, unit in _PART_RE.findall(text)]
             if len(set(units)) != len(units):
-                raise InvalidArgumentError(f"window {safe_repr(value)} repeats a unit; {_RULE}")
+                raise InvalidArgumentError(
+                    f"window {safe_repr(value)} repeats a unit; {_RULE}",
+                    ko=f"window 인수 {safe_repr(value)}에 같은 단위가 두 번 있습니다. {_RULE_KO}",
+                )
             seconds = sum(int(number) * _UNITS[unit] for number, unit in _PART_RE.findall(text))
         else:
-            raise InvalidArgumentError(f"window {safe_repr(value)} is not a duration; {_RULE}")
+            raise InvalidArgumentError(
+                f"window {safe_repr(value)} is not a duration; {_RULE}",
+                ko=f"window 인수 {safe_repr(value)}은(는) 기간이 아닙니다. {_RULE_KO}",
+            )
     if not MIN_WINDOW_SECONDS <= seconds <= MAX_WINDOW_SECONDS:
         raise InvalidArgumentError(
-            f"window {safe_repr(str(value))} is {format_window(max(seconds, 0))}, out of range; {_RULE}"
+            f"window {safe_repr(str(value))} is {format_window(max(seconds, 0))}, out of range; {_RULE}",
+            ko=f"window 인수 {safe_repr(str(value))}({format_window(max(seconds, 0))})이(가) 범위를 벗어났습니다. "
+            f"{_RULE_KO}",
         )
     return seconds
 

@@ -417,6 +417,9 @@ def _raise_ambiguous(name: str, namespace: str, candidates: Mapping[str, Collect
         f"{len(candidates)} different workloads: {listed}. Pass a pod name instead (for example "
         f"{safe_repr(all_pods[0])}), or provide owner metadata (kube-state-metrics) to tell them apart.",
         suggestions=all_pods,
+        ko=f"{safe_repr(name)}은(는) 네임스페이스 {safe_repr(namespace)}에서 모호합니다: 서로 다른 워크로드 "
+        f"{len(candidates)}개의 파드와 일치합니다({listed}). 대신 파드 이름(예: {safe_repr(all_pods[0])})을 주거나, "
+        "구분할 수 있도록 소유자 메타데이터(kube-state-metrics)를 제공하세요.",
     )
 
 
@@ -427,7 +430,9 @@ def _raise_unknown(
     if not pods:
         raise UnknownWorkloadError(
             f"no workload named {safe_repr(name)} in namespace {safe_repr(namespace)}: the metrics hold no pod "
-            "in that namespace"
+            "in that namespace",
+            ko=f"네임스페이스 {safe_repr(namespace)}에 {safe_repr(name)} 워크로드가 없습니다: 메트릭에 그 네임스페이스의 "
+            "파드가 없습니다",
         )
     workload_names: set[str] = set()
     for pod in pods:
@@ -440,7 +445,12 @@ def _raise_unknown(
     suggestions = suggestions[:_MAX_SUGGESTIONS]
     if suggestions:
         hint = "did you mean " + ", ".join(safe_repr(s) for s in suggestions) + "?"
+        hint_ko = "혹시 " + ", ".join(safe_repr(s) for s in suggestions) + "을(를) 찾으셨나요?"
     else:
+        hint_ko = (
+            f"비슷한 이름이 없습니다(워크로드 {len(workload_names)}개, 파드 {len(pods)}개). 네임스페이스의 워크로드 "
+            "목록을 확인하세요"
+        )
         hint = (
             f"no name there is similar ({_plural(len(workload_names), 'workload')}, {_plural(len(pods), 'pod')}); "
             "list the namespace's workloads to see what exists"
@@ -448,6 +458,7 @@ def _raise_unknown(
     raise UnknownWorkloadError(
         f"no workload named {safe_repr(name)} in namespace {safe_repr(namespace)}; {hint}",
         suggestions=suggestions,
+        ko=f"네임스페이스 {safe_repr(namespace)}에 {safe_repr(name)} 워크로드가 없습니다. {hint_ko}",
     )
 
 

@@ -259,7 +259,10 @@ class KeplerSource:
             timed_out=lambda elapsed: SourceTimeoutError(
                 f"Kepler endpoint {shown} did not answer within {self._timeout:g} s (the whole scrape's "
                 f"deadline; gave up after {elapsed:.1f} s); is the exporter overloaded? Raise "
-                "scrape_timeout_seconds if the node is busy"
+                "scrape_timeout_seconds if the node is busy",
+                ko=f"Kepler 엔드포인트 {shown}이(가) {self._timeout:g}초 안에 응답하지 않았습니다(수집 전체의 제한 시간, "
+                f"{elapsed:.1f}초 후 중단). exporter가 과부하인지 확인하고, 노드가 바쁘다면 scrape_timeout_seconds를 "
+                "늘리세요",
             ),
         )
 
@@ -296,7 +299,9 @@ class KeplerSource:
             if is_tls_error(exc):
                 raise SourceTLSError(
                     f"TLS handshake with {shown} failed ({root_message(exc)}); set kepler_ca_bundle to the CA that "
-                    "signed the exporter's certificate (kepler_insecure_skip_verify=true only for lab clusters)"
+                    "signed the exporter's certificate (kepler_insecure_skip_verify=true only for lab clusters)",
+                    ko=f"{shown}과(와)의 TLS 핸드셰이크에 실패했습니다({root_message(exc)}). kepler_ca_bundle을 exporter "
+                    "인증서에 서명한 CA로 설정하세요(kepler_insecure_skip_verify=true는 실험용 클러스터에서만)",
                 ) from exc
             raise Transient(
                 SourceUnavailableError(
@@ -306,7 +311,8 @@ class KeplerSource:
             ) from exc
         except httpx2.HTTPError as exc:
             raise SourceUnavailableError(
-                f"request to Kepler endpoint {shown} failed: {redact_text(root_message(exc))}"
+                f"request to Kepler endpoint {shown} failed: {redact_text(root_message(exc))}",
+                ko=f"Kepler 엔드포인트 {shown} 요청에 실패했습니다: {redact_text(root_message(exc))}",
             ) from exc
 
     def _too_large(self, shown: str) -> str:
@@ -350,7 +356,9 @@ class KeplerSource:
         if generation is None:
             raise EmptyScrapeError(
                 f"the scrape of {shown} holds no kepler_* power series; is this a Kepler exporter, and has it "
-                "finished starting up (Kepler exports pod series once it has seen processes)?"
+                "finished starting up (Kepler exports pod series once it has seen processes)?",
+                ko=f"{shown}의 수집 결과에 kepler_* 전력 시계열이 없습니다. Kepler exporter가 맞는지, 시작이 끝났는지 "
+                "확인하세요(Kepler는 프로세스를 본 뒤에야 파드 시계열을 내보냅니다)",
             )
         if generation == "current":
             stale = self._current_stale(url, samples, at)

@@ -269,7 +269,10 @@ class PrometheusClient:
             timed_out=lambda elapsed: SourceTimeoutError(
                 f"Prometheus at {self._shown} did not answer within {self._timeout:g} s (the whole query's "
                 f"deadline; gave up after {elapsed:.1f} s); is it overloaded? Raise prometheus_timeout_seconds, or "
-                "use a namespace or a shorter window"
+                "use a namespace or a shorter window",
+                ko=f"{self._shown}의 Prometheus가 {self._timeout:g}초 안에 응답하지 않았습니다(질의 전체의 제한 시간, "
+                f"{elapsed:.1f}초 후 중단). 과부하인지 확인하고 prometheus_timeout_seconds를 늘리거나 네임스페이스나 더 짧은 "
+                "window를 쓰세요",
             ),
         )
 
@@ -296,7 +299,9 @@ class PrometheusClient:
             if is_tls_error(exc):
                 raise SourceTLSError(
                     f"TLS handshake with Prometheus at {shown} failed ({root_message(exc)}); set "
-                    "prometheus_ca_bundle to the CA that signed its certificate"
+                    "prometheus_ca_bundle to the CA that signed its certificate",
+                    ko=f"{shown}의 Prometheus와의 TLS 핸드셰이크에 실패했습니다({root_message(exc)}). "
+                    "prometheus_ca_bundle을 인증서에 서명한 CA로 설정하세요",
                 ) from exc
             raise Transient(
                 SourceUnavailableError(
@@ -306,7 +311,8 @@ class PrometheusClient:
             ) from exc
         except httpx2.HTTPError as exc:
             raise SourceUnavailableError(
-                f"request to Prometheus at {shown} failed: {redact_text(root_message(exc))}"
+                f"request to Prometheus at {shown} failed: {redact_text(root_message(exc))}",
+                ko=f"{shown}의 Prometheus 요청에 실패했습니다: {redact_text(root_message(exc))}",
             ) from exc
         body = parsed_body
         if body is not None and body.get("status") == "error":
@@ -316,7 +322,9 @@ class PrometheusClient:
             if error_type == "timeout":
                 raise SourceTimeoutError(
                     f"Prometheus at {shown} gave up on a query ({error}); use a shorter window or raise its "
-                    "--query.timeout (the query is in the server log at debug level)"
+                    "--query.timeout (the query is in the server log at debug level)",
+                    ko=f"{shown}의 Prometheus가 질의를 중단했습니다({error}). 더 짧은 window를 쓰거나 --query.timeout을 "
+                    "늘리세요(질의는 서버 로그에 debug 수준으로 남습니다)",
                 )
             refused = PrometheusQueryError(
                 f"Prometheus at {shown} refused a query (HTTP {status}, {error_type}: {error}); the query is in the "
@@ -340,7 +348,9 @@ class PrometheusClient:
         if body is None:
             raise SourceUnavailableError(
                 f"Prometheus at {shown} sent a body that is not JSON; is the URL the Prometheus API (not a web "
-                "page or a /metrics endpoint)?"
+                "page or a /metrics endpoint)?",
+                ko=f"{shown}의 Prometheus 응답이 JSON이 아닙니다. URL이 웹 페이지나 /metrics가 아닌 Prometheus API인지 "
+                "확인하세요",
             )
         if body.get("status") != "success":
             raise self._malformed(query, f"status {body.get('status')!r}")
@@ -543,7 +553,10 @@ class PrometheusSource:
                 raise EmptyScrapeError(
                     f"Prometheus at {self._client.url} holds no Kepler pod series in the last "
                     f"{format_window(window_seconds)}: is it scraping Kepler (check `kepler_pod_cpu_joules_total` "
-                    "or `kepler_container_package_joules_total` in its UI), and is the window long enough?"
+                    "or `kepler_container_package_joules_total` in its UI), and is the window long enough?",
+                    ko=f"{self._client.url}의 Prometheus에 최근 {format_window(window_seconds)} 동안의 Kepler 파드 "
+                    "시계열이 없습니다. Kepler를 수집하는지(UI에서 `kepler_pod_cpu_joules_total` 또는 "
+                    "`kepler_container_package_joules_total` 확인), window가 충분히 긴지 확인하세요",
                 )
         nodes, idle_watts, capacity, node_missing = self._nodes((*ok.get("nodes", ()), *ok.get("nodes_gpu", ())), w)
         if not self._is_demo:  # the demo is simulated anyway, and every answer says so

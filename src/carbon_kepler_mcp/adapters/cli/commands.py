@@ -21,6 +21,7 @@ from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec
 from carbon_kepler_mcp.app.requests import parse_request
 from carbon_kepler_mcp.domain.i18n import Language
+from carbon_kepler_mcp.errors import CarbonKeplerError
 
 __all__ = ["add_tool_commands", "request_from_args", "run_tool", "tool_for_command"]
 
@@ -116,13 +117,21 @@ def request_from_args(spec: ToolSpec, args: argparse.Namespace) -> BaseModel:
             return POSITIONAL_NAMES.get(field, field)
         return "--" + field.replace("_", "-")
 
-    return parse_request(spec.request, values, name_of=option)
+    try:
+        return parse_request(spec.request, values, name_of=option)
+    except CarbonKeplerError as exc:
+        exc.language = str(values.get("language", "en"))  # main prints the refusal in the asked language
+        raise
 
 
 async def run_tool(ctx: AppContext, spec: ToolSpec, request: BaseModel, *, as_json: bool, as_csv: bool = False) -> str:
     """The tool's answer as the CLI prints it: the exact structured result (``--json``), CSV rows (``--csv``,
     for tools whose answer is a table) or text for people."""
-    result = await spec.run(ctx, request)
+    try:
+        result = await spec.run(ctx, request)
+    except CarbonKeplerError as exc:
+        exc.language = str(getattr(request, "language", "en"))
+        raise
     if as_csv and spec.csv is not None:
         return spec.csv(result).rstrip("\n")
     if as_json:

@@ -22,7 +22,7 @@ from carbon_kepler_mcp.app.results import (
     ScheduleResult,
     WorkloadListResult,
 )
-from carbon_kepler_mcp.domain.i18n import Language, tr
+from carbon_kepler_mcp.domain.i18n import KO_WORDS, STATUS_KO, Language, tr
 
 LABELS: dict[str, tuple[str, str]] = {
     "#": ("#", "#"),
@@ -80,7 +80,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "warning": ("warning", "경고"),
     "note": ("note", "참고"),
     "more": ("more", "개 더 있음"),
+    "pod series": ("pod series", "파드 시계열"),
+    "per month": ("per month", "월"),
 }
+
+# Enum values shown in table cells, in Korean (the English output shows the values as the API has them).
+VALUES_KO: dict[str, str] = {
+    **STATUS_KO,
+    **KO_WORDS,
+    "running": "실행 중",
+    "idle": "유휴",
+    "mixed": "혼합",
+    "terminated": "종료됨",
+    "temporal_shift": "시간 이동",
+    "resource_rightsizing": "리소스 적정화",
+    "regional_migration": "리전 이전",
+    "pue_improvement": "PUE 개선",
+    "operator_node_setting": "노드별 운영자 설정",
+    "operator_setting": "운영자 설정",
+    "source_facility": "설비 값",
+    "region_default": "리전 기본값",
+    "observed_window": "관측 기간 기준",
+    "continuous_at_current_power": "현재 전력으로 계속 실행한다고 가정",
+    "not_projected": "추정하지 않음",
+    "statutory": "법적 의무",
+    "statutory_reporting": "법적 신고 의무",
+    "voluntary": "자율 인증",
+    "target": "목표",
+    "benchmark": "비교 기준",
+    "design_standard": "설계 표준",
+}
+ENUM_COLUMNS = frozenset({"status", "kind", "state", "optimisation"})
+"""Columns whose cells are enum values (translated in Korean); other cells are names and numbers."""
 
 
 def label(key: str, language: Language) -> str:
@@ -95,20 +126,33 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], language: La
     for index, header in enumerate(headers):
         numeric = bool(rows) and all(isinstance(row[index], int | float) for row in rows)
         grid.add_column(label(header, language), justify="right" if numeric else "left", no_wrap=True)
+    enums = [header in ENUM_COLUMNS for header in headers]
     for row in rows:
-        grid.add_row(*(_cell(v) for v in row))
+        grid.add_row(*(_cell(v, language, enum=e) for v, e in zip(row, enums, strict=True)))
     out = io.StringIO()
-    Console(file=out, width=400, color_system=None, highlight=False, emoji=False).print(grid)
+    _console(out).print(grid)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
 
 
-def _cell(value: object) -> str:
+def _console(out: io.StringIO) -> Console:
+    # markup off: a cell like "[benchmark]" or a name with brackets is text, not a rich style tag.
+    return Console(file=out, width=400, color_system=None, highlight=False, emoji=False, markup=False)
+
+
+def value_text(value: str, language: Language) -> str:
+    """An enum value as the terminal shows it ("NON_COMPLIANT" → "미준수" in Korean)."""
+    return VALUES_KO.get(value, value) if language == "ko" else value
+
+
+def _cell(value: object, language: Language = "en", *, enum: bool = False) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}"
     if value is None:
         return "-"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr(language, "yes" if value else "no", "예" if value else "아니요")
+    if enum and isinstance(value, str):
+        return value_text(value, language)
     return str(value)
 
 
@@ -119,13 +163,18 @@ def _pairs(rows: Sequence[tuple[str, object]], language: Language = "en") -> str
     grid.add_column(no_wrap=True)
     grid.add_column()
     for key, (_, value) in zip(keys, rows, strict=True):
-        grid.add_row(key, _cell(value))
-    Console(file=out, width=400, color_system=None, highlight=False, emoji=False).print(grid)
+        grid.add_row(key, _cell(value, language))
+    _console(out).print(grid)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
 
 
 def _source(info: DataSourceInfo, notes: Sequence[str], language: Language = "en") -> str:
-    lines = [f"{label('source', language)}: {info.description} ({info.kepler_generation} Kepler; {info.power_method})"]
+    generation = tr(
+        language,
+        f"{info.kepler_generation} Kepler",
+        {"current": "Kepler 0.10 이상", "legacy": "Kepler 0.7"}.get(info.kepler_generation, "Kepler 여러 버전"),
+    )
+    lines = [f"{label('source', language)}: {info.description} ({generation}; {info.power_method})"]
     if info.is_demo:
         lines.append(label("DEMO DATA: the built-in demo cluster, not a real cluster", language))
     lines.extend(f"{label('warning', language)}: {w}" for w in info.warnings)
@@ -147,11 +196,23 @@ def _breakdown(r: AssessmentResult, lang: Language) -> str:
 def _assessment(r: AssessmentResult, lang: Language) -> str:
     head = _pairs(
         [
-            ("workload", f"{r.namespace}/{r.workload} ({r.workload_kind}, {len(r.pods)} pod series)"),
-            ("standard", f"{r.standard} [{r.standard_detail.legal_status}]"),
-            ("status", r.status),
+            (
+                "workload",
+                f"{r.namespace}/{r.workload} ({r.workload_kind}, "
+                + tr(lang, f"{len(r.pods)} pod series)", f"파드 시계열 {len(r.pods)}개)"),
+            ),
+            ("standard", f"{r.standard} [{value_text(r.standard_detail.legal_status, lang)}]"),
+            ("status", value_text(r.status, lang)),
             ("power (IT)", f"{r.current_power_watts:,.1f} W" + _breakdown(r, lang)),
-            ("PUE", f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}"),
+            (
+                "PUE",
+                tr(
+                    lang,
+                    f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}",
+                    f"{r.pue:.3f} ({value_text(r.pue_detail.source, lang)}) -> {r.pue_standard.code} "
+                    f"{value_text(r.pue_status, lang)}",
+                ),
+            ),
             ("grid intensity", f"{r.grid_carbon_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh ({r.region})"),
             ("effective intensity", f"{r.estimated_workload_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),
             ("target", "-" if r.target_intensity_gCO2eq_kWh is None else f"{r.target_intensity_gCO2eq_kWh:,.2f}"),
@@ -159,7 +220,11 @@ def _assessment(r: AssessmentResult, lang: Language) -> str:
                 "emissions",
                 f"{r.carbon_emissions_gCO2eq_hour:,.1f} gCO2eq/h"
                 + (
-                    f" = {r.monthly_emissions_kgCO2eq:,.2f} kg/month ({r.monthly_basis})"
+                    tr(
+                        lang,
+                        f" = {r.monthly_emissions_kgCO2eq:,.2f} kg/month ({r.monthly_basis})",
+                        f" = 월 {r.monthly_emissions_kgCO2eq:,.2f} kg ({value_text(r.monthly_basis, lang)})",
+                    )
                     if r.monthly_emissions_kgCO2eq is not None
                     else tr(
                         lang,
@@ -186,10 +251,20 @@ def _comparison(r: ComparisonResult, lang: Language) -> str:
     head = _pairs(
         [
             ("workload", f"{r.namespace}/{r.workload}"),
-            ("current", f"{r.current_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({r.current_status})"),
-            ("optimised", f"{r.optimized_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({r.optimized_status})"),
+            ("current", f"{r.current_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({value_text(r.current_status, lang)})"),
+            (
+                "optimised",
+                f"{r.optimized_emissions_gCO2eq_hour:,.1f} gCO2eq/h ({value_text(r.optimized_status, lang)})",
+            ),
             ("reduction", f"{r.reduction_percent:.2f} % ({r.combination_method})"),
-            ("cost savings", f"{r.estimated_cost_savings_usd_month:,.2f} USD/month"),
+            (
+                "cost savings",
+                tr(
+                    lang,
+                    f"{r.estimated_cost_savings_usd_month:,.2f} USD/month",
+                    f"월 {r.estimated_cost_savings_usd_month:,.2f} USD",
+                ),
+            ),
         ],
         lang,
     )
@@ -216,7 +291,7 @@ def _regions(r: RegionalComparisonResult, lang: Language) -> str:
     rows = [
         [
             c.region + (" *" if c.is_current else ""),
-            c.name,
+            c.name_ko if lang == "ko" else c.name,
             c.grid_carbon_intensity_gCO2eq_kWh,
             c.emissions_gCO2eq_hour,
             c.savings_percent,
@@ -268,6 +343,13 @@ _LIST_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
+def _field(item: object, name: str, lang: Language) -> object:
+    # A region's Korean name where the item has one (name_ko beside name).
+    if lang == "ko" and hasattr(item, f"{name}_ko"):
+        return getattr(item, f"{name}_ko")
+    return getattr(item, name, None)
+
+
 def _generic(result: BaseModel, lang: Language) -> str:
     """The exploring results: their summary sentence, their main list as a table, then source and notes."""
     parts: list[str] = []
@@ -279,7 +361,7 @@ def _generic(result: BaseModel, lang: Language) -> str:
         items: object = getattr(result, field, None)
         if isinstance(items, list) and items:
             listed = typing.cast(list[object], items)
-            rows = [[getattr(item, name, None) for _, name in columns] for item in listed]
+            rows = [[_field(item, name, lang) for _, name in columns] for item in listed]
             parts.append(table([c for c, _ in columns], rows, lang))
     info = getattr(result, "data_source", None)
     notes: list[str] = getattr(result, "notes", [])

@@ -23,7 +23,7 @@ from carbon_kepler_mcp._version import __version__
 from carbon_kepler_mcp.adapters.http.charts import Bar, HourPoint, bar_chart, intensity_chart
 from carbon_kepler_mcp.adapters.http.problems import classify
 from carbon_kepler_mcp.adapters.http.security import SESSION_COOKIE, TokenStore
-from carbon_kepler_mcp.adapters.http.texts import status_label, text
+from carbon_kepler_mcp.adapters.http.texts import status_label, text, value_label
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.requests import (
     AssessRequest,
@@ -89,6 +89,9 @@ class Page:
     def status(self, status: str) -> str:
         return status_label(self.lang, status)
 
+    def value(self, value: str) -> str:
+        return value_label(self.lang, value)
+
     def url(self, path: str, **params: object) -> str:
         query = {k: str(v) for k, v in params.items() if v is not None}
         query["lang"] = self.lang
@@ -105,6 +108,7 @@ class Page:
             page=self,
             t=self.t,
             status=self.status,
+            v=self.value,
             num=num,
             url=self.url,
             lang=self.lang,
@@ -117,10 +121,14 @@ class Page:
         return response
 
     def error(self, exc: CarbonKeplerError) -> HTMLResponse:
-        status_code, _, title = classify(exc)
+        status_code, _, _ = classify(exc)
         suggestions = list(exc.suggestions) if isinstance(exc, NotFoundError) else []
         return self.render(
-            "error.html", status_code=status_code, title=title, message=str(exc), suggestions=suggestions
+            "error.html",
+            status_code=status_code,
+            title=exc.title_in(self.lang),
+            message=exc.text(self.lang),
+            suggestions=suggestions,
         )
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from carbon_kepler_mcp.app.requests import describe_problems
 from carbon_kepler_mcp.errors import (
     CarbonKeplerError,
     NotFoundError,
@@ -116,7 +117,7 @@ def package_error_response(exc: CarbonKeplerError, instance: str) -> JSONRespons
     suggestions = list(exc.suggestions) if isinstance(exc, NotFoundError) and exc.suggestions else None
     headers = {"Retry-After": "30"} if status == 503 else None
     return problem_response(
-        status, kind, str(exc), instance=instance, title=title, suggestions=suggestions, headers=headers
+        status, kind, exc.text(), instance=instance, title=exc.title_in(), suggestions=suggestions, headers=headers
     )
 
 
@@ -156,17 +157,26 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
             instance=request.url.path,
             title="Unsupported media type",
         )
+    body: object = getattr(exc, "body", None)
+    korean = isinstance(body, Mapping) and cast("Mapping[str, object]", body).get("language") == "ko"
+    language = "ko" if korean else "en"
     errors = [
-        FieldProblem(loc=_loc(err.get("loc", ())), msg=str(err.get("msg", "")), type=str(err.get("type", "")))
+        FieldProblem(
+            loc=_loc(err.get("loc", ())), msg=describe_problems([err], language), type=str(err.get("type", ""))
+        )
         for err in raw
     ]
-    summary = "; ".join(f"{'.'.join(str(p) for p in e.loc[1:]) or e.loc[0]}: {e.msg}" for e in errors[:5])
+    summary = describe_problems(raw[:5], language)
+    if korean:
+        detail = f"잘못된 인수: {summary}" if summary else "잘못된 인수"
+    else:
+        detail = f"invalid arguments: {summary}" if summary else "invalid arguments"
     return problem_response(
         422,
         "invalid-argument",
-        f"invalid arguments: {summary}" if summary else "invalid arguments",
+        detail,
         instance=request.url.path,
-        title="Invalid argument",
+        title="잘못된 인수" if korean else "Invalid argument",
         errors=errors,
     )
 

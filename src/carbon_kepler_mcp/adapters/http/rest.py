@@ -94,6 +94,8 @@ class ToolEndpoint:
             result = await spec.run(self.ctx, request)
         except Exception as exc:
             self.metrics.tool_errors.labels(tool=spec.name, transport="rest", error=error_label(exc)).inc()
+            if isinstance(exc, CarbonKeplerError):
+                exc.language = str(getattr(arguments, "language", "en"))  # the problem's words follow the request
             raise
         finally:
             self.metrics.tool_duration.labels(tool=spec.name, transport="rest").observe(time.perf_counter() - start)

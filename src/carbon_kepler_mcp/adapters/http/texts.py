@@ -12,9 +12,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_name": ("Carbon Kepler", "Carbon Kepler"),
     "tagline": (
         "Carbon emissions and compliance of Kubernetes workloads, from Kepler power metrics",
-        "Kepler 전력 지표로 본 쿠버네티스 워크로드의 탄소 배출량과 규정 준수",
+        "Kepler 전력 메트릭으로 본 쿠버네티스 워크로드의 탄소 배출량과 규정 준수",
     ),
     "skip": ("Skip to content", "본문으로 건너뛰기"),
+    "breadcrumb": ("Breadcrumb", "이동 경로"),
     "nav_overview": ("Overview", "개요"),
     "nav_api": ("API docs", "API 문서"),
     "nav_language": ("Language", "언어"),
@@ -41,14 +42,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "idle_share": ("idle share", "유휴 전력 몫"),
     "emissions": ("Emissions", "배출량"),
     "per_month": ("per month", "월간"),
-    "grid_intensity": ("Grid intensity", "전력망 배출계수"),
-    "effective_intensity": ("Effective intensity (grid × PUE)", "실효 배출계수 (전력망 × PUE)"),
-    "intensity": ("Intensity", "배출계수"),
+    "grid_intensity": ("Grid intensity", "전력망 탄소 집약도"),
+    "effective_intensity": ("Effective intensity (grid × PUE)", "실효 탄소 집약도 (전력망 × PUE)"),
+    "intensity": ("Intensity", "탄소 집약도"),
     "target": ("target", "목표"),
     "pue": ("PUE", "PUE"),
     "status": ("Status", "상태"),
     "kind": ("Kind", "종류"),
     "pods": ("Pods", "파드"),
+    "pod": ("Pod", "파드"),
     "running": ("running", "실행 중"),
     "node": ("Node", "노드"),
     "state": ("State", "상태"),
@@ -76,25 +78,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pue_source": ("PUE source", "PUE 출처"),
     "provenance": ("Where the numbers come from", "수치 출처"),
     "notes": ("Notes", "참고"),
-    "source": ("Metrics source", "지표 출처"),
+    "source": ("Metrics source", "메트릭 소스"),
     "scraped_at": ("read at", "수집 시각"),
     "duration": ("Run length (hours)", "실행 시간 (시간)"),
     "update": ("Update", "적용"),
     "chart_intensity_title": (
         "Grid carbon intensity over the next 24 hours in {region}",
-        "{region}의 향후 24시간 전력망 배출계수",
+        "{region}의 향후 24시간 전력망 탄소 집약도",
     ),
     "chart_intensity_desc": (
         "Hourly intensity in gCO2eq/kWh, local time ({tz}). The highlighted band is the optimal {hours} h window, "
         "{start} to {end}, averaging {value} gCO2eq/kWh; now averages {now_value}.",
-        "시간별 배출계수(gCO2eq/kWh, 현지 시각 {tz}). 강조된 구간은 {hours}시간 최적 구간 {start}–{end}이며 평균 "
+        "시간별 탄소 집약도(gCO2eq/kWh, 현지 시각 {tz}). 강조된 구간은 {hours}시간 최적 구간 {start}–{end}이며 평균 "
         "{value} gCO2eq/kWh입니다. 지금 시작하면 평균 {now_value}입니다.",
     ),
     "optimal_window": ("Optimal window", "최적 구간"),
     "now": ("now", "지금"),
     "current_start": ("Start now", "지금 시작"),
     "optimal_start": ("Optimal start", "최적 시작"),
-    "avg_intensity": ("average intensity", "평균 배출계수"),
+    "avg_intensity": ("average intensity", "평균 탄소 집약도"),
     "run_emissions": ("emissions of one run", "1회 실행 배출량"),
     "hint_only": ("A hint, not a saving", "절감량이 아닌 참고 사항"),
     "report": ("Emissions report", "배출량 보고서"),
@@ -116,7 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show_table": ("Show the numbers as a table", "표로 보기"),
     "chart_regions_title": (
         "{workload} in other regions, same PUE, one intensity basis",
-        "다른 리전에서의 {workload} (같은 PUE, 같은 배출계수 기준)",
+        "다른 리전에서의 {workload} (같은 PUE, 같은 탄소 집약도 기준)",
     ),
     "chart_regions_desc": (
         "Emissions in gCO2eq/h if the workload ran in each region. Lowest: {best}. Current: {current}.",
@@ -148,6 +150,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "모든 수치에는 출처가 있습니다. 저장소의 docs/methodology.md에서 계산 방법을 확인하세요.",
     ),
 }
+
+
+# Enum values and field names shown on the pages (legal status, PUE source, pod state, provenance keys, Kepler
+# generation); a value without an entry is shown as it is (a name).
+VALUES: dict[str, tuple[str, str]] = {
+    "statutory": ("statutory duty", "법적 의무"),
+    "statutory_reporting": ("statutory reporting duty", "법적 신고 의무"),
+    "voluntary": ("voluntary certification", "자율 인증"),
+    "target": ("target", "목표"),
+    "benchmark": ("benchmark", "비교 기준"),
+    "design_standard": ("design standard", "설계 표준"),
+    "operator_node_setting": ("operator setting for the node", "노드별 운영자 설정"),
+    "operator_setting": ("operator setting", "운영자 설정"),
+    "source_facility": ("the metrics source's facility", "메트릭 소스의 설비 값"),
+    "region_default": ("region default", "리전 기본값"),
+    "running": ("running", "실행 중"),
+    "idle": ("idle", "유휴"),
+    "terminated": ("terminated", "종료됨"),
+    "mixed": ("mixed", "혼합"),
+    "current": ("Kepler current (0.10 or later)", "Kepler 0.10 이상"),
+    "legacy": ("Kepler 0.7", "Kepler 0.7"),
+    "grid_carbon_intensity": ("grid carbon intensity", "전력망 탄소 집약도"),
+    "pue": ("PUE", "PUE"),
+    "current_power": ("measured power", "측정 전력"),
+    "standard_limit": ("standard limit", "기준값"),
+    "pue_target": ("PUE target", "PUE 목표"),
+    "hourly_profile": ("hourly profile", "시간대별 프로파일"),
+    "electricity_price": ("electricity price", "전기 요금"),
+    "current_region_intensity": ("current region intensity", "현재 리전 탄소 집약도"),
+    "synthetic": ("synthetic", "합성값"),
+}
+
+
+def value_label(language: Language, value: str) -> str:
+    """An enum value or field name for people ("benchmark" → "비교 기준"); unknown values are names, shown as is."""
+    entry = VALUES.get(value)
+    if entry is None:
+        return value
+    return entry[1] if language == "ko" else entry[0]
 
 
 def text(language: Language, key: str, **values: object) -> str:

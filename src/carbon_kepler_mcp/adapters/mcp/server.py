@@ -44,10 +44,11 @@ from carbon_kepler_mcp.adapters.mcp.prompts import (
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.pods import pod_metrics
 from carbon_kepler_mcp.app.registry import TOOLS, ToolSpec
+from carbon_kepler_mcp.app.requests import ToolRequest, parse_request
 from carbon_kepler_mcp.app.resources import ResourceViews
 from carbon_kepler_mcp.app.results import PodMetrics
 from carbon_kepler_mcp.domain.names import validate_namespace, validate_object_name
-from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError
+from carbon_kepler_mcp.errors import CarbonKeplerError, ConfigError, InvalidArgumentError
 
 __all__ = ["INSTRUCTIONS", "RESOURCE_TEMPLATES", "build_server", "mcp_tools"]
 
@@ -79,9 +80,9 @@ RESOURCE_TEMPLATES: Final = frozenset(
 """The resource templates whose parameters completion knows."""
 
 
-def _prompt_error(exc: CarbonKeplerError) -> MCPError:
+def _prompt_error(exc: CarbonKeplerError, language: str = "en") -> MCPError:
     """A prompt argument error the client can read (other exceptions lose their message in the SDK)."""
-    return MCPError(code=INVALID_PARAMS, message=str(exc))
+    return MCPError(code=INVALID_PARAMS, message=exc.text(language))
 
 
 async def _read(action: Awaitable[T]) -> T:
@@ -89,6 +90,21 @@ async def _read(action: Awaitable[T]) -> T:
         return await action
     except CarbonKeplerError as exc:
         raise ResourceNotFoundError(str(exc)) from exc
+
+
+class _RequestTool(Tool):
+    """A tool whose argument refusals are worded by ``parse_request``: which argument, what was given and what is
+    allowed, in the request's language (the SDK's own refusal is raw pydantic text in English)."""
+
+    request_model: type[ToolRequest] | None = Field(default=None, exclude=True)
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        if self.request_model is not None:
+            try:
+                parse_request(self.request_model, arguments)
+            except InvalidArgumentError as exc:
+                raise ToolError(exc.text(str(arguments.get("language", "en")))) from exc
+        return await super().run(arguments, context, convert_result)
 
 
 def _tool_function(spec: ToolSpec, ctx: AppContext) -> Callable[..., Awaitable[BaseModel]]:
@@ -101,7 +117,7 @@ def _tool_function(spec: ToolSpec, ctx: AppContext) -> Callable[..., Awaitable[B
             return await spec.run(ctx, request)
         except CarbonKeplerError as exc:
             logger.info("tool error: %s", exc)
-            raise ToolError(str(exc)) from exc
+            raise ToolError(exc.text(request.language)) from exc
 
     parameters = [
         inspect.Parameter(
@@ -132,8 +148,11 @@ def mcp_tools(ctx: AppContext, *, prefix: str = "", allowed: Collection[str] | N
             f"unknown tool name(s) in the tool allowlist: {', '.join(unknown)}; "
             f"known: {', '.join(spec.name for spec in TOOLS)}"
         )
-    return [
-        Tool.from_function(
+    tools: list[Tool] = []
+    for spec in TOOLS:
+        if allowed is not None and spec.name not in allowed:
+            continue
+        tool = _RequestTool.from_function(
             _tool_function(spec, ctx),
             name=prefix + spec.name,
             title=spec.title,
@@ -141,9 +160,10 @@ def mcp_tools(ctx: AppContext, *, prefix: str = "", allowed: Collection[str] | N
             annotations=READ_ONLY,
             structured_output=True,
         )
-        for spec in TOOLS
-        if allowed is None or spec.name in allowed
-    ]
+        assert isinstance(tool, _RequestTool)  # from_function builds ``cls``
+        tool.request_model = spec.request
+        tools.append(tool)
+    return tools
 
 
 def _lifespan_factory(ctx: AppContext) -> Callable[[MCPServer[Any]], Any]:
@@ -257,7 +277,7 @@ def build_server(
             std = ctx.standard(standard)
             reg = ctx.region(region)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return compliance_report_prompt(ns, std.code, reg.code, language)
 
     @mcp.prompt(
@@ -281,7 +301,7 @@ def build_server(
             until = check_deadline(deadline)
             reg = ctx.region(region)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return batch_schedule_prompt(workload, ns, hours, until, reg.code, language)
 
     @mcp.prompt(
@@ -301,7 +321,7 @@ def build_server(
             ns = validate_namespace(namespace)
             std = ctx.standard(standard)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return explain_emissions_prompt(workload, ns, std.code, language)
 
     @mcp.prompt(
@@ -317,7 +337,7 @@ def build_server(
         try:
             ns = None if not namespace else validate_namespace(namespace)
         except CarbonKeplerError as exc:
-            raise _prompt_error(exc) from exc
+            raise _prompt_error(exc, language) from exc
         return hotspot_review_prompt(ns, language)
 
     # --- completion --------------------------------------------------------------------------------------

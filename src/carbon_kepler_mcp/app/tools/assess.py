@@ -9,6 +9,8 @@ from carbon_kepler_mcp.app.budgets import budget_status
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
+    pue_source_text,
+    resolution_text,
     snapshot_fields,
     utc_iso,
 )
@@ -144,7 +146,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         region=reg.code,
         language=language,
         workload_kind=wl.resolved.kind,
-        resolution=wl.resolved.note,
+        resolution=resolution_text(wl.resolved, language),
         pods=list(figures.per_pod),
         facility_power_watts=rounded(calc.facility_power_watts(figures.power_watts, figures.pue)),
         window_emissions_gCO2eq=None if figures.window_emissions_g is None else rounded(figures.window_emissions_g),
@@ -158,14 +160,16 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
         monthly_basis=figures.monthly_basis,
         target_intensity_gCO2eq_kWh=limit,
         gap_percent=None if gap is None else rounded(gap, 2),
-        standard_detail=ctx.standard_info(std),
-        pue_standard=ctx.standard_info(pue_std),
+        standard_detail=ctx.standard_info(std, language),
+        pue_standard=ctx.standard_info(pue_std, language),
         pue_target=pue_target,
-        pue_detail=figures.pue_detail,
+        pue_detail=figures.pue_detail.model_copy(
+            update={"detail": pue_source_text(figures.pue_detail.source, figures.pue_detail.detail, language)}
+        ),
         provenance=provenance,
         notes=notes,
         rightsizing=None if sizing is None else sizing.detail,
-        **snapshot_fields(ctx, snapshot, wl.pods, namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, namespace, language),
     )
 
 

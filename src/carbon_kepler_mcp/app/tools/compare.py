@@ -158,5 +158,5 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         timestamp=utc_iso(now),
         provenance=provenance,
         notes=figure_notes(snapshot, figures, window, language),
-        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace, language),
     )

@@ -20,7 +20,7 @@ from carbon_kepler_mcp.app.explore_common import (
 )
 from carbon_kepler_mcp.app.explore_results import TopConsumersResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, TopConsumersRequest
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, ko_word, tr
 from carbon_kepler_mcp.domain.names import safe_repr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.domain.units import rounded
@@ -81,7 +81,7 @@ async def run(ctx: AppContext, req: TopConsumersRequest) -> TopConsumersResult:
             language,
             f"{len(evaluated)} {level}s in {scope_text} draw {fmt(scope_power)} W; first by {sort_by}: "
             f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W{month_en}).",
-            f"{scope_text}의 {level} {len(evaluated)}개가 {fmt(scope_power)} W를 씁니다. {sort_by} 기준 1위: "
+            f"{scope_text}의 {ko_word(level)} {len(evaluated)}개가 {fmt(scope_power)} W를 씁니다. {ko_word(sort_by)} 기준 1위: "
             f"{top.namespace}/{top.name} ({fmt(top.power_watts)} W{month_ko}).",
         )
     else:
@@ -106,7 +106,7 @@ async def run(ctx: AppContext, req: TopConsumersRequest) -> TopConsumersResult:
         language=language,
         timestamp=iso(ctx.now().astimezone(UTC)),
         provenance=provenance(ctx, scope, scope_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )

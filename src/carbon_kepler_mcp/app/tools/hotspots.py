@@ -70,7 +70,7 @@ async def run(ctx: AppContext, req: HotspotsRequest) -> HotspotsResult:
                         language,
                         f"{status_text(language, e.status)} with {scope.std.code} (intensity {fmt(e.intensity)} "
                         "gCO2eq/kWh)",
-                        f"{scope.std.code} {status_text(language, e.status)} (배출계수 {fmt(e.intensity)} gCO2eq/kWh)",
+                        f"{scope.std.code} {status_text(language, e.status)} (탄소 집약도 {fmt(e.intensity)} gCO2eq/kWh)",
                     )
                 )
             if e.pue_status == "NON_COMPLIANT":
@@ -160,7 +160,7 @@ async def run(ctx: AppContext, req: HotspotsRequest) -> HotspotsResult:
         language=language,
         timestamp=iso(now.astimezone(UTC)),
         provenance=provenance(ctx, scope, scope_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )

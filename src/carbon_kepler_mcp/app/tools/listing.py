@@ -149,7 +149,7 @@ def build(ctx: AppContext, req: ListRequest, snapshot: Snapshot) -> WorkloadList
         timestamp=utc_iso(ctx.now()),
         provenance=provenance,
         notes=notes,
-        **snapshot_fields(ctx, snapshot, pods, None),
+        **snapshot_fields(ctx, snapshot, pods, None, language),
     )
 
 

@@ -9,11 +9,12 @@ from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import page_notes
 from carbon_kepler_mcp.app.explore_results import MigrationCandidate, MigrationResult
 from carbon_kepler_mcp.app.latency import BASIS as LATENCY_BASIS
+from carbon_kepler_mcp.app.latency import BASIS_KO as LATENCY_BASIS_KO
 from carbon_kepler_mcp.app.latency import estimate_latency
 from carbon_kepler_mcp.app.requests import MAX_MIGRATION_LIMIT, MigrationRequest, RegionalRequest
 from carbon_kepler_mcp.app.tools import regional
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import fmt, tr
+from carbon_kepler_mcp.domain.i18n import fmt, josa, tr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.domain.units import rounded
 
@@ -77,7 +78,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
                 savings_kgCO2eq_month=None if figures.monthly_kg is None else rounded(figures.monthly_kg * moved),
                 crosses_border=crosses,
                 data_residency=residency,
-                latency=estimate_latency(current.code, row.region),
+                latency=estimate_latency(current.code, row.region, language),
                 intensity_provenance=row.intensity_provenance,
             )
         )
@@ -115,7 +116,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
             language,
             f"{best.region} ({best.name}) saves {fmt(best.savings_percent)}%{month_en} at the same PUE; expect "
             f"{latency_text}.",
-            f"{best.region} ({best.name_ko})는 같은 PUE에서 {fmt(best.savings_percent)}%{month_ko}를 줄입니다. "
+            f"{josa(f'{best.region} ({best.name_ko})', '는')} 같은 PUE에서 {fmt(best.savings_percent)}%{month_ko}를 줄입니다. "
             f"{latency_text}.",
         )
         if best.crosses_border:
@@ -146,7 +147,7 @@ async def run(ctx: AppContext, req: MigrationRequest) -> MigrationResult:
         next_cursor=page.next_cursor,
         best_region=None if best is None else best.region,
         recommendation=text,
-        latency_method=LATENCY_BASIS,
+        latency_method=tr(language, LATENCY_BASIS, LATENCY_BASIS_KO),
         language=language,
         timestamp=comparison.timestamp,
         provenance=comparison.provenance,

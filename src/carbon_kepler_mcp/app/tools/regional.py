@@ -9,7 +9,7 @@ from carbon_kepler_mcp.app.footprint import Figures
 from carbon_kepler_mcp.app.requests import RegionalRequest
 from carbon_kepler_mcp.app.results import RegionalComparisonResult, RegionFigures
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import fmt, tr
+from carbon_kepler_mcp.domain.i18n import fmt, josa, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import InvalidArgumentError
 from carbon_kepler_mcp.reference import Region
@@ -68,7 +68,7 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
             f"Moving to {best.region} ({best.name}) would cut emissions by {fmt(best.savings_percent)}% "
             f"({fmt(footprint.move_savings_g_per_hour(base, current, best_region))} gCO2eq/h) at the same PUE. Weigh latency to your users "
             "and data-residency duties first.",
-            f"{best.region} ({best.name_ko})로 옮기면 같은 PUE에서 배출량이 {fmt(best.savings_percent)}% "
+            f"{josa(f'{best.region} ({best.name_ko})', '로')} 옮기면 같은 PUE에서 배출량이 {fmt(best.savings_percent)}% "
             f"({fmt(footprint.move_savings_g_per_hour(base, current, best_region))} gCO2eq/h) 줄어듭니다. 사용자 지연 시간과 데이터 소재지 의무를 "
             "먼저 검토하세요.",
         )
@@ -81,7 +81,7 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
             "The current region's row is the workload's emissions as every tool reports them (compliance grid "
             "factor); each other region scales them by the ratio of its Electricity Maps 2024 yearly lifecycle "
             "average to the current region's, so regions compare like with like on one basis.",
-            "현재 리전 행은 모든 도구가 보고하는 이 워크로드의 배출량(준수 판정용 전력망 배출계수 기준)입니다. 다른 리전은 "
+            "현재 리전 행은 모든 도구가 보고하는 이 워크로드의 배출량(준수 판정용 전력망 탄소 집약도 기준)입니다. 다른 리전은 "
             "Electricity Maps 2024 연평균 전과정 값의 현재 리전 대비 비율로 환산하므로 같은 기준으로 비교됩니다.",
         )
     )
@@ -91,7 +91,9 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
         current_region=current.code,
         power_watts=rounded(figures.power_watts),
         pue=rounded(figures.pue, 4),
-        comparison_basis="Electricity Maps yearly lifecycle average, 2024",
+        comparison_basis=tr(
+            language, "Electricity Maps yearly lifecycle average, 2024", "Electricity Maps 2024 연평균 전과정 값"
+        ),
         comparisons=rows,
         best_region=best.region,
         best_region_savings_percent=max(0.0, best.savings_percent),
@@ -105,7 +107,7 @@ async def compare(ctx: AppContext, req: RegionalRequest) -> tuple[RegionalCompar
             "current_region_intensity": current.comparison_intensity,
         },
         notes=notes,
-        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace, language),
     )
     return result, figures
 

@@ -40,10 +40,14 @@ def _moment(text: str, what: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidArgumentError(
-            f"{what} {text[:40]!r} is not an ISO 8601 time (e.g. 2026-12-01T00:00:00+09:00)"
+            f"{what} {text[:40]!r} is not an ISO 8601 time (e.g. 2026-12-01T00:00:00+09:00)",
+            ko=f"{what} 인수 {text[:40]!r}은(는) ISO 8601 시각이 아닙니다(예: 2026-12-01T00:00:00+09:00)",
         ) from None
     if moment.tzinfo is None:
-        raise InvalidArgumentError(f"{what} {text[:40]!r} has no UTC offset: add one (e.g. +09:00 or Z)")
+        raise InvalidArgumentError(
+            f"{what} {text[:40]!r} has no UTC offset: add one (e.g. +09:00 or Z)",
+            ko=f"{what} 인수 {text[:40]!r}에 UTC 오프셋이 없습니다: +09:00이나 Z처럼 붙이세요",
+        )
     return moment
 
 
@@ -79,15 +83,24 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
     if req.start:
         start = _moment(req.start, "start")
         if start >= end:
-            raise InvalidArgumentError(f"start {req.start!r} is not before end {iso(end)!r}")
+            raise InvalidArgumentError(
+                f"start {req.start!r} is not before end {iso(end)!r}",
+                ko=f"start 인수 {req.start!r}이(가) end {iso(end)!r}보다 앞서지 않습니다",
+            )
         days = math.ceil((end - start).total_seconds() / 86_400)
         if days > MAX_REPORT_DAYS:
-            raise InvalidArgumentError(f"the period is {days} days; a report covers at most {MAX_REPORT_DAYS} days")
+            raise InvalidArgumentError(
+                f"the period is {days} days; a report covers at most {MAX_REPORT_DAYS} days",
+                ko=f"기간이 {days}일입니다. 보고서는 최대 {MAX_REPORT_DAYS}일까지 다룹니다",
+            )
     else:
         days = req.days
         start = end - timedelta(days=days)
     if end > now + timedelta(minutes=1):
-        raise InvalidArgumentError(f"end {iso(end)!r} is in the future; a report covers the past")
+        raise InvalidArgumentError(
+            f"end {iso(end)!r} is in the future; a report covers the past",
+            ko=f"end 인수 {iso(end)!r}이(가) 미래입니다. 보고서는 과거만 다룹니다",
+        )
     # The workload (and its PUE) as it is now: resolved over the last hour, else over a week, so a nightly
     # CronJob's last run is seen. (Span queries over a week cost Prometheus seconds; an hour costs milliseconds.)
     try:
@@ -153,7 +166,7 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
             language,
             "Each row is Kepler's IT energy in Prometheus for its hours × the current PUE × the annual grid factor; "
             "hours Prometheus holds no energy for are left out (see hours_with_data), never counted as 0.",
-            "각 행은 해당 시간대 Prometheus의 Kepler IT 에너지 × 현재 PUE × 연간 전력망 배출계수입니다. Prometheus에 "
+            "각 행은 해당 시간대 Prometheus의 Kepler IT 에너지 × 현재 PUE × 연간 전력망 탄소 집약도입니다. Prometheus에 "
             "에너지가 없는 시간은 0으로 세지 않고 제외합니다(hours_with_data 참고).",
         )
     ]
@@ -260,7 +273,7 @@ async def run(ctx: AppContext, req: ReportRequest) -> EmissionsReportResult:
         language=language,
         timestamp=utc_iso(now),
         provenance=provenance,
-        data_source=data_source_info(snapshot, source.description),
+        data_source=data_source_info(snapshot, source.description, language),
         is_demo=snapshot.is_demo,
         notes=notes,
     )

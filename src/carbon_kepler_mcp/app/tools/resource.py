@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import UTC
 
-from carbon_kepler_mcp.app.common import data_source_info
+from carbon_kepler_mcp.app.common import data_source_info, pue_source_text, warning_text
 from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.app.explore_common import iso, node_table, not_found, percent
 from carbon_kepler_mcp.app.explore_results import (
@@ -45,6 +45,7 @@ from carbon_kepler_mcp.reference import Region
 from carbon_kepler_mcp.sources.base import Snapshot
 from carbon_kepler_mcp.sources.detail import DetailScrape
 
+_IT_RULE_KO = "IT 전력 = package + dram (core와 uncore는 package 안에 포함; psys/platform만 있으면 그 값만 사용)"
 _IT_RULE = "IT power = package + dram (core and uncore lie inside package; psys/platform alone when only it exists)"
 
 
@@ -75,7 +76,9 @@ async def run(ctx: AppContext, req: ResourcePowerRequest) -> ResourcePowerResult
         await builder.node(validate_object_name(name, what="node name"))
     elif kind == "pod":
         if ns is None:
-            raise InvalidArgumentError("namespace is required for kind=pod")
+            raise InvalidArgumentError(
+                "namespace is required for kind=pod", ko="kind=pod에는 namespace 인수가 필요합니다"
+            )
         await builder.pod(validate_object_name(name, what="pod name"), ns)
     elif kind == "container":
         await find_container(builder, name, ns)
@@ -154,7 +157,7 @@ class ResourceBuilder:
                 tr(self.language, f"Children not listed: {exc}", f"하위 항목을 나열하지 못했습니다: {exc}")
             )
             return None
-        self.notes.extend(scrape.warnings)
+        self.notes.extend(warning_text(w, self.language) for w in scrape.warnings)
         return scrape
 
     # kinds
@@ -276,7 +279,7 @@ class ResourceBuilder:
 
     def result(self, kind: ResourceKind, limit: int, cursor: str | None) -> ResourcePowerResult:
         language = self.language
-        pue, _, detail = self.ctx.node_pue(self.snapshot, self.node_name, self.reg)
+        pue, pue_source, detail = self.ctx.node_pue(self.snapshot, self.node_name, self.reg)
         emissions = calc.emissions_g_per_hour(self.power, pue, self.grid.value)
         parent_power = self.parents[0].power_watts if self.parents else None
         share = None if not parent_power else rounded(percent(self.power, parent_power), 2)
@@ -306,7 +309,13 @@ class ResourceBuilder:
                     "수치는 실제 클러스터가 아닌 내장 데모 클러스터에서 나온 것입니다.",
                 ),
             )
-        notes.append(tr(language, f"PUE {pue:.2f} from {detail}.", f"PUE {pue:.2f}: {detail}."))
+        notes.append(
+            tr(
+                language,
+                f"PUE {pue:.2f} from {detail}.",
+                f"PUE {pue:.2f}: {pue_source_text(pue_source, detail, language)}.",
+            )
+        )
         if page.stale:
             notes.append(
                 tr(
@@ -326,7 +335,7 @@ class ResourceBuilder:
             energy_joules=rounded(self.energy),
             zone_power_watts=_zones(self.zone_w),
             zone_energy_joules=_zones(self.zone_j),
-            it_power_rule=_IT_RULE,
+            it_power_rule=tr(language, _IT_RULE, _IT_RULE_KO),
             share_of_parent_percent=share,
             pue=pue,
             grid_carbon_intensity_gCO2eq_kWh=rounded(self.grid.value),
@@ -343,7 +352,7 @@ class ResourceBuilder:
             language=language,
             timestamp=iso(self.snapshot.taken_at.astimezone(UTC)),
             provenance={"grid_carbon_intensity": self.grid.provenance, "current_power": power_provenance},
-            data_source=data_source_info(self.snapshot, self.ctx.source.description),
+            data_source=data_source_info(self.snapshot, self.ctx.source.description, language),
             is_demo=self.snapshot.is_demo,
             notes=notes,
         )
@@ -371,16 +380,20 @@ async def find_container(builder: ResourceBuilder, name: str, namespace: str | N
             raise InvalidArgumentError(
                 f"container {safe_repr(container_name)} is not a valid container name: it must be 1-63 lowercase "
                 "letters, digits or '-', starting and ending with a letter or digit; pass <pod>/<container>, "
-                "<container> with a namespace, or a container id (12-64 hex digits)"
+                "<container> with a namespace, or a container id (12-64 hex digits)",
+                ko=f"컨테이너 {safe_repr(container_name)}은(는) 올바른 컨테이너 이름이 아닙니다: 소문자, 숫자, '-'로 된 "
+                "1~63자이고 영문자나 숫자로 시작하고 끝나야 합니다. <pod>/<container>, 네임스페이스와 함께 <container>, "
+                "또는 컨테이너 ID(16진수 12~64자)를 주세요",
             )
         if namespace is None:
             raise InvalidArgumentError(
-                "namespace is required for a container name; or pass the container id (12-64 hex digits)"
+                "namespace is required for a container name; or pass the container id (12-64 hex digits)",
+                ko="컨테이너 이름에는 namespace 인수가 필요합니다. 또는 컨테이너 ID(16진수 12~64자)를 주세요",
             )
     scope_pods = builder.snapshot.pods if namespace is None else builder.ctx.namespace_pods(builder.snapshot, namespace)
     endpoints = sorted({p.endpoint for p in scope_pods}) if namespace is not None else None
     scrape = await builder.ctx.fetch_detail(builder.snapshot, schema.CONTAINER_FAMILIES, endpoints)
-    builder.notes.extend(scrape.warnings)
+    builder.notes.extend(warning_text(w, builder.language) for w in scrape.warnings)
     candidates: list[ContainerReading] = []
     for c in container_readings(scrape.samples):
         pod = pods_by_uid.get(c.pod_uid)
@@ -415,6 +428,8 @@ async def find_container(builder: ResourceBuilder, name: str, namespace: str | N
             f"container {safe_repr(name)} matches {len(ids)} containers: {', '.join(labels[:10])}"
             f"{' ...' if len(labels) > 10 else ''}; pass <pod>/<container> or a container id",
             suggestions=labels,
+            ko=f"컨테이너 {safe_repr(name)}이(가) 컨테이너 {len(ids)}개와 일치합니다: {', '.join(labels[:10])}"
+            f"{' ...' if len(labels) > 10 else ''}. <pod>/<container>나 컨테이너 ID를 주세요",
         )
     container = sorted((c for c in candidates), key=lambda c: (not c.running,))[0]
     pod = pods_by_uid.get(container.pod_uid)
@@ -454,7 +469,8 @@ async def find_process(builder: ResourceBuilder, name: str, namespace: str | Non
     node = validate_object_name(node_part, what="node name") if sep else None
     if not _PID.fullmatch(pid):
         raise InvalidArgumentError(
-            f"process {safe_repr(name)} is not a pid: pass <pid> or <node>/<pid>, a pid being 1-10 digits"
+            f"process {safe_repr(name)} is not a pid: pass <pid> or <node>/<pid>, a pid being 1-10 digits",
+            ko=f"프로세스 {safe_repr(name)}은(는) PID가 아닙니다: <pid> 또는 <node>/<pid>를 주세요(PID는 숫자 1~10자리)",
         )
     endpoints: list[str] | None = None
     if node is not None:
@@ -464,7 +480,7 @@ async def find_process(builder: ResourceBuilder, name: str, namespace: str | Non
         endpoints = [reading.endpoint]
     families = schema.PROCESS_FAMILIES | schema.CONTAINER_FAMILIES
     scrape = await builder.ctx.fetch_detail(builder.snapshot, families, endpoints)
-    builder.notes.extend(scrape.warnings)
+    builder.notes.extend(warning_text(w, builder.language) for w in scrape.warnings)
     containers = {c.container_id: c for c in sorted(container_readings(scrape.samples), key=lambda c: not c.running)}
     pods_by_uid = {p.uid: p for p in builder.snapshot.pods if p.uid}
     matches: list[ProcessReading] = []
@@ -482,13 +498,18 @@ async def find_process(builder: ResourceBuilder, name: str, namespace: str | Non
             f"no process with pid {pid}"
             + (f" on node {node}" if node else "")
             + (f" in namespace {namespace}" if namespace else "")
-            + "; list a container's processes with get_resource_power(kind='container', ...)"
+            + "; list a container's processes with get_resource_power(kind='container', ...)",
+            ko=f"PID {pid}인 프로세스가 없습니다"
+            + (f"(노드 {node})" if node else "")
+            + (f"(네임스페이스 {namespace})" if namespace else "")
+            + ". 컨테이너의 프로세스는 get_resource_power(kind='container', ...)로 나열하세요",
         )
     nodes = sorted({p.node for p in matches})
     if len(nodes) > 1:
         raise AmbiguousWorkloadError(
             f"pid {pid} runs on {len(nodes)} nodes ({', '.join(nodes)}); pass <node>/<pid>",
             suggestions=[f"{n}/{pid}" for n in nodes],
+            ko=f"PID {pid}이(가) 노드 {len(nodes)}개({', '.join(nodes)})에서 실행 중입니다. <node>/<pid>를 주세요",
         )
     proc = sorted(matches, key=lambda p: (not p.running, p.comm))[0]
     builder.name, builder.node_name, builder.state = f"{proc.pid}", proc.node, proc.state

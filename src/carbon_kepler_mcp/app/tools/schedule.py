@@ -34,7 +34,7 @@ from carbon_kepler_mcp.app.shifting import (
     search_windows,
 )
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.errors import InsufficientDataError, SourceError
 from carbon_kepler_mcp.sources import promql
@@ -143,7 +143,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
                 language,
                 f"No hourly intensity data for {reg.code}: every hour equals the annual average, so no window is "
                 "cleaner than now.",
-                f"{reg.code}의 시간대별 배출계수 데이터가 없어 모든 시간이 연평균과 같으므로 지금보다 나은 시간대가 없습니다.",
+                f"{reg.code}의 시간대별 탄소 집약도 데이터가 없어 모든 시간이 연평균과 같으므로 지금보다 나은 시간대가 없습니다.",
             )
         )
     reason: str | None = None
@@ -155,14 +155,14 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
             "or forecast hourly intensity (an Electricity Maps or WattTime provider) to quantify a shift.",
             f"{reg.code}의 시간대별 데이터는 합성 형태(메리트 오더 모델, 실측 아님)뿐입니다. 참고용으로 시간대를 가리키지만 "
             "절감량, 비율, 배출량은 이 데이터로 계산하지 않습니다. 시간 이동을 정량화하려면 실측 또는 예측 시간대별 "
-            "배출계수(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
+            "탄소 집약도(Electricity Maps 또는 WattTime 공급자)를 설정하세요.",
         )
         text = tr(
             language,
             f"A hint from a synthetic hourly shape: it points to {best_w.start} for a {duration_hours:g} h run. "
             "No saving is claimed until measured or forecast hourly intensity is configured.",
-            f"합성 시간대별 형태에 따른 참고 사항: {duration_hours:g}시간 실행에 {best_w.start}를 가리킵니다. 실측 또는 "
-            "예측 시간대별 배출계수를 설정하기 전에는 절감량을 제시하지 않습니다.",
+            f"합성 시간대별 프로파일에 따른 참고 사항: {duration_hours:g}시간 실행에 {josa(best_w.start, '를')} 가리킵니다. 실측 또는 "
+            "예측 시간대별 탄소 집약도를 설정하기 전에는 절감량을 제시하지 않습니다.",
         )
     elif observed_start is not None:
         runs = observed.runs_observed if observed else 0
@@ -227,7 +227,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         shift_saving_gCO2eq=None if saving is None else rounded(saving),
         shift_saving_signal=None if saving is None else (live.signal if live is not None else "average"),
         observed_schedule=observed,
-        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace),
+        **snapshot_fields(ctx, snapshot, wl.pods, wl.namespace, language),
     )
 
 
@@ -250,13 +250,13 @@ def _observed_text(
             f"window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
             f"{duration_hours:g} h run.",
             f"관측된 평소 시작 시각({usual}, {runs}회)을 유지하세요: 향후 "
-            f"{SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 배출계수가 더 낮은 시간대가 없습니다.",
+            f"{SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 탄소 집약도가 더 낮은 시간대가 없습니다.",
         )
     return tr(
         language,
         f"Start at {best_start} instead of its usual {usual} (observed): the average intensity drops "
         f"from {fmt(current)} to {fmt(best)} gCO2eq/kWh (−{fmt(calc.percent(fraction))}%).",
-        f"관측된 평소 시작 {usual} 대신 {best_start}에 시작하세요: 평균 배출계수가 {fmt(current)}에서 "
+        f"관측된 평소 시작 {usual} 대신 {best_start}에 시작하세요: 평균 탄소 집약도가 {fmt(current)}에서 "
         f"{fmt(best)} gCO2eq/kWh로 낮아집니다 (−{fmt(calc.percent(fraction))}%).",
     )
 
@@ -276,14 +276,14 @@ def _now_text(
             language,
             f"Run now: no window in the next {SCHEDULE_HORIZON_HOURS} h has a lower average intensity for a "
             f"{duration_hours:g} h run.",
-            f"지금 실행하세요: 향후 {SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 배출계수가 더 낮은 "
+            f"지금 실행하세요: 향후 {SCHEDULE_HORIZON_HOURS}시간 안에 {duration_hours:g}시간 실행의 평균 탄소 집약도가 더 낮은 "
             "시간대가 없습니다.",
         )
     return tr(
         language,
         f"Start at {best_start} instead of now: the average intensity drops from {fmt(current)} to "
         f"{fmt(best)} gCO2eq/kWh (−{fmt(calc.percent(fraction))}%).",
-        f"지금 대신 {best_start}에 시작하세요: 평균 배출계수가 {fmt(current)}에서 {fmt(best)} gCO2eq/kWh로 "
+        f"지금 대신 {best_start}에 시작하세요: 평균 탄소 집약도가 {fmt(current)}에서 {fmt(best)} gCO2eq/kWh로 "
         f"낮아집니다 (−{fmt(calc.percent(fraction))}%).",
     )
 

@@ -23,7 +23,7 @@ from carbon_kepler_mcp.app.explore_results import Level, SearchHit, SearchResult
 from carbon_kepler_mcp.app.requests import MAX_LIMIT, SearchRequest
 from carbon_kepler_mcp.app.verdicts import judge
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, fmt, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, ko_word, tr
 from carbon_kepler_mcp.domain.names import glob_to_regex, safe_repr
 from carbon_kepler_mcp.domain.paging import check_limit, paginate, query_fingerprint
 from carbon_kepler_mcp.domain.units import rounded
@@ -52,7 +52,8 @@ async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:
     check_power(max_power_watts, "max_power_watts")
     if min_power_watts is not None and max_power_watts is not None and min_power_watts > max_power_watts:
         raise InvalidArgumentError(
-            f"min_power_watts {min_power_watts} is greater than max_power_watts {max_power_watts}"
+            f"min_power_watts {min_power_watts} is greater than max_power_watts {max_power_watts}",
+            ko=f"min_power_watts 인수 {min_power_watts}이(가) max_power_watts {max_power_watts}보다 큽니다",
         )
     pattern = None if name_pattern is None else glob_to_regex(name_pattern)
     scope = await scope_of(ctx, namespace, standard, region, window)
@@ -111,7 +112,7 @@ async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:
     summary = tr(
         language,
         f"{len(matching)} of {len(hits)} {kind}s match ({fmt(matched_power)} W).",
-        f"{kind} {len(hits)}개 중 {len(matching)}개가 일치합니다 ({fmt(matched_power)} W).",
+        f"{ko_word(kind)} {len(hits)}개 중 {len(matching)}개가 일치합니다 ({fmt(matched_power)} W).",
     )
     return SearchResult(
         kind=kind,
@@ -132,7 +133,7 @@ async def run(ctx: AppContext, req: SearchRequest) -> SearchResult:
         language=language,
         timestamp=iso(ctx.now().astimezone(UTC)),
         provenance=provenance(ctx, scope, matched_power),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )

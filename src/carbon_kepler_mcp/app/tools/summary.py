@@ -189,7 +189,7 @@ async def run(ctx: AppContext, req: SummaryRequest) -> PowerSummaryResult:
         language=language,
         timestamp=iso(ctx.now().astimezone(UTC)),
         provenance=provenance(ctx, scope, total),
-        data_source=data_source_info(scope.snapshot, ctx.source.description),
+        data_source=data_source_info(scope.snapshot, ctx.source.description, language),
         is_demo=scope.snapshot.is_demo,
         notes=notes,
     )
