@@ -84,6 +84,7 @@ def build_app(
     config = config or WebConfig()
     tools = rest_tools()
     metrics = Metrics(tools=[t.spec.name for t in tools])
+    metrics.add_reference(service)
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)
     mcp.middleware.append(ToolMetricsMiddleware(metrics))
