@@ -515,3 +515,18 @@ def test_the_kepler_servicemonitor_scrapes_the_charts_service_by_its_port_name(t
     # our own headless Service must not be scraped a second time
     headless = _one(docs, "Service", KEPLER_PODS_SERVICE)
     assert not monitor["spec"]["selector"]["matchLabels"].items() <= headless["metadata"]["labels"].items()
+
+
+# --- the image, built and run in CI -------------------------------------------------------------------
+
+
+def test_ci_builds_and_runs_the_image_before_the_suite_and_the_build_cannot_be_skipped() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.index("./scripts/image-check") < ci.index("./scripts/test")
+    script = (REPO / "scripts" / "image-check").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script
+    assert "--storage-driver vfs" in script and "--isolation chroot" in script
+    assert "--build-arg PYTHON_IMAGE=" in script  # the Dockerfile's base is an argument
+    assert "skip" not in script.replace("never skips", "")  # a missing tool or a failed build fails CI
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.\d+\.\d+-slim-\w+@sha256:[0-9a-f]{64}$", dockerfile, re.MULTILINE)
