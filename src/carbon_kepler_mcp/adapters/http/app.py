@@ -83,7 +83,7 @@ def build_app(
     """
     config = config or WebConfig()
     tools = rest_tools()
-    metrics = Metrics(tools=[t.spec.name for t in tools])
+    metrics = Metrics(tools=[t.spec.name for t in tools], tool_prefix=config.tool_prefix)
     metrics.add_reference(service)
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)

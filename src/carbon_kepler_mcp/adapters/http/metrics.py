@@ -43,9 +43,10 @@ HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTI
 class Metrics:
     """The collectors of one app, in their own registry."""
 
-    def __init__(self, tools: Collection[str] = ()) -> None:
+    def __init__(self, tools: Collection[str] = (), *, tool_prefix: str = "") -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.known_tools = frozenset(tools)
+        self.tool_prefix = tool_prefix
         r = self.registry
         self.tool_calls = Counter(
             "carbon_kepler_tool_calls", "Tool calls, by tool and transport", ["tool", "transport"], registry=r
@@ -111,7 +112,13 @@ class Metrics:
         self.registry.register(ReferenceCollector(ctx))
 
     def tool_label(self, name: object) -> str:
-        """A tool name safe as a label value (unknown names collapse, so labels stay bounded)."""
+        """A tool name safe as a label value (unknown names collapse, so labels stay bounded).
+
+        An MCP name carries the configured prefix (``prod_assess_workload_compliance``); the label is the tool's
+        own name, the same over REST and MCP and across instances.
+        """
+        if isinstance(name, str) and self.tool_prefix and name.startswith(self.tool_prefix):
+            name = name.removeprefix(self.tool_prefix)
         return name if isinstance(name, str) and name in self.known_tools else "unknown"
 
 
