@@ -2,7 +2,8 @@
 
 Prometheus is loaded with the recording rules and backfilled with half an hour of both Kepler generations,
 kube-state-metrics owners and the server's own reference gauges (taken from the app's ``/metrics``). A panel
-whose query returns nothing fails. The English and Korean dashboards are the same panels and queries.
+whose query returns nothing fails. The English and Korean dashboards are the same panels and queries. The
+same Prometheus answers the server's reader of the recorded series (sources/recorded.py).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import yaml
 
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.bootstrap import build_web_app
+from carbon_kepler_mcp.errors import InvalidNameError
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.demo import DemoSource
+from carbon_kepler_mcp.sources.prometheus import PrometheusClient, QueryResult
+from carbon_kepler_mcp.sources.recorded import RecordedFigures, read_recorded
 from tests.external_tools import REPO
 from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus, wait_for
 from tests.web_harness import asgi_client
@@ -222,3 +226,67 @@ def test_every_panel_reads_the_datasource_variable_and_says_when_it_is_empty(lan
         assert all(t["datasource"] == panel["datasource"] for t in panel["targets"])
         assert word in panel["description"], panel["title"]
         assert "carbon_kepler:" in panel["targets"][0]["expr"]  # recorded series only: cheap at any size
+
+
+# --- the server reading the recorded series -----------------------------------------------------------
+
+
+async def _read(prometheus: PrometheusProcess, namespace: str | None) -> RecordedFigures:
+    client = PrometheusClient(prometheus.url, timeout_seconds=10)
+    try:
+        return await read_recorded(client, time.time(), namespace)
+    finally:
+        await client.aclose()
+
+
+def test_the_server_reads_namespace_and_workload_figures_from_the_recorded_series(
+    prometheus: PrometheusProcess,
+) -> None:
+    import anyio
+
+    figures = anyio.run(_read, prometheus, None)
+    assert figures.rules_loaded and figures.rules_version == "1"
+    assert figures.missing_series == ()
+    # shop: 12 + 21 W IT; web's 12 W at the region default PUE d, db's 21 W at node-b's 1.2
+    d = load_reference_data().region("ap-northeast-2").default_pue.value
+    shop = figures.namespaces["shop"]
+    assert shop.it_power_watts == pytest.approx(33.0, rel=1e-6)
+    assert shop.facility_power_watts == pytest.approx(12 * d + 21 * 1.2, rel=1e-6)
+    assert shop.emissions_g_per_hour == pytest.approx((12 * d + 21 * 1.2) * 0.4173, rel=1e-6)
+    kinds = {(w.namespace, w.name): w.kind for w in figures.workloads}
+    assert kinds == {("shop", "web"): "Deployment", ("shop", "db"): "StatefulSet", ("batch", "report"): "CronJob"}
+    assert len(figures.queries) == 7  # the marker and six recorded series: a handful, whatever the pod count
+
+
+def test_missing_recorded_series_are_named_with_their_reason(prometheus: PrometheusProcess) -> None:
+    import anyio
+
+    orphans = anyio.run(_read, prometheus, "orphans")  # Kepler data, no kube-state-metrics owner
+    assert orphans.namespaces["orphans"].it_power_watts == pytest.approx(3.0, rel=1e-6)
+    assert orphans.workloads == ()
+    assert [m.split(":", 2)[1] for m in orphans.missing_series] == [
+        "workload_it_power_watts",
+        "workload_facility_power_watts",
+        "workload_emissions_g_per_hour",
+    ]
+    assert all("kube-state-metrics" in m for m in orphans.missing_series)
+
+
+class _NoRules:
+    async def instant(self, query: str, at: float) -> QueryResult:
+        return QueryResult((), ())
+
+
+@pytest.mark.anyio
+async def test_without_the_rules_every_series_is_named_as_not_loaded() -> None:
+    figures = await read_recorded(_NoRules(), 0.0)
+    assert not figures.rules_loaded
+    assert figures.namespaces == {} and figures.workloads == ()
+    assert len(figures.missing_series) == 6
+    assert all(m.endswith("the recording rules are not loaded") for m in figures.missing_series)
+
+
+@pytest.mark.anyio
+async def test_a_namespace_that_could_break_the_query_is_refused() -> None:
+    with pytest.raises(InvalidNameError):
+        await read_recorded(_NoRules(), 0.0, 'shop"} or vector(1) or {a="')
