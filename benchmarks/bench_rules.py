@@ -118,6 +118,7 @@ def _start(binary: str, data: Path, workdir: Path) -> tuple[subprocess.Popen[byt
                 f"--storage.tsdb.path={data}",
                 f"--web.listen-address=127.0.0.1:{port}",
                 "--storage.tsdb.retention.time=3650d",
+                "--query.timeout=15m",  # the raw queries at 50,000 pods take minutes on a small machine
                 "--log.level=warn",
             ],
             stdout=log,

@@ -458,7 +458,7 @@ class PrometheusSource:
         taken = self._wall_clock()
         at = float(math.floor(taken.timestamp()))
         # With the recording rules loaded for the whole window, Kepler >= 0.10 pods come from their recorded
-        # counter (sources/recorded.py): the same labels, about half the series.
+        # counter (sources/recorded.py): the same labels, half the series where Kepler exports core and uncore.
         coverage = await recorded.rules_cover(self._client, at, window_seconds)
         pod_metric = recorded.POD_ZONE_JOULES if coverage.covered else schema.POD_JOULES
         queries = {
