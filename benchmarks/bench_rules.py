@@ -143,6 +143,10 @@ async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
     return time.perf_counter() - start
 
 
+def _progress(pods: int, with_rules: bool, what: str, seconds: float) -> None:
+    print(f"  {pods} pods, {'with' if with_rules else 'without'} rules: {what} {seconds:.2f} s", file=sys.stderr)
+
+
 async def measure(url: str, pods: int, repeat: int) -> tuple[dict[bool, list[float]], ...]:
     at = datetime.fromtimestamp(END, UTC)
     reference = load_reference_data()
@@ -154,7 +158,7 @@ async def measure(url: str, pods: int, repeat: int) -> tuple[dict[bool, list[flo
     prometheus: dict[bool, list[float]] = {True: [], False: []}
     summary: dict[bool, list[float]] = {True: [], False: []}
     listing: dict[bool, list[float]] = {True: [], False: []}
-    async with httpx2.AsyncClient(timeout=600) as http:
+    async with httpx2.AsyncClient(timeout=900) as http:
         for with_rules in (False, True):
             metric = recorded.POD_ZONE_JOULES if with_rules else schema.POD_JOULES
             query = promql.pod_energy_query(
@@ -169,13 +173,15 @@ async def measure(url: str, pods: int, repeat: int) -> tuple[dict[bool, list[flo
             try:
                 for _ in range(repeat):
                     prometheus[with_rules].append(await _timed(bare))
+                    _progress(pods, with_rules, "Prometheus alone", prometheus[with_rules][-1])
                     for bucket, tool, arguments in (
                         (summary, "get_power_consumption_summary", {}),
                         (listing, "list_workloads_by_compliance", {"namespace": "ns-0"}),
                     ):
                         source = PrometheusSource(
                             url,
-                            timeout_seconds=600,
+                            timeout_seconds=900,
+                            max_bytes=1024 * 1024 * 1024,  # a cluster-wide answer at 50,000 pods is over 64 MiB
                             cache_ttl_seconds=0,
                             default_window_seconds=WINDOW_SECONDS,
                             wall_clock=lambda: at,
@@ -183,6 +189,7 @@ async def measure(url: str, pods: int, repeat: int) -> tuple[dict[bool, list[flo
                         ctx = AppContext(source, reference, AppConfig(default_window_seconds=WINDOW_SECONDS))
                         try:
                             bucket[with_rules].append(await _timed(lambda t=tool, a=arguments, c=ctx: call(c, t, **a)))
+                            _progress(pods, with_rules, tool, bucket[with_rules][-1])
                         finally:
                             await ctx.aclose()
             finally:
