@@ -6,10 +6,12 @@
 #
 # Two stages: "build" makes a virtual environment with the package and its pinned dependencies; the final
 # stage copies only that environment onto the same slim base, without pip, compilers or sources, and runs
-# as an unprivileged user that can run with a read-only root filesystem. Checked in CI by hadolint and by
-# tests/test_packaging.py (no container engine there: see the README, "Container image").
+# as an unprivileged user that can run with a read-only root filesystem. Built and run in CI by scripts/image-check
+# (buildah, no Docker daemon), linted by hadolint and checked by tests/test_packaging.py.
 
-# The base, pinned by exact version and by the digest of its multi-architecture index.
+# The base, pinned by exact version and by the digest of its multi-architecture index. Any image with Python 3.11+
+# at /usr/bin/python or /usr/local/bin/python and the venv module works: CI builds on one made from Debian's
+# packages (scripts/image-check: --build-arg PYTHON_IMAGE=localhost/carbon-kepler-mcp-ci-base:bookworm).
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
 
 FROM ${PYTHON_IMAGE} AS build
@@ -28,8 +30,9 @@ FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="carbon-kepler-mcp" \
       org.opencontainers.image.description="MCP server: carbon emissions and compliance of Kubernetes workloads from Kepler power metrics" \
       org.opencontainers.image.licenses="Apache-2.0"
-# No package manager for Python in the final image: remove the base's pip (and setuptools/wheel where present).
-RUN python -m pip uninstall --yes --quiet pip setuptools wheel
+# No package manager for Python in the final image: remove the base's pip (and setuptools/wheel where present;
+# a base made from Debian's python3 package has none of them).
+RUN if python -m pip --version >/dev/null 2>&1; then python -m pip uninstall --yes --quiet pip setuptools wheel; fi
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \

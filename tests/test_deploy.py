@@ -34,6 +34,31 @@ KUBERNETES_VERSIONS = ("1.25", kubernetes_validate.latest_version())
 
 Doc = dict[str, Any]
 
+KEPLER_PODS_SERVICE = "carbon-kepler-mcp-kepler-pods"
+# What Kepler's installers create by default, as read in their sources (deploy/README.md cites the files):
+# the Helm chart (manifests/helm/kepler: values.yaml, templates/_helpers.tpl, daemonset.yaml, service.yaml; the
+# README installs release "kepler" into namespace "kepler") and kepler-operator (internal/controller/
+# power_monitor.go: namespace power-monitor; pkg/components/power-monitor/deployment.go: headless Service
+# power-monitor, port 28282 "http", pod labels below).
+KEPLER_INSTALLS: dict[str, dict[str, Any]] = {
+    "kepler": {
+        "namespace": "kepler",
+        "pod_labels": {"app.kubernetes.io/name": "kepler", "app.kubernetes.io/instance": "kepler"},
+        "port": 28282,
+    },
+    "kepler-operator": {
+        "namespace": "power-monitor",
+        "pod_labels": {
+            "app.kubernetes.io/name": "power-monitor-exporter",
+            "app.kubernetes.io/component": "exporter",
+            "app.kubernetes.io/part-of": "power-monitor",
+            "app.kubernetes.io/managed-by": "kepler-operator",
+            "operator.sustainable-computing.io/internal": "power-monitor",
+        },
+        "port": 28282,
+    },
+}
+
 
 def _kubectl() -> str:
     """kubectl, with the kustomize 5 these manifests need (Debian bookworm's kubernetes-client 1.20 is too old)."""
@@ -90,7 +115,7 @@ def _container(docs: list[Doc]) -> Doc:
 
 
 def test_the_variants_rendered_are_the_kepler_and_prometheus_overlays() -> None:
-    assert OVERLAYS == ["kepler", "prometheus"]
+    assert OVERLAYS == ["kepler", "kepler-operator", "prometheus"]
 
 
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
@@ -121,6 +146,9 @@ def test_every_namespaced_object_lives_in_carbon_mcp_and_carries_the_part_of_lab
         assert metadata["labels"]["app.kubernetes.io/part-of"] == "carbon-kepler-mcp", (variant, metadata["name"])
         if doc["kind"] == "Namespace":
             assert metadata["name"] == NAMESPACE
+        elif (doc["kind"], metadata["name"]) == ("Service", KEPLER_PODS_SERVICE):
+            # the one object in Kepler's namespace: a Service selects pods of its own namespace only
+            assert metadata.get("namespace") == KEPLER_INSTALLS[variant.split("+")[0]]["namespace"], variant
         else:
             assert metadata.get("namespace") == NAMESPACE, (variant, doc["kind"], metadata["name"])
 
@@ -157,7 +185,7 @@ def test_every_env_var_in_the_manifests_is_a_setting_of_the_server_and_its_value
     for name, value in env.items():
         monkeypatch.setenv(name, "placeholder-secret" if value is None else value)
     settings = Settings()
-    assert settings.metrics.source == variant
+    assert settings.metrics.source == variant.split("-")[0]
     # No Service links: the Service carbon-kepler-mcp would inject CARBON_KEPLER_MCP_* variables into the pod.
     assert _one(rendered[variant], "Deployment")["spec"]["template"]["spec"]["enableServiceLinks"] is False
     assert settings.server.api_token is not None
@@ -298,7 +326,11 @@ def test_the_deployment_runs_the_images_command_from_the_image_of_the_package_ve
 def test_the_service_is_cluster_internal_on_8000_and_the_nodeport_component_adds_30800(
     rendered: dict[str, list[Doc]],
 ) -> None:
-    services = {d["metadata"]["name"]: d["spec"] for d in rendered["kepler"] if d["kind"] == "Service"}
+    services = {
+        d["metadata"]["name"]: d["spec"]
+        for d in rendered["kepler"]
+        if d["kind"] == "Service" and d["metadata"]["namespace"] == NAMESPACE
+    }
     assert list(services) == ["carbon-kepler-mcp"]
     assert services["carbon-kepler-mcp"]["type"] == "ClusterIP"
     assert services["carbon-kepler-mcp"]["ports"] == [
@@ -345,7 +377,8 @@ DNS: set[Peer] = {
 
 
 def test_egress_is_dns_plus_the_overlays_metrics_source_and_nothing_else(rendered: dict[str, list[Doc]]) -> None:
-    assert _rules(rendered["kepler"], "egress") == DNS | {("kepler-system", (), 28282, "TCP")}
+    assert _rules(rendered["kepler"], "egress") == DNS | {("kepler", (), 28282, "TCP")}
+    assert _rules(rendered["kepler-operator"], "egress") == DNS | {("power-monitor", (), 28282, "TCP")}
     assert _rules(rendered["prometheus"], "egress") == DNS | {("monitoring", (), 9090, "TCP")}
     for variant, docs in rendered.items():
         policies = [d["spec"] for d in docs if d["kind"] == "NetworkPolicy"]
@@ -354,7 +387,11 @@ def test_egress_is_dns_plus_the_overlays_metrics_source_and_nothing_else(rendere
 
 @pytest.mark.parametrize(
     ("variant", "setting"),
-    [("kepler", "CARBON_KEPLER_KEPLER_ENDPOINTS"), ("prometheus", "CARBON_KEPLER_PROMETHEUS_URL")],
+    [
+        ("kepler", "CARBON_KEPLER_KEPLER_DISCOVER_URL"),
+        ("kepler-operator", "CARBON_KEPLER_KEPLER_DISCOVER_URL"),
+        ("prometheus", "CARBON_KEPLER_PROMETHEUS_URL"),
+    ],
 )
 def test_the_metrics_source_the_settings_name_is_one_the_egress_policy_admits(
     rendered: dict[str, list[Doc]], variant: str, setting: str
@@ -404,8 +441,92 @@ def test_scripts_deploy_dry_run_prints_the_overlay_with_the_chosen_image_and_nee
 
 def test_scripts_deploy_refuses_an_unknown_overlay_and_an_image_without_a_tag() -> None:
     unknown = subprocess.run([str(REPO / "scripts" / "deploy"), "nope", "--dry-run"], capture_output=True, text=True)
-    assert unknown.returncode == 2 and "kepler prometheus" in unknown.stderr
+    assert unknown.returncode == 2 and "kepler kepler-operator prometheus" in unknown.stderr
     untagged = subprocess.run(
         [str(REPO / "scripts" / "deploy"), "kepler", "--dry-run", "--image", "ckm"], capture_output=True, text=True
     )
     assert untagged.returncode == 2 and "NAME:TAG" in untagged.stderr
+
+
+# --- Kepler as its installers install it, every node scraped ----------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["kepler", "kepler-operator"])
+def test_the_headless_service_selects_every_kepler_pod_the_installer_makes_and_the_server_resolves_it(
+    rendered: dict[str, list[Doc]], variant: str
+) -> None:
+    install = KEPLER_INSTALLS[variant]
+    service = _one(rendered[variant], "Service", KEPLER_PODS_SERVICE)
+    spec = service["spec"]
+    assert service["metadata"]["namespace"] == install["namespace"]
+    assert spec["clusterIP"] == "None"  # one DNS record per pod, not one address for a random node
+    assert spec["publishNotReadyAddresses"] is True  # a Kepler pod that is not ready is named, not dropped
+    assert spec["selector"].items() <= install["pod_labels"].items()
+    assert [(p["port"], p["targetPort"]) for p in spec["ports"]] == [(install["port"], install["port"])]
+    url = urlsplit(_pod_env(rendered[variant])["CARBON_KEPLER_KEPLER_DISCOVER_URL"] or "")
+    assert url.hostname == f"{KEPLER_PODS_SERVICE}.{install['namespace']}.svc"
+    assert (url.port, url.path) == (install["port"], "/metrics")
+    assert "CARBON_KEPLER_KEPLER_ENDPOINTS" not in _pod_env(rendered[variant])
+
+
+def _with_components(tmp_path: Path, overlay: str, *components: str) -> list[Doc]:
+    combo = tmp_path / "combo"
+    combo.mkdir()
+    resources_line = os.path.relpath(K8S / "overlays" / overlay, combo)
+    listed = ", ".join(os.path.relpath(K8S / "components" / c, combo) for c in components)
+    (combo / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"resources: [{resources_line}]\ncomponents: [{listed}]\n"
+    )
+    return _render(combo)
+
+
+def test_the_monitoring_component_adds_the_rules_and_a_servicemonitor_that_can_scrape_the_server(
+    tmp_path: Path,
+) -> None:
+    docs = _with_components(tmp_path, "prometheus", "monitoring")
+    rule = _one(docs, "PrometheusRule", "carbon-kepler-mcp-rules")
+    assert rule["metadata"]["namespace"] == NAMESPACE
+    assert {g["name"] for g in rule["spec"]["groups"]} == {"carbon-kepler.power", "carbon-kepler.windows"}
+    monitor = _one(docs, "ServiceMonitor", "carbon-kepler-mcp")
+    service = _one(docs, "Service", "carbon-kepler-mcp")
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] in {p["name"] for p in service["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    (token,) = [v for v in _container(docs)["env"] if v["name"] == "CARBON_KEPLER_API_TOKEN"]
+    credentials = endpoint["authorization"]["credentials"]
+    assert credentials == token["valueFrom"]["secretKeyRef"]  # /metrics needs the same token as every route
+    assert ("monitoring", (), 8000, "TCP") in _rules(docs, "ingress")
+    for doc in docs:
+        if doc["kind"] in {"NetworkPolicy", "Service", "Deployment"}:
+            kubernetes_validate.validate(doc, KUBERNETES_VERSIONS[-1], strict=True)
+
+
+def test_the_kepler_servicemonitor_scrapes_the_charts_service_by_its_port_name(tmp_path: Path) -> None:
+    docs = _with_components(tmp_path, "kepler", "kepler-servicemonitor")
+    monitor = _one(docs, "ServiceMonitor", "carbon-kepler-mcp-kepler")
+    install = KEPLER_INSTALLS["kepler"]
+    assert monitor["spec"]["namespaceSelector"] == {"matchNames": [install["namespace"]]}
+    # the chart's Service carries kepler.labels, which include the selector labels (name=kepler, instance)
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= install["pod_labels"].items()
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] == "http"  # the chart's Service port name (templates/service.yaml)
+    # our own headless Service must not be scraped a second time
+    headless = _one(docs, "Service", KEPLER_PODS_SERVICE)
+    assert not monitor["spec"]["selector"]["matchLabels"].items() <= headless["metadata"]["labels"].items()
+
+
+# --- the image, built and run in CI -------------------------------------------------------------------
+
+
+def test_ci_builds_and_runs_the_image_before_the_suite_and_the_build_cannot_be_skipped() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.index("./scripts/image-check") < ci.index("./scripts/test")
+    script = (REPO / "scripts" / "image-check").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script
+    assert "--storage-driver vfs" in script and "--isolation chroot" in script
+    assert "--build-arg PYTHON_IMAGE=" in script  # the Dockerfile's base is an argument
+    assert "skip" not in script.replace("never skips", "")  # a missing tool or a failed build fails CI
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^ARG PYTHON_IMAGE=python:3\.\d+\.\d+-slim-\w+@sha256:[0-9a-f]{64}$", dockerfile, re.MULTILINE)

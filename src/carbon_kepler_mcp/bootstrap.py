@@ -6,7 +6,7 @@ plain arguments, so each can be built and tested alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from carbon_kepler_mcp.policy import load_policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.settings import Settings
 from carbon_kepler_mcp.sources.base import MetricsSource
+from carbon_kepler_mcp.sources.discovery import DiscoveredKeplerSource
 from carbon_kepler_mcp.sources.intensity.base import IntensityProvider, secret
 from carbon_kepler_mcp.sources.intensity.chain import IntensityChain
 from carbon_kepler_mcp.sources.kepler import KeplerSource, build_ssl_context
@@ -34,6 +35,7 @@ __all__ = [
     "app_config",
     "build_context",
     "build_intensity",
+    "build_kepler_source",
     "build_prometheus_source",
     "build_source",
     "web_config",
@@ -56,7 +58,7 @@ def build_source(settings: Settings) -> MetricsSource:
     if kind == "auto":
         if settings.prometheus.url:
             kind = "prometheus"
-        elif not settings.kepler.endpoints:
+        elif not settings.kepler.endpoints and not settings.kepler.discover_url:
             raise ConfigError(NO_SOURCE_MESSAGE)
         else:
             kind = "kepler"
@@ -66,11 +68,22 @@ def build_source(settings: Settings) -> MetricsSource:
         return DemoSource(cache_ttl_seconds=settings.metrics.cache_ttl_seconds)
     if kind == "prometheus":
         return build_prometheus_source(settings)
-    if not settings.kepler.endpoints:
+    if not settings.kepler.endpoints and not settings.kepler.discover_url:
         raise ConfigError("source is 'kepler' but no endpoint is set: " + NO_SOURCE_MESSAGE)
+    if settings.kepler.discover_url:
+        return DiscoveredKeplerSource(
+            settings.kepler.discover_url,
+            lambda endpoints: build_kepler_source(settings, endpoints),
+            refresh_seconds=settings.kepler.discover_refresh_seconds,
+        )
+    return build_kepler_source(settings, settings.kepler.endpoints)
+
+
+def build_kepler_source(settings: Settings, endpoints: Sequence[str]) -> KeplerSource:
+    """The direct Kepler source over ``endpoints`` (the settings' own, or the pods discovery found)."""
     token = settings.kepler.bearer_token.get_secret_value() if settings.kepler.bearer_token else None
     return KeplerSource(
-        settings.kepler.endpoints,
+        endpoints,
         timeout_seconds=settings.kepler.timeout_seconds,
         max_bytes=settings.kepler.max_bytes,
         memory_budget_bytes=settings.metrics.memory_budget_bytes,

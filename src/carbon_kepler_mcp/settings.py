@@ -132,6 +132,16 @@ class KeplerSettings(_Group):
     )
     """Kepler ``/metrics`` URLs, comma-separated in the environment (one per node for a DaemonSet)."""
 
+    discover_url: str | None = Field(default=None, validation_alias=_env("kepler_discover_url"))
+    """A headless Service in front of Kepler's DaemonSet as a ``/metrics`` URL
+    (``http://NAME.NAMESPACE.svc:28282/metrics``): every address its name resolves to is one Kepler pod, and
+    each is scraped. Instead of ``kepler_endpoints``, for a cluster of any size."""
+
+    discover_refresh_seconds: float = Field(
+        default=60.0, ge=1, le=3600, validation_alias=_env("kepler_discover_refresh_seconds")
+    )
+    """How often the headless Service's name is resolved again (pods of new nodes join within this time)."""
+
     ca_bundle: Path | None = Field(default=None, validation_alias=_env("kepler_ca_bundle"))
     """PEM file of CA certificates to verify HTTPS endpoints (default: the OS trust store)."""
 
@@ -173,6 +183,19 @@ class KeplerSettings(_Group):
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"Kepler endpoint {redact_url(url)!r} must start with http:// or https://")
         return value
+
+    @field_validator("discover_url")
+    @classmethod
+    def _check_discover_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"Kepler discovery URL {value!r} must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _check_discovery(self) -> KeplerSettings:
+        if self.discover_url is not None and self.endpoints:
+            raise ValueError("set kepler_endpoints or kepler_discover_url, not both")
+        return self
 
     @model_validator(mode="after")
     def _check_token(self) -> KeplerSettings:

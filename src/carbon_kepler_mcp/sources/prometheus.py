@@ -64,7 +64,7 @@ from carbon_kepler_mcp.errors import (
 from carbon_kepler_mcp.kepler import schema
 from carbon_kepler_mcp.kepler.parser import MAX_SAMPLE_VALUE
 from carbon_kepler_mcp.kepler.readings import NodeReading, PodReading, it_total, measurement_warnings, meter_from_paths
-from carbon_kepler_mcp.sources import promql
+from carbon_kepler_mcp.sources import promql, recorded
 from carbon_kepler_mcp.sources._flight import FlightCache
 from carbon_kepler_mcp.sources._http import (
     RETRY_STATUSES,
@@ -513,12 +513,21 @@ class PrometheusSource:
     async def _read(self, namespace: str | None, window_seconds: int) -> Snapshot:
         taken = self._wall_clock()
         at = float(math.floor(taken.timestamp()))
+        # With the recording rules loaded for the whole window, Kepler >= 0.10 pods come from their recorded
+        # counter (sources/recorded.py): the same labels, half the series where Kepler exports core and uncore.
+        coverage = await recorded.rules_cover(self._client, at, window_seconds)
+        pod_metric = recorded.POD_ZONE_JOULES if coverage.covered else schema.POD_JOULES
         queries = {
-            "energy_current": promql.pod_energy_query("current", namespace, window_seconds, self._recent, at),
+            "recorded": coverage.query,
+            "energy_current": promql.pod_energy_query(
+                "current", namespace, window_seconds, self._recent, at, metric=pod_metric
+            ),
             "energy_legacy": promql.pod_energy_query("legacy", namespace, window_seconds, self._recent, at),
-            "times_current": promql.pod_times_query("current", namespace, window_seconds, self._recent, at),
+            "times_current": promql.pod_times_query(
+                "current", namespace, window_seconds, self._recent, at, metric=pod_metric
+            ),
             "times_legacy": promql.pod_times_query("legacy", namespace, window_seconds, self._recent, at),
-            "running_current": promql.running_query("current", namespace),
+            "running_current": promql.running_query("current", namespace, metric=pod_metric),
             "running_legacy": promql.running_query("legacy", namespace),
             "owners": promql.owners_query(namespace, window_seconds),
             "cpu": promql.cpu_query(namespace, window_seconds),
@@ -528,8 +537,8 @@ class PrometheusSource:
             "health_current": promql.node_health_query("current", window_seconds),
             "health_legacy": promql.node_health_query("legacy", window_seconds),
         }
-        results = await self._run_all(queries, at)
-        warnings: list[str] = []
+        results = await self._run_all({k: q for k, q in queries.items() if k != "recorded"}, at)
+        warnings: list[str] = [coverage.note] if coverage.note else []
         for name, outcome in results.items():
             if isinstance(outcome, CarbonKeplerError):
                 if name in _ESSENTIAL or not isinstance(outcome, SourceError):
@@ -584,6 +593,11 @@ class PrometheusSource:
         )
         if generation != "current":
             method += " (Kepler 0.7 container counters, mode≠idle, summed per pod)"
+        if coverage.covered:
+            method += (
+                f"; Kepler >= 0.10 pods read from the recording rules' {recorded.POD_ZONE_JOULES} (sampled every "
+                f"{recorded.RULE_INTERVAL_SECONDS} s; zones without core and uncore, which package contains)"
+            )
         return Snapshot(
             taken_at=datetime.fromtimestamp(at, UTC),
             source_kind=self.kind,

@@ -191,7 +191,13 @@ def _first_last(
 
 
 def pod_energy_query(
-    generation: str, namespace: str | None, window_seconds: int, recent_seconds: int, at: float
+    generation: str,
+    namespace: str | None,
+    window_seconds: int,
+    recent_seconds: int,
+    at: float,
+    *,
+    metric: str = schema.POD_JOULES,
 ) -> str:
     """Energy of every pod of ``namespace`` (all namespaces when None) per node, zone and part.
 
@@ -204,12 +210,13 @@ def pod_energy_query(
 
     Current Kepler: ``kepler_pod_cpu_joules_total``, summed over states and RAPL domains per zone. Legacy
     Kepler: the per-zone container counters (``mode`` other than ``idle``) summed over the pod's containers;
-    the node is the scrape target (``instance``), as Kepler 0.7 labels no node.
+    the node is the scrape target (``instance``), as Kepler 0.7 labels no node. ``metric``: for the current
+    generation, a series with Kepler's pod labels (the recording rules' ``carbon_kepler:pod_zone_energy_joules_total``).
     """
     w = promql_duration(window_seconds)
     recent = min(recent_seconds, window_seconds)
     if generation == "current":
-        sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
+        sel = _selector(metric, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
         parts = [
             _tag(_window_delta(sel, window_seconds, by=_POD_ZONE), "part", "window"),
             _tag(_stepped_delta(sel, window_seconds, at, by=_POD_ZONE), "part", "stepped"),
@@ -270,7 +277,15 @@ def node_gpu_query(window_seconds: int) -> str:
     )
 
 
-def pod_times_query(generation: str, namespace: str | None, window_seconds: int, recent_seconds: int, at: float) -> str:
+def pod_times_query(
+    generation: str,
+    namespace: str | None,
+    window_seconds: int,
+    recent_seconds: int,
+    at: float,
+    *,
+    metric: str = schema.POD_JOULES,
+) -> str:
     """When each pod's series held data: ``part="first"``/``"last"`` sample time in the window and
     ``part="first_recent"`` in the last ``recent_seconds`` (unix seconds), per pod and node.
 
@@ -279,7 +294,7 @@ def pod_times_query(generation: str, namespace: str | None, window_seconds: int,
     """
     recent = min(recent_seconds, window_seconds)
     if generation == "current":
-        sel = _selector(schema.POD_JOULES, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
+        sel = _selector(metric, _ns_matcher(schema.L_POD_NAMESPACE, namespace))
         by = "pod_namespace, pod_name, node_name"
     elif generation == "legacy":
         sel = _selector(schema.LEGACY_CONTAINER_PACKAGE_JOULES, _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace))
@@ -292,11 +307,11 @@ def pod_times_query(generation: str, namespace: str | None, window_seconds: int,
     return " or ".join(parts)
 
 
-def running_query(generation: str, namespace: str | None) -> str:
+def running_query(generation: str, namespace: str | None, *, metric: str = schema.POD_JOULES) -> str:
     """Pods with a running series at the evaluation time (stale series, e.g. of a stopped node, are absent)."""
     if generation == "current":
         sel = _selector(
-            schema.POD_JOULES,
+            metric,
             _ns_matcher(schema.L_POD_NAMESPACE, namespace),
             f"{schema.L_STATE}={_s(schema.STATE_RUNNING)}",
         )

@@ -94,7 +94,8 @@ def build_app(
     """
     config = config or WebConfig()
     tools = rest_tools()
-    metrics = Metrics(tools=[t.spec.name for t in tools])
+    metrics = Metrics(tools=[t.spec.name for t in tools], tool_prefix=config.tool_prefix)
+    metrics.add_reference(service)
     if not isinstance(service.source, InstrumentedSource):
         service.source = instrument_source(service.source, metrics)
     mcp.middleware.append(ToolMetricsMiddleware(metrics))

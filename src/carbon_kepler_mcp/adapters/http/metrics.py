@@ -5,21 +5,27 @@ Each app has its own registry, so tests and several apps in one process never co
 - tool calls, errors (by problem kind) and latency, per tool and transport (``rest`` or ``mcp``);
 - HTTP requests and latency per route template and status;
 - the metrics source: fresh fetches (scrapes or queries) with their duration and failures, and cache hits;
-- authentication failures, build info, and the process collector (CPU, memory, file descriptors).
+- authentication failures, build info, and the process collector (CPU, memory, file descriptors);
+- the reference data Prometheus needs to turn Kepler's energy into carbon (:class:`ReferenceCollector`): grid
+  intensity per region, the PUE per node as configured, the standards' limits, and the server's region and PUE
+  standard. ``deploy/prometheus/carbon-kepler-rules.yaml`` joins them with Kepler's counters.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from typing import Any, cast
 
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
 from mcp.types import CallToolResult
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from carbon_kepler_mcp._version import __version__
+from carbon_kepler_mcp.app.context import AppContext
 from carbon_kepler_mcp.errors import SourceError
 from carbon_kepler_mcp.sources.base import MetricsSource, Snapshot
 
@@ -37,9 +43,10 @@ HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTI
 class Metrics:
     """The collectors of one app, in their own registry."""
 
-    def __init__(self, tools: Collection[str] = ()) -> None:
+    def __init__(self, tools: Collection[str] = (), *, tool_prefix: str = "") -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.known_tools = frozenset(tools)
+        self.tool_prefix = tool_prefix
         r = self.registry
         self.tool_calls = Counter(
             "carbon_kepler_tool_calls", "Tool calls, by tool and transport", ["tool", "transport"], registry=r
@@ -100,9 +107,95 @@ class Metrics:
         ).set(1)
         ProcessCollector(registry=r)
 
+    def add_reference(self, ctx: AppContext) -> None:
+        """Export ``ctx``'s reference data (grid intensity, PUE, limits) as gauges read at each scrape."""
+        self.registry.register(ReferenceCollector(ctx))
+
     def tool_label(self, name: object) -> str:
-        """A tool name safe as a label value (unknown names collapse, so labels stay bounded)."""
+        """A tool name safe as a label value (unknown names collapse, so labels stay bounded).
+
+        An MCP name carries the configured prefix (``prod_assess_workload_compliance``); the label is the tool's
+        own name, the same over REST and MCP and across instances.
+        """
+        if isinstance(name, str) and self.tool_prefix and name.startswith(self.tool_prefix):
+            name = name.removeprefix(self.tool_prefix)
         return name if isinstance(name, str) and name in self.known_tools else "unknown"
+
+
+class ReferenceCollector(Collector):
+    """The reference data as gauges, read from the context at every scrape (so a reload shows at once).
+
+    Labels are short and bounded: one series per region and factor, per configured node, per standard with a
+    limit. ``provenance`` is ``shipped`` (the cited figure in the package's data) or ``operator_override``;
+    ``pue_source`` is the server's own word for where a PUE comes from (``operator_node_setting``,
+    ``operator_setting``, ``region_default``: a built-in default, marked as such on every figure it touches).
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def describe(self) -> Iterator[Metric]:
+        """No description: the values are read at collection time (the registry then skips a dry run)."""
+        return iter(())
+
+    def collect(self) -> Iterator[Metric]:
+        """One family per kind of reference figure."""
+        ctx = self._ctx
+        intensity = GaugeMetricFamily(
+            "carbon_kepler_grid_intensity_g_per_kwh",
+            "Grid carbon intensity per region: the annual factor used for compliance figures and the one for comparisons",
+            labels=["region", "zone", "factor", "year", "provenance"],
+        )
+        for region in ctx.reference.regions.values():
+            grid = ctx.grid(region)
+            overridden = grid.provenance is not region.compliance_intensity
+            for factor, figure, provenance in (
+                ("compliance", grid.provenance, "operator_override" if overridden else "shipped"),
+                ("comparison", region.comparison_intensity, "shipped"),
+            ):
+                year = "" if figure.year is None else str(figure.year)
+                intensity.add_metric([region.code, region.em_zone, factor, year, provenance], figure.value)
+        yield intensity
+
+        default_region = ctx.region(None)
+        info = GaugeMetricFamily(
+            "carbon_kepler_cluster_info",
+            "The server's region (CARBON_KEPLER_DEFAULT_REGION) and PUE standard; the rules use this region's grid factor",
+            labels=["region", "pue_standard"],
+        )
+        info.add_metric([default_region.code, ctx.config.pue_standard], 1.0)
+        yield info
+
+        default_pue = GaugeMetricFamily(
+            "carbon_kepler_default_pue_ratio",
+            "PUE of nodes without a per-node setting: CARBON_KEPLER_PUE, else the region's cited default",
+            labels=["pue_source"],
+        )
+        if ctx.config.pue is not None:
+            default_pue.add_metric(["operator_setting"], ctx.config.pue)
+        else:
+            default_pue.add_metric(["region_default"], default_region.default_pue.value)
+        yield default_pue
+
+        node_pue = GaugeMetricFamily(
+            "carbon_kepler_node_pue_ratio",
+            "PUE per node as configured (CARBON_KEPLER_NODE_PUE)",
+            labels=["node_name", "pue_source"],
+        )
+        for node, pue in sorted(ctx.config.node_pue.items()):
+            node_pue.add_metric([node, "operator_node_setting"], pue)
+        yield node_pue
+
+        limits = GaugeMetricFamily(
+            "carbon_kepler_standard_limit",
+            "Limit of each standard that has one (operator overrides applied), in the standard's unit",
+            labels=["standard", "metric", "unit"],
+        )
+        for code in sorted(ctx.reference.standards):
+            standard = ctx.standard(code)
+            if standard.limit is not None and standard.metric is not None:
+                limits.add_metric([standard.code, standard.metric, standard.limit.unit], standard.limit.value)
+        yield limits
 
 
 class InstrumentedSource:
