@@ -148,7 +148,9 @@ async def test_operator_overrides_show_in_the_gauges_and_the_region_default_pue_
     assert _find(
         samples, "carbon_kepler_grid_intensity_g_per_kwh", region="ap-northeast-2", provenance="operator_override"
     )
-    assert _find(samples, "carbon_kepler_standard_limit", standard="KR_PUE_GREEN_DC") == 1.3
+    # The certification's band stays as published; the operator's target is its own standard.
+    assert _find(samples, "carbon_kepler_standard_limit", standard="KR_PUE_GREEN_DC") == 1.4
+    assert _find(samples, "carbon_kepler_standard_limit", standard="KOREA_PUE_TARGET") == 1.3
     # KR_CARBON_2050 is re-derived: 450 × 1.3 = 585
     assert _find(samples, "carbon_kepler_standard_limit", standard="KR_CARBON_2050") == pytest.approx(585.0)
     # no PUE configured: the region's cited default, labelled as such (regions.toml: ap-northeast-2 default PUE)

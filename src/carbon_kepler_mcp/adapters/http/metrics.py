@@ -191,8 +191,10 @@ class ReferenceCollector(Collector):
             "Limit of each standard that has one (operator overrides applied), in the standard's unit",
             labels=["standard", "metric", "unit"],
         )
-        for code in sorted(ctx.reference.standards):
-            standard = ctx.standard(code)
+        standards = [ctx.standard(code) for code in sorted(ctx.reference.standards)]
+        if ctx.config.korea_pue_target_override is not None:
+            standards.append(ctx.pue_standard())  # the operator's own PUE target (KOREA_PUE_TARGET)
+        for standard in standards:
             if standard.limit is not None and standard.metric is not None:
                 limits.add_metric([standard.code, standard.metric, standard.limit.unit], standard.limit.value)
         yield limits
