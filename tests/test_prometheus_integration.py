@@ -457,6 +457,20 @@ async def test_the_gpu_pods_energy_comes_through_prometheus_as_its_own_line(prom
     assert set(result.data_source.power_measurement.values()) == {"measured"}
 
 
+async def test_the_report_counts_the_gpu_energy_the_snapshot_counts(prometheus_service: AppContext) -> None:
+    report = await tools(prometheus_service).report(
+        namespace="ai-team", workload_name="ml-training-job", days=1, granularity="hour"
+    )
+    # Both training pods run all day: 2 × (165 + 28 + 240) = 866 W, so a whole hour holds 866 × 3,600 = 3,117,600 J
+    # (GPU included, as in the window figures). increase() over a backfill of 10 min steps loses at most one step.
+    full = [r for r in report.rows if r.hours_with_data == 1 and r.it_energy_joules]
+    assert full, report.rows
+    for row in full[:-1]:  # the last hour is the live, partly scraped one
+        assert row.it_energy_joules is not None
+        assert TRAINING_WATTS * (3600 - 600) <= row.it_energy_joules <= TRAINING_WATTS * 3600 * 1.001
+    assert "kepler_pod_gpu_joules_total" in report.query
+
+
 async def test_cpu_request_allocation_makes_each_nodes_pods_add_up_to_the_node(prometheus_service: AppContext) -> None:
     cluster = await prometheus_service.read(None, "1h", "cpu_request")
     assert cluster.idle_allocation == "cpu_request"

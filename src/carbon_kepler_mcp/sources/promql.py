@@ -495,10 +495,30 @@ def _energy_sum(
         raise InvalidArgumentError(f"no legacy Kepler counter for zones {list(zones)!r}")
     pin = "" if at is None else f" @ {at:.3f}"
     if len(selectors) == 1:
-        return f"sum(increase({selectors[0]}[{range_}]{pin}))"
-    # Functions drop the metric name, so each legacy zone gets its own label before the series are joined.
-    tagged = [_tag(f"increase({sel}[{range_}]{pin})", "zone", str(i)) for i, sel in enumerate(selectors)]
-    return f"sum({' or '.join(tagged)})"
+        cpu = f"sum(increase({selectors[0]}[{range_}]{pin}))"
+    else:
+        # Functions drop the metric name, so each legacy zone gets its own label before the series are joined.
+        tagged = [_tag(f"increase({sel}[{range_}]{pin})", "zone", str(i)) for i, sel in enumerate(selectors)]
+        cpu = f"sum({' or '.join(tagged)})"
+    # GPU energy is part of IT energy (as in the snapshot's figures); a range without CPU data stays empty, and one
+    # without GPU series adds 0.
+    return f"({cpu} + (sum(increase({_gpu_selector(generation, namespace, pods_regex)}[{range_}]{pin})) or vector(0)))"
+
+
+def _gpu_selector(generation: str, namespace: str, pods_regex: str) -> str:
+    """The GPU energy counter of the chosen pods (Kepler ≥ 0.11.4 per pod; Kepler 0.7 per container)."""
+    if generation == "current":
+        return _selector(
+            schema.POD_GPU_JOULES,
+            _ns_matcher(schema.L_POD_NAMESPACE, namespace),
+            f"{schema.L_POD_NAME}=~{_s(pods_regex)}",
+        )
+    return _selector(
+        schema.LEGACY_CONTAINER_GPU_JOULES,
+        _ns_matcher(schema.L_LEGACY_NAMESPACE, namespace),
+        f"{schema.L_LEGACY_POD}=~{_s(pods_regex)}",
+        "mode!=" + _s("idle"),
+    )
 
 
 def workload_check_query(
