@@ -48,7 +48,7 @@ async def test_the_latest_value_comes_with_its_own_time_and_age_beside_the_compl
     assert live["latest"] == {
         "start": "2026-12-01T20:00:00+09:00",
         "end": "2026-12-01T21:00:00+09:00",
-        "intensity_gCO2eq_kWh": 423.0,
+        "grid_intensity_gCO2eq_kWh": 423.0,
         "estimated": False,
     }
     assert live["staleness_seconds"] == 1800.0
@@ -65,8 +65,8 @@ async def test_a_past_and_a_future_hour_are_read_from_history_and_forecast(em: E
     ahead = await views.live_intensity_at("ap-northeast-2", "2026-12-01T15:45:00Z", now=NOW)
     await ctx.aclose()
     # 05:00 UTC is hour 17 of the history (from 12:00 the day before): 417; 15:00 UTC is forecast hour 3: 303.
-    assert past["live"]["point"]["intensity_gCO2eq_kWh"] == 417.0
-    assert ahead["live"]["point"]["intensity_gCO2eq_kWh"] == 303.0
+    assert past["live"]["point"]["grid_intensity_gCO2eq_kWh"] == 417.0
+    assert ahead["live"]["point"]["grid_intensity_gCO2eq_kWh"] == 303.0
     assert past["annual_intensity_gCO2eq_kWh"] == 417.3
 
 

@@ -77,7 +77,7 @@ async def test_the_search_runs_on_the_forecast_and_quantifies_the_saving(em_serv
     )
     assert info.skipped == [] and info.staleness_seconds == 0.0
     assert "forecast_intensity" in result.provenance and "hourly_profile" not in result.provenance
-    assert len(result.intensity_series) == 24 and result.intensity_series[5].intensity_gCO2eq_kWh == 200.0
+    assert len(result.intensity_series) == 24 and result.intensity_series[5].grid_intensity_gCO2eq_kWh == 200.0
     assert any("Quantified from the electricitymaps forecast" in n for n in result.notes)
 
 

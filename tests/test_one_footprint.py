@@ -75,10 +75,10 @@ async def test_every_tool_reports_the_same_figures_for_every_workload(client: Cl
 
             assert (row["power_watts"], row["pue"], row["emissions_gCO2eq_hour"]) == (power, pue, emissions), where
             assert (row["monthly_emissions_kgCO2eq"], row["status"]) == (monthly, status), where
-            assert row["intensity_gCO2eq_kWh"] == intensity, where
+            assert row["effective_intensity_gCO2eq_kWh"] == intensity, where
             assert (compare["current_emissions_gCO2eq_hour"], compare["current_status"]) == (emissions, status), where
             assert compare["current_monthly_kgCO2eq"] == monthly, where
-            assert compare["current_intensity_gCO2eq_kWh"] == intensity, where
+            assert compare["current_effective_intensity_gCO2eq_kWh"] == intensity, where
             assert (regional["power_watts"], regional["pue"]) == (power, pue), where
             assert (current["emissions_gCO2eq_hour"], current["monthly_emissions_kgCO2eq"]) == (emissions, monthly)
             assert (migration["power_watts"], migration["pue"]) == (power, pue), where

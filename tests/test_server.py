@@ -273,7 +273,7 @@ async def test_the_intensity_at_a_timestamp_uses_the_local_hour(client: Client) 
     data = await _read(client, "carbon-intensity://ap-northeast-2/2026-04-15T03:30:00Z")
     assert data["hour_start"] == "2026-04-15T12:00:00+09:00"
     assert data["season"] == "spring"
-    assert data["intensity_gCO2eq_kWh"] == pytest.approx(417.3 * data["multiplier"], abs=0.001)
+    assert data["grid_intensity_gCO2eq_kWh"] == pytest.approx(417.3 * data["multiplier"], abs=0.001)
 
 
 async def test_the_workload_metrics_resource_reports_zones_without_double_counting(client: Client) -> None:

@@ -63,7 +63,7 @@ class ResourceViews:
                     "start": moment.isoformat(timespec="seconds"),
                     "hour": moment.hour,
                     "multiplier": multiplier,
-                    "intensity_gCO2eq_kWh": round(grid * multiplier, 3),
+                    "grid_intensity_gCO2eq_kWh": round(grid * multiplier, 3),
                 }
             )
         return rows
@@ -74,7 +74,7 @@ class ResourceViews:
         tz = ZoneInfo(region.timezone)
         day_start = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
         hourly = self._hourly(region, day_start)
-        ordered = sorted(hourly, key=lambda row: row["intensity_gCO2eq_kWh"])
+        ordered = sorted(hourly, key=lambda row: row["grid_intensity_gCO2eq_kWh"])
         profile = self._ctx.reference.profile(region.code)
         grid = self._ctx.grid(region)
         return {
@@ -133,7 +133,7 @@ class ResourceViews:
             "hour_start": hour_start.isoformat(timespec="seconds"),
             "annual_intensity_gCO2eq_kWh": grid.value,
             "multiplier": multiplier,
-            "intensity_gCO2eq_kWh": round(grid.value * multiplier, 3),
+            "grid_intensity_gCO2eq_kWh": round(grid.value * multiplier, 3),
             "season": None if profile is None else profile.season_for(local.month),
             "provenance": grid.provenance.model_dump(mode="json"),
             "profile_provenance": None if profile is None else profile.provenance.model_dump(mode="json"),
@@ -181,7 +181,7 @@ class ResourceViews:
         return {
             "start": sample.start.astimezone(tz).isoformat(timespec="seconds"),
             "end": sample.end.astimezone(tz).isoformat(timespec="seconds"),
-            "intensity_gCO2eq_kWh": round(sample.intensity_g_per_kwh, 3),
+            "grid_intensity_gCO2eq_kWh": round(sample.intensity_g_per_kwh, 3),
             "estimated": sample.estimated,
         }
 

@@ -442,8 +442,8 @@ class ComparisonResult(CoverageEnvelope):
     current_monthly_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     optimized_monthly_kgCO2eq: float | None
     monthly_basis: MonthlyBasis
-    current_intensity_gCO2eq_kWh: float
-    optimized_intensity_gCO2eq_kWh: float
+    current_effective_intensity_gCO2eq_kWh: float
+    optimized_effective_intensity_gCO2eq_kWh: float
     impacts: list[OptimizationImpact]
     combination_method: str
 
@@ -457,7 +457,7 @@ class WorkloadSummary(FrozenModel):
     running_pods: int
     power_watts: float
     pue: float
-    intensity_gCO2eq_kWh: float
+    effective_intensity_gCO2eq_kWh: float = Field(description="grid intensity × PUE")
     emissions_gCO2eq_hour: float
     monthly_emissions_kgCO2eq: float | None = Field(description=MONTHLY_DESCRIPTION)
     monthly_basis: MonthlyBasis
@@ -528,7 +528,7 @@ class ScheduleWindow(FrozenModel):
 
     start: str = Field(description="ISO 8601 with the region's local UTC offset")
     end: str
-    average_intensity_gCO2eq_kWh: float = Field(description="Average grid intensity over the window")
+    average_grid_intensity_gCO2eq_kWh: float = Field(description="Average grid intensity over the window")
     emissions_gCO2eq: float | None = Field(
         description="The workload's power × PUE × average intensity × duration; null when the hourly data is the "
         "synthetic shape (a hint, on which no gram figure rests)"
@@ -539,7 +539,7 @@ class HourlyIntensity(FrozenModel):
     """One hour of the intensity series used for the search."""
 
     start: str
-    intensity_gCO2eq_kWh: float
+    grid_intensity_gCO2eq_kWh: float
 
 
 class ObservedSchedule(FrozenModel):

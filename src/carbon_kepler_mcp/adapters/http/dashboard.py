@@ -216,7 +216,9 @@ def add_dashboard_routes(app: FastAPI, ctx: AppContext, tokens: TokenStore) -> N
             result = await schedule.run(ctx, parse_request(ScheduleRequest, values | {"language": page.lang}))
         except CarbonKeplerError as exc:
             return page.error(exc)
-        points = [HourPoint(datetime.fromisoformat(p.start), p.intensity_gCO2eq_kWh) for p in result.intensity_series]
+        points = [
+            HourPoint(datetime.fromisoformat(p.start), p.grid_intensity_gCO2eq_kWh) for p in result.intensity_series
+        ]
         opt_start = datetime.fromisoformat(result.optimal_window_start)
         opt_end = datetime.fromisoformat(result.optimal_window_end)
         now = datetime.fromisoformat(result.current_window_start)

@@ -146,8 +146,8 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
         optimized_monthly_kgCO2eq=None
         if figures.monthly_kg is None
         else rounded(figures.monthly_kg * (1.0 - combined)),
-        current_intensity_gCO2eq_kWh=rounded(intensity),
-        optimized_intensity_gCO2eq_kWh=rounded(optimized_intensity),
+        current_effective_intensity_gCO2eq_kWh=rounded(intensity),
+        optimized_effective_intensity_gCO2eq_kWh=rounded(optimized_intensity),
         impacts=impacts,
         combination_method=tr(
             language,

@@ -183,7 +183,7 @@ def _summaries(
                 running_pods=sum(1 for p in members if p.running),
                 power_watts=rounded(figures.power_watts),
                 pue=rounded(figures.pue, 4),
-                intensity_gCO2eq_kWh=rounded(intensity),
+                effective_intensity_gCO2eq_kWh=rounded(intensity),
                 emissions_gCO2eq_hour=rounded(figures.emissions_g_per_hour),
                 monthly_emissions_kgCO2eq=None if figures.monthly_kg is None else rounded(figures.monthly_kg),
                 monthly_basis=figures.monthly_basis,

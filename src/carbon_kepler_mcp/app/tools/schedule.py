@@ -98,7 +98,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         return ScheduleWindow(
             start=iso(start),
             end=iso(_after(start, span, tz)),
-            average_intensity_gCO2eq_kWh=rounded(average),
+            average_grid_intensity_gCO2eq_kWh=rounded(average),
             emissions_gCO2eq=rounded(energy_kwh * average) if totals else None,
         )
 
@@ -201,7 +201,7 @@ async def run(ctx: AppContext, req: ScheduleRequest) -> ScheduleResult:
         dirtiest_hours=[start.strftime("%H:00") for start, _ in reversed(by_value[-3:])],
         power_watts=rounded(power),
         pue=rounded(figures.pue, 4),
-        intensity_series=[HourlyIntensity(start=iso(s), intensity_gCO2eq_kWh=rounded(v)) for s, v in series],
+        intensity_series=[HourlyIntensity(start=iso(s), grid_intensity_gCO2eq_kWh=rounded(v)) for s, v in series],
         method=tr(
             language,
             "Carbon Aware SDK semantics: time-weighted rolling average over the run length, windows fully "
