@@ -9,6 +9,7 @@ pass by skipping the integration tests (``.ci/run`` installs the package).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,3 +141,26 @@ def wait_for(running: PrometheusProcess, query: str, *, minimum: int = 1, timeou
     raise AssertionError(
         f"no result for {query!r} within {timeout:g} s (last body {body[:300]}):\n{running.log_tail()}"
     )
+
+
+SCRAPELESS_CONFIG = "global:\n  scrape_interval: 1m\nscrape_configs: []\n"
+"""A Prometheus that scrapes nothing: it serves only what was backfilled."""
+
+
+@contextlib.contextmanager
+def backfilled_prometheus(
+    factory: pytest.TempPathFactory, name: str, write: Callable[[Path], None]
+) -> Generator[PrometheusProcess]:
+    """A scrape-less Prometheus holding the OpenMetrics history ``write(path)`` writes, stopped on exit."""
+    prometheus_bin, promtool = binaries()
+    workdir = factory.mktemp(name)
+    data = workdir / "data"
+    data.mkdir()
+    history = workdir / "history.om"
+    write(history)
+    backfill(promtool, history, data)
+    running = start_prometheus(prometheus_bin, SCRAPELESS_CONFIG, data, workdir)
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -27,7 +27,7 @@ from carbon_kepler_mcp.reference import Provenance, load_reference_data
 from carbon_kepler_mcp.sources.intensity.chain import IntensityChain
 from carbon_kepler_mcp.sources.intensity.file import FileProvider
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
-from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus
+from tests.prometheus_server import PrometheusProcess, backfilled_prometheus
 from tests.tools import tools
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -64,18 +64,8 @@ def _history(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusProcess]:
-    prometheus_bin, promtool = binaries()
-    workdir = tmp_path_factory.mktemp("prometheus-intensity")
-    data = workdir / "data"
-    data.mkdir()
-    history = workdir / "history.om"
-    _history(history)
-    backfill(promtool, history, data)
-    running = start_prometheus(prometheus_bin, "global:\n  scrape_interval: 1m\nscrape_configs: []\n", data, workdir)
-    try:
+    with backfilled_prometheus(tmp_path_factory, "prometheus-intensity", _history) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

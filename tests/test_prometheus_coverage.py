@@ -20,7 +20,7 @@ from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.policy import FunctionalUnit, Policy
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
-from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus
+from tests.prometheus_server import PrometheusProcess, backfilled_prometheus
 from tests.tools import tools
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -73,18 +73,8 @@ def _history(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def coverage_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusProcess]:
-    prometheus_bin, promtool = binaries()
-    workdir = tmp_path_factory.mktemp("prometheus-coverage")
-    data = workdir / "data"
-    data.mkdir()
-    history = workdir / "coverage.om"
-    _history(history)
-    backfill(promtool, history, data)
-    running = start_prometheus(prometheus_bin, "global:\n  scrape_interval: 1m\nscrape_configs: []\n", data, workdir)
-    try:
+    with backfilled_prometheus(tmp_path_factory, "prometheus-coverage", _history) as running:
         yield running
-    finally:
-        running.stop()
 
 
 SHOP_REQUESTS = FunctionalUnit(

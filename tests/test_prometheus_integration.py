@@ -34,7 +34,14 @@ from carbon_kepler_mcp.errors import InvalidNameError, UnknownNamespaceError
 from carbon_kepler_mcp.reference import load_reference_data
 from carbon_kepler_mcp.sources.kepler import KeplerSource
 from carbon_kepler_mcp.sources.prometheus import PrometheusSource
-from tests.prometheus_server import PrometheusProcess, backfill, binaries, start_prometheus, wait_for
+from tests.prometheus_server import (
+    PrometheusProcess,
+    backfill,
+    backfilled_prometheus,
+    binaries,
+    start_prometheus,
+    wait_for,
+)
 from tests.tools import tools
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -266,18 +273,8 @@ def _fault_history(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def fault_prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusProcess]:
-    prometheus_bin, promtool = binaries()
-    workdir = tmp_path_factory.mktemp("prometheus-faults")
-    data = workdir / "data"
-    data.mkdir()
-    history = workdir / "faults.om"
-    _fault_history(history)
-    backfill(promtool, history, data)
-    running = start_prometheus(prometheus_bin, "global:\n  scrape_interval: 1m\nscrape_configs: []\n", data, workdir)
-    try:
+    with backfilled_prometheus(tmp_path_factory, "prometheus-faults", _fault_history) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

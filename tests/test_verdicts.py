@@ -213,6 +213,20 @@ class _Prometheus:
         return None
 
 
+def _plain_kepler(snapshot: Snapshot) -> Snapshot:
+    """The demo's pods and nodes as a plain Kepler scrape would give them: no facility, so no PUE of its own."""
+    return Snapshot(
+        taken_at=snapshot.taken_at,
+        source_kind="kepler",
+        generation=snapshot.generation,
+        pods=snapshot.pods,
+        nodes=snapshot.nodes,
+        endpoints=snapshot.endpoints,
+        power_method=snapshot.power_method,
+        is_demo=False,
+    )
+
+
 async def _demo_snapshot() -> Snapshot:
     source = DemoSource()
     try:
@@ -232,16 +246,7 @@ async def test_a_verdict_needs_half_the_window_covered(covered: float, expected:
 
 async def test_a_built_in_pue_decides_no_verdict_unless_the_operator_opts_in() -> None:
     plain = await _demo_snapshot()
-    no_facility = Snapshot(
-        taken_at=plain.taken_at,
-        source_kind="kepler",
-        generation=plain.generation,
-        pods=plain.pods,
-        nodes=plain.nodes,
-        endpoints=plain.endpoints,
-        power_method=plain.power_method,
-        is_demo=False,
-    )
+    no_facility = _plain_kepler(plain)
     source = _Prometheus(no_facility, ())
     ctx = AppContext(source, load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)  # type: ignore[arg-type]
     result = await tools(ctx).assess("ml-training-job", "ai-team")
@@ -373,16 +378,7 @@ def test_policy_files_in_toml_and_yaml_load_and_errors_name_the_line(tmp_path: P
 
 async def test_a_list_over_default_pue_nodes_says_so_and_gives_no_verdict() -> None:
     plain = await _demo_snapshot()
-    no_facility = Snapshot(
-        taken_at=plain.taken_at,
-        source_kind="kepler",
-        generation=plain.generation,
-        pods=plain.pods,
-        nodes=plain.nodes,
-        endpoints=plain.endpoints,
-        power_method=plain.power_method,
-        is_demo=False,
-    )
+    no_facility = _plain_kepler(plain)
     ctx = AppContext(_Prometheus(no_facility, ()), load_reference_data(), AppConfig(), clock=lambda: SPRING_EVENING_KST)  # type: ignore[arg-type]
     result = await tools(ctx).list_workloads("production")
     assert result.provenance["pue"].value == 1.135
