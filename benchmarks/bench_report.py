@@ -48,7 +48,7 @@ from carbon_kepler_mcp.sources.prometheus import PrometheusSource
 START_MARKER = "<!-- bench_report:start -->"
 END_MARKER = "<!-- bench_report:end -->"
 END = 1_790_006_400  # a whole hour; the data ends here and every query is evaluated here
-STEP = 600
+STEP = 1800  # samples every 30 min: two per hour, enough for increase() over each hour
 PODS_PER_NAMESPACE = 40
 PODS_PER_NODE = 100
 ALPHABET = "bcdfghjklmnpqrstvwxz2456789"

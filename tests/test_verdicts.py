@@ -22,6 +22,7 @@ from carbon_kepler_mcp.domain.expression import validate_promql_expression
 from carbon_kepler_mcp.errors import DataError, InvalidArgumentError
 from carbon_kepler_mcp.policy import Budget, Policy, load_policy
 from carbon_kepler_mcp.reference import load_reference_data
+from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import History, HistoryPoint, Snapshot
 from carbon_kepler_mcp.sources.demo import DemoSource
 from tests.conftest import SPRING_EVENING_KST
@@ -192,10 +193,16 @@ class _Prometheus:
     kind = "prometheus"
     description = "stand-in Prometheus"
 
-    def __init__(self, snapshot: Snapshot, points: Sequence[HistoryPoint]) -> None:
+    def __init__(self, snapshot: Snapshot, points: Sequence[HistoryPoint], labelled: Sequence[str] = ()) -> None:
         self._snapshot = snapshot
         self._points = tuple(points)
+        self._labelled = tuple(labelled)
         self.asked: list[tuple[str, str, int]] = []
+
+    async def pods_with_labels(
+        self, namespace: str, selector: dict[str, str], window_seconds: int
+    ) -> tuple[tuple[str, ...], str]:
+        return self._labelled, "stand-in kube_pod_labels"
 
     async def snapshot(self) -> Snapshot:
         return self._snapshot
@@ -444,3 +451,48 @@ def test_a_valid_functional_unit_query_is_kept_and_a_bad_one_fails_the_policy_fi
     )
     with pytest.raises(DataError, match=r"functional_units\.0\.rate_query"):
         load_policy(policy)
+
+
+async def test_a_label_selector_budget_covers_the_pods_kube_state_metrics_says_carry_the_labels() -> None:
+    snapshot = _windowed(await _demo_snapshot(), 3600, 3600)
+    web_pods = sorted(p.name for p in snapshot.pods if p.name.startswith("web-app-"))
+    budget = Budget(name="TEAM_WEB", namespace="production", selector={"team": "web"}, kwh_per_month=800)
+    source = _Prometheus(snapshot, _hours(1.0), labelled=web_pods)
+    ctx = AppContext(
+        source,  # type: ignore[arg-type]
+        load_reference_data(),
+        AppConfig(),
+        clock=lambda: MID_DECEMBER_KST,
+        policy=Policy(budgets=(budget,)),
+    )
+    web = await tools(ctx).assess("web-app", "production")
+    gateway = await tools(ctx).assess("api-gateway", "production")
+    assert web.budget_status is not None and web.budget_status.budget == "TEAM_WEB"
+    assert web.budget_status.scope == "namespace production, pods labelled team=web"
+    # The history asked for is the labelled pods' (a regex of their names), and the figures are those of §6.3.1:
+    # 360 kWh so far, 744 projected, 56 of headroom.
+    assert source.asked and all(name in source.asked[-1][1] for name in web_pods)
+    assert web.budget_status.headroom == pytest.approx(800 - 744)
+    assert gateway.budget_status is None  # its pods carry no team=web label
+    empty = AppContext(
+        _Prometheus(snapshot, _hours(1.0), labelled=()),  # type: ignore[arg-type]
+        load_reference_data(),
+        AppConfig(),
+        clock=lambda: MID_DECEMBER_KST,
+        policy=Policy(budgets=(budget,)),
+    )
+    named = await tools(empty).assess("web-app", "production", "TEAM_WEB")
+    assert named.budget_status is not None and named.budget_status.status_reason == "budget_no_matching_pods"
+    assert "metric-labels-allowlist" in named.budget_status.sentence
+
+
+def test_a_budget_takes_a_workload_or_a_selector_not_both() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        Budget(name="X_Y", namespace="a", workload="w", selector={"team": "x"}, kwh_per_month=1)
+
+
+def test_the_label_query_uses_kube_state_metrics_label_names() -> None:
+    query = promql.pods_with_labels_query("production", {"app.kubernetes.io/team": "web"}, 3600)
+    # kube-state-metrics writes label keys as label_<key> with every other character as _.
+    assert 'label_app_kubernetes_io_team="web"' in query and 'namespace="production"' in query
+    assert query.startswith("group by (pod) (last_over_time(kube_pod_labels{")

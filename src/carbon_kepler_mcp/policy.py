@@ -5,7 +5,8 @@
     [[budgets]]
     name = "PAYMENTS_2026"          # a code like a standard's, so it can be passed as `standard`
     namespace = "payments"
-    workload = "checkout"           # optional: without it the budget covers the whole namespace
+    workload = "checkout"           # optional: without it (or a selector) the budget covers the whole namespace
+    # selector = { team = "checkout" }  # or: the pods carrying these labels (kube-state-metrics kube_pod_labels)
     kgco2eq_per_month = 40          # or kwh_per_month (IT energy, as Kepler measures it)
     reduction_percent_per_year = 5  # optional path: the budget shrinks 5 % a year from base_year
     base_year = 2026
@@ -37,6 +38,8 @@ __all__ = ["Budget", "FunctionalUnit", "Policy", "load_policy"]
 
 _CODE = r"^[A-Z][A-Z0-9_]{1,63}$"
 _NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+_LABEL_KEY = r"^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+_LABEL_VALUE = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"
 
 
 class Budget(BaseModel):
@@ -47,6 +50,11 @@ class Budget(BaseModel):
     name: Annotated[str, StringConstraints(pattern=_CODE)]
     namespace: Annotated[str, StringConstraints(pattern=_NAME, max_length=63)]
     workload: Annotated[str, StringConstraints(pattern=_NAME)] | None = None
+    selector: dict[
+        Annotated[str, StringConstraints(pattern=_LABEL_KEY)], Annotated[str, StringConstraints(pattern=_LABEL_VALUE)]
+    ] = Field(default_factory=dict[str, str])
+    """Label selector (key = value, all must match): the pods of the namespace that carry these labels, from
+    kube-state-metrics ``kube_pod_labels`` (its ``--metric-labels-allowlist`` must name the keys)."""
     kgco2eq_per_month: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     kwh_per_month: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     """IT energy (Kepler's), so an energy budget needs no PUE."""
@@ -58,6 +66,8 @@ class Budget(BaseModel):
     def _one_amount(self) -> Self:
         if (self.kgco2eq_per_month is None) == (self.kwh_per_month is None):
             raise ValueError("give exactly one of kgco2eq_per_month and kwh_per_month")
+        if self.workload is not None and self.selector:
+            raise ValueError("give a workload or a selector, not both")
         if self.reduction_percent_per_year and self.base_year is None:
             raise ValueError("reduction_percent_per_year needs base_year (the year the amount is for)")
         return self
@@ -68,6 +78,9 @@ class Budget(BaseModel):
 
     @property
     def scope(self) -> str:
+        if self.selector:
+            labels = ",".join(f"{key}={value}" for key, value in sorted(self.selector.items()))
+            return f"namespace {self.namespace}, pods labelled {labels}"
         return f"{self.namespace}/{self.workload}" if self.workload else f"namespace {self.namespace}"
 
     def amount_for(self, year: int) -> float:
@@ -134,11 +147,15 @@ class Policy(BaseModel):
         return next((b for b in self.budgets if b.name == name), None)
 
     def covering(self, namespace: str, workload: str | None) -> Budget | None:
-        """The most specific budget covering a workload (its own first, then its namespace's)."""
-        own = next((b for b in self.budgets if b.namespace == namespace and b.workload == workload), None)
-        if own is not None or workload is None:
-            return own
-        return next((b for b in self.budgets if b.namespace == namespace and b.workload is None), None)
+        """The most specific budget covering a workload (its own first, then its namespace's); label-selector budgets
+        are matched apart (:meth:`selector_budgets`), as membership needs the pods' labels."""
+        plain = [b for b in self.budgets if b.namespace == namespace and not b.selector]
+        own = next((b for b in plain if workload is not None and b.workload == workload), None)
+        return own or next((b for b in plain if b.workload is None), None)
+
+    def selector_budgets(self, namespace: str) -> tuple[Budget, ...]:
+        """The namespace's budgets that choose pods by label (membership needs kube-state-metrics)."""
+        return tuple(b for b in self.budgets if b.namespace == namespace and b.selector)
 
 
 def load_policy(path: Path | None) -> Policy:

@@ -28,7 +28,7 @@ from carbon_kepler_mcp.reference import Region
 from carbon_kepler_mcp.sources import promql
 from carbon_kepler_mcp.sources.base import HistoryPoint, Snapshot, WindowedSource
 
-__all__ = ["MIN_OBSERVED_SECONDS", "budget_status"]
+__all__ = ["MIN_OBSERVED_SECONDS", "budget_status", "covering_budget", "labelled_pods"]
 
 MIN_OBSERVED_SECONDS = 86_400
 """A projection to the month's end needs a day of data."""
@@ -86,7 +86,24 @@ async def budget_status(
                 "CARBON_KEPLER_PUE(또는 CARBON_KEPLER_NODE_PUE)를 설정하거나 kWh 예산을 쓰세요.",
             ),
         )
-    if budget.workload is None:
+    if budget.selector:
+        members = await labelled_pods(ctx, budget, (now - month_start).total_seconds())
+        if not members:
+            return _not_assessed(
+                base,
+                "budget_no_matching_pods",
+                tr(
+                    language,
+                    f"{label}: not assessed, because no pod of namespace {budget.namespace} carried those labels "
+                    "this month in kube-state-metrics' kube_pod_labels (its --metric-labels-allowlist must name the "
+                    "label keys).",
+                    f"{label}: 이번 달 kube-state-metrics의 kube_pod_labels에서 {budget.namespace} 네임스페이스에 그 "
+                    "레이블을 단 파드가 없으므로 평가하지 않습니다(--metric-labels-allowlist에 레이블 키가 있어야 "
+                    "합니다).",
+                ),
+            )
+        pattern = promql.pod_name_regex(members)
+    elif budget.workload is None:
         pattern = ".+"
     else:
         pattern = (
@@ -191,6 +208,31 @@ async def budget_status(
             "exceeded_on": exceeded_on,
         }
     )
+
+
+async def labelled_pods(ctx: AppContext, budget: Budget, window_seconds: float) -> tuple[str, ...]:
+    """The pods of the budget's namespace its label selector chose in the window (empty without the labels)."""
+    find = getattr(ctx.source, "pods_with_labels", None)
+    if find is None:
+        return ()
+    seconds = max(300, min(31 * 86_400, int(window_seconds) or 300))
+    pods, _ = await find(budget.namespace, budget.selector, seconds)
+    return tuple(pods)
+
+
+async def covering_budget(
+    ctx: AppContext, namespace: str, workload: str, pods: tuple[PodReading, ...]
+) -> Budget | None:
+    """The budget covering a workload: its own, else a label-selector budget choosing any of its pods, else its
+    namespace's."""
+    own = ctx.policy.covering(namespace, workload)
+    if own is not None and own.workload is not None:
+        return own
+    names = {p.name for p in pods}
+    for budget in ctx.policy.selector_budgets(namespace):
+        if names & set(await labelled_pods(ctx, budget, 31 * 86_400)):
+            return budget
+    return own
 
 
 def _crossing(

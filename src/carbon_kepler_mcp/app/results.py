@@ -30,6 +30,7 @@ StatusReason = Literal[
     "budget_exceeded",
     "budget_projected_over",
     "budget_needs_history",
+    "budget_no_matching_pods",
 ]
 """Why a status is what it is (docs/methodology.md §6.3): the two assessed reasons, or what stopped a verdict."""
 

@@ -500,6 +500,14 @@ class PrometheusSource:
             warnings=tuple(f"Prometheus: {w}" for w in result.warnings),
         )
 
+    async def pods_with_labels(
+        self, namespace: str, selector: Mapping[str, str], window_seconds: int
+    ) -> tuple[tuple[str, ...], str]:
+        """The pods of ``namespace`` that carried every label of ``selector`` in the window, and the query."""
+        query = promql.pods_with_labels_query(namespace, selector, window_seconds)
+        result = await self._client.instant(query, self._wall_clock().timestamp())
+        return tuple(sorted({s.labels["pod"] for s in result.samples if s.labels.get("pod")})), query
+
     async def functional_units_rate(self, expression: str, window_seconds: int) -> tuple[float | None, str]:
         """The window's mean of the operator's rate of work (units per second) and the query that gave it;
         None when the expression returns nothing."""

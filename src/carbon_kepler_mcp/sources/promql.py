@@ -14,7 +14,7 @@ No argument can end a string literal early or add an operator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from carbon_kepler_mcp.domain.names import (
@@ -47,6 +47,7 @@ __all__ = [
     "pod_energy_query",
     "pod_name_regex",
     "pod_times_query",
+    "pods_with_labels_query",
     "running_query",
     "subquery_step_seconds",
     "workload_check_query",
@@ -331,6 +332,26 @@ def namespaces_query(window_seconds: int) -> str:
     )
     current = f"group by (pod_namespace) (last_over_time({schema.POD_JOULES}[{w}]))"
     return f"group by (pod_namespace) ({current} or {legacy})"
+
+
+KSM_POD_LABELS: Final = "kube_pod_labels"
+
+_LABEL_KEY_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def ksm_label_name(key: str) -> str:
+    """kube-state-metrics' label name for a Kubernetes label key: ``label_`` + the key, other characters as ``_``."""
+    if not key or len(key) > 316:
+        raise InvalidArgumentError(f"label key {key[:40]!r} is empty or too long")
+    return "label_" + "".join(c if c in _LABEL_KEY_CHARS else "_" for c in key)
+
+
+def pods_with_labels_query(namespace: str, selector: Mapping[str, str], window_seconds: int) -> str:
+    """The pods of ``namespace`` whose labels matched ``selector`` at some time in the window (kube-state-metrics
+    ``kube_pod_labels``; it exports only the labels its ``--metric-labels-allowlist`` names)."""
+    matchers = [_ns_matcher("namespace", validate_namespace(namespace))]
+    matchers += [f"{ksm_label_name(key)}={escape_promql_string(value)}" for key, value in sorted(selector.items())]
+    return f"group by (pod) (last_over_time({_selector(KSM_POD_LABELS, *matchers)}[{promql_duration(window_seconds)}]))"
 
 
 def owners_query(namespace: str | None, window_seconds: int) -> str:

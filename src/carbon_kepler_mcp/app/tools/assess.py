@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from carbon_kepler_mcp.app import optimize, verdicts
-from carbon_kepler_mcp.app.budgets import budget_status
+from carbon_kepler_mcp.app.budgets import budget_status, covering_budget
 from carbon_kepler_mcp.app.common import (
     figure_notes,
     figure_provenance,
@@ -54,7 +54,7 @@ async def run(ctx: AppContext, req: AssessRequest) -> AssessmentResult:
     pue_verdict = verdicts.judge(
         ctx, pue_std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=wl.pods, language=language
     )
-    covering = named_budget or ctx.policy.covering(namespace, wl.resolved.name)
+    covering = named_budget or await covering_budget(ctx, namespace, wl.resolved.name, wl.pods)
     budget = None
     if covering is not None:
         scope_pods = wl.pods if covering.workload is not None else ctx.namespace_pods(snapshot, namespace)
