@@ -65,6 +65,8 @@ mode would read it as 1 or 0). Placed after the ``Field`` it leaves the input sc
 # schema carries them (json_schema_extra): the domain's own checks keep their worded, bilingual refusals.
 _OBJECT_NAME: Final[JsonDict] = {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"}
 _NAMESPACE: Final[JsonDict] = {"pattern": r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}
+_STANDARD: Final[JsonDict] = {"pattern": r"^[A-Z0-9_]{2,64}$"}
+_REGION: Final[JsonDict] = {"pattern": r"^[a-z0-9-]{2,32}$"}
 
 WorkloadName = Annotated[
     str,
@@ -103,12 +105,19 @@ StandardCode = Annotated[
     Field(
         min_length=2,
         max_length=64,
+        json_schema_extra=_STANDARD,
         description="Standard code, e.g. KR_CARBON_2050 (carbon intensity benchmark), KR_PUE_GREEN_DC, "
         "DE_ENEFG_NEW_DC; see the compliance-standards:// resources",
     ),
 ]
 ShortStandardCode = Annotated[
-    str, Field(min_length=2, max_length=64, description="Standard code, e.g. KR_CARBON_2050, KR_PUE_GREEN_DC")
+    str,
+    Field(
+        min_length=2,
+        max_length=64,
+        json_schema_extra=_STANDARD,
+        description="Standard code, e.g. KR_CARBON_2050, KR_PUE_GREEN_DC",
+    ),
 ]
 RegionCode = Annotated[
     str | None,
@@ -116,10 +125,11 @@ RegionCode = Annotated[
         default=None,
         min_length=2,
         max_length=32,
+        json_schema_extra=_REGION,
         description="Cloud region code, e.g. ap-northeast-2 (Seoul). Default: the server's default region",
     ),
 ]
-RegionList = list[Annotated[str, Field(min_length=2, max_length=32)]]
+RegionList = list[Annotated[str, Field(min_length=2, max_length=32, json_schema_extra=_REGION)]]
 LanguageArg = Annotated[Literal["en", "ko"], Field(description="Language of the human-readable text: en or ko")]
 WindowArg = Annotated[
     str | None,
