@@ -5,14 +5,14 @@ Usage::
     .venv/bin/python benchmarks/bench_report.py [--pods 1000] [--days 30] [--repeat 5] [--output docs/performance.md]
 
 Writes ``kepler_pod_cpu_joules_total`` (package and dram) of ``--pods`` pods (40 per namespace, 100 per node,
-each pod 10–60 W) every 10 minutes over ``--days`` days, backfills it with ``promtool tsdb create-blocks-from
+each pod 10–60 W) every 30 minutes (two samples an hour, as increase() needs) over ``--days`` days, backfills it with ``promtool tsdb create-blocks-from
 openmetrics`` and starts a real ``prometheus`` (the Debian binary, 127.0.0.1, no scraping). Then, with the
 evaluation time pinned to the end of the data and the cache off, side by side:
 
 * **Prometheus alone**: the report's ``query_range`` (30 days at a 1 h step) sent by a bare HTTP client that only
   reads the body;
 * **report, one namespace** and **report, one Deployment**: ``get_emissions_report`` by day, in process, including
-  the snapshot that resolves the workload (a week's window) and the range query;
+  the snapshot that resolves the workload (the last hour's; a week's when it is not running now) and the range query;
 * **assess with coverage**: ``assess_workload_compliance`` of the same Deployment over a 1 h window (energy,
   span and power-now queries), beside **Prometheus alone** for the snapshot's queries.
 
@@ -204,7 +204,7 @@ def main() -> None:
             f"promtool and queried by {version} on 127.0.0.1, evaluation pinned to the end of the data, cache off. "
             f"Medians of {args.repeat} runs after one untimed warm-up, `time.perf_counter`, on "
             f"{platform.machine()} with Python {platform.python_version()}, {dt.date.today().isoformat()}. "
-            "Tool calls run in process and include the week's snapshot that resolves the workload and its PUE.",
+            "Tool calls run in process and include the snapshot that resolves the workload and its PUE (the last hour's, a week's when the workload is not running now).",
             "",
             "| what | median |",
             "| --- | ---: |",

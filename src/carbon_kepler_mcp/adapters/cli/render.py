@@ -193,6 +193,26 @@ def _breakdown(r: AssessmentResult, lang: Language) -> str:
     return " = " + " + ".join(parts) + " W"
 
 
+def _pue_line(r: AssessmentResult, lang: Language) -> str:
+    """The PUE, where it came from, and the PUE standard's answer: its points when it scores, else its status."""
+    score = r.pue_score
+    if score is not None:
+        points = "-" if score.points is None else f"{score.points:g}"
+        return tr(
+            lang,
+            f"{r.pue:.3f} ({r.pue_detail.source}) -> {points} of {score.max_pue_points:g} PUE points "
+            f"({r.pue_standard.code}, a score, not pass/fail)",
+            f"{r.pue:.3f} ({value_text(r.pue_detail.source, lang)}) -> {r.pue_standard.code} PUE 점수 "
+            f"{score.max_pue_points:g}점 중 {points}점(준수 판정이 아닌 점수)",
+        )
+    return tr(
+        lang,
+        f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}",
+        f"{r.pue:.3f} ({value_text(r.pue_detail.source, lang)}) -> {r.pue_standard.code} "
+        f"{value_text(r.pue_status, lang)}",
+    )
+
+
 def _assessment(r: AssessmentResult, lang: Language) -> str:
     head = _pairs(
         [
@@ -204,15 +224,7 @@ def _assessment(r: AssessmentResult, lang: Language) -> str:
             ("standard", f"{r.standard} [{value_text(r.standard_detail.legal_status, lang)}]"),
             ("status", value_text(r.status, lang)),
             ("power (IT)", f"{r.current_power_watts:,.1f} W" + _breakdown(r, lang)),
-            (
-                "PUE",
-                tr(
-                    lang,
-                    f"{r.pue:.3f} ({r.pue_detail.source}) -> {r.pue_status} vs {r.pue_standard.code}",
-                    f"{r.pue:.3f} ({value_text(r.pue_detail.source, lang)}) -> {r.pue_standard.code} "
-                    f"{value_text(r.pue_status, lang)}",
-                ),
-            ),
+            ("PUE", _pue_line(r, lang)),
             ("grid intensity", f"{r.grid_carbon_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh ({r.region})"),
             ("effective intensity", f"{r.estimated_workload_intensity_gCO2eq_kWh:,.1f} gCO2eq/kWh"),
             ("target", "-" if r.target_intensity_gCO2eq_kWh is None else f"{r.target_intensity_gCO2eq_kWh:,.2f}"),
