@@ -29,13 +29,11 @@ import datetime as dt
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,42 +75,6 @@ class Row:
     assess: list[float]
     cluster_raw: list[float]
     cluster_snapshot: list[float]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(binary: str, data: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    config = workdir / "prometheus.yml"
-    config.write_text("global:\n  scrape_interval: 1m\nscrape_configs: []\n", encoding="utf-8")
-    port = _free_port()
-    log = (workdir / "prometheus.log").open("wb")
-    process = subprocess.Popen(
-        [
-            binary,
-            f"--config.file={config}",
-            f"--storage.tsdb.path={data}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--storage.tsdb.retention.time=3650d",
-            "--log.level=warn",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/-/ready", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("prometheus did not become ready")
 
 
 async def _timed(action: Callable[[], Awaitable[T]]) -> float:
@@ -171,7 +133,7 @@ def measure(pods: int, repeat: int, binary: str, promtool: str) -> Row:
             capture_output=True,
         )
         history.unlink()
-        process, url = _start(binary, data, workdir)
+        process, url = _report.start_prometheus(binary, data, workdir)
         try:
             return anyio.run(
                 _measure_async, url, pods, len(cluster.nodes), samples, namespace, sizes[namespace], deployment, repeat

@@ -38,7 +38,6 @@ import anyio
 import httpx2
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
-import bench_prometheus  # its Prometheus start-up and free-port helpers
 from _report import call
 from carbon_kepler_mcp.app.context import AppConfig, AppContext
 from carbon_kepler_mcp.reference import load_reference_data
@@ -187,7 +186,7 @@ def main() -> None:
             capture_output=True,
         )
         history.unlink()
-        process, url = bench_prometheus._start(binary, data, workdir)  # pyright: ignore[reportPrivateUsage]
+        process, url = _report.start_prometheus(binary, data, workdir)
         try:
             times = anyio.run(_measure, url, pods, args.days, args.repeat)
         finally:

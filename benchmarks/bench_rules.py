@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,40 +99,6 @@ def write_history(path: Path, pods: int) -> tuple[int, int]:
         out.writelines(f'{recorded.RULES_INFO}{{version="1"}} 1 {t}\n' for t in stamps)
         out.write("# EOF\n")
     return pods * len(RAW_ZONES), pods * 2
-
-
-def _start(binary: str, data: Path, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Prometheus on a free loopback port over ``data``, no scraping; waits (bounded) until it is ready."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    config = workdir / "prometheus.yml"
-    config.write_text("global:\n  scrape_interval: 1m\nscrape_configs: []\n", encoding="utf-8")
-    with (workdir / "prometheus.log").open("wb") as log:
-        process = subprocess.Popen(
-            [
-                binary,
-                f"--config.file={config}",
-                f"--storage.tsdb.path={data}",
-                f"--web.listen-address=127.0.0.1:{port}",
-                "--storage.tsdb.retention.time=3650d",
-                "--query.timeout=15m",  # the raw queries at 50,000 pods take minutes on a small machine
-                "--log.level=warn",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/-/ready", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("prometheus did not become ready")
 
 
 async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
@@ -214,7 +178,9 @@ def run(sizes: list[int], repeat: int) -> list[Row]:
                 capture_output=True,
             )
             (work / "history.om").unlink()
-            process, url = _start(prometheus_bin, data, work)
+            process, url = _report.start_prometheus(
+                prometheus_bin, data, work, extra=["--query.timeout=15m"], ready_seconds=300
+            )  # the raw queries at 50,000 pods take minutes on a small machine
             try:
                 prometheus, summary, listing = anyio.run(measure, url, pods, repeat)
             finally:
