@@ -191,10 +191,24 @@ async def test_compare_and_assess_value_the_same_right_sizing_the_same(prometheu
     assessed = await tools(prometheus_service).assess("jupyter-lab", "ai-team")
     sizing = next(o for o in assessed.optimizations if o.type == "resource_rightsizing")
     compared = await tools(prometheus_service).compare("jupyter-lab", "ai-team", ["resource_rightsizing"])
-    saved = compared.current_emissions_gCO2eq_hour - compared.optimized_emissions_gCO2eq_hour
-    # Both are the released node idle power × PUE × grid (4.4995 W × 1.25 × 417.3 ≈ 2.35 g/h).
+    (impact,) = compared.impacts
+    # Both give the released node idle power × PUE × grid (4.4995 W × 1.25 × 417.3 ≈ 2.35 g/h) as the saving.
     assert sizing.estimated_savings_gCO2eq_hour is not None
+    assert impact.parameters["node_idle_saving_gCO2eq_hour"] == pytest.approx(
+        sizing.estimated_savings_gCO2eq_hour, abs=0.01
+    )
+    # Without an idle allocation that idle power is in no workload's figure: the workload's own 8 W still run, so
+    # its emissions do not fall below what they are (no optimised figure below what the unchanged part emits).
+    assert compared.optimized_emissions_gCO2eq_hour == compared.current_emissions_gCO2eq_hour
+    assert compared.estimated_cost_savings_usd_month > 0  # the node's energy is saved all the same
+    # With the idle power shared by CPU request, the jupyter pod's figure holds its share of kr-seoul-cpu-2's idle
+    # power, which covers the 4.5 W released: its emissions fall by exactly the node saving.
+    shared = await tools(prometheus_service).compare(
+        "jupyter-lab", "ai-team", ["resource_rightsizing"], idle_allocation="cpu_request"
+    )
+    saved = shared.current_emissions_gCO2eq_hour - shared.optimized_emissions_gCO2eq_hour
     assert saved == pytest.approx(sizing.estimated_savings_gCO2eq_hour, abs=0.01)
+    assert shared.optimized_emissions_gCO2eq_hour >= 8 / 1000 * 1.25 * 417.3  # never below its active 8 W
 
 
 async def test_the_observed_schedule_is_when_the_cronjob_actually_ran(prometheus_service: AppContext) -> None:

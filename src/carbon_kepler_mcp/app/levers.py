@@ -16,7 +16,7 @@ from carbon_kepler_mcp.app.results import OptimizationImpact, OptimizationType
 from carbon_kepler_mcp.app.rightsizing import Rightsizing
 from carbon_kepler_mcp.app.shifting import best_shift
 from carbon_kepler_mcp.domain import calculations as calc
-from carbon_kepler_mcp.domain.i18n import Language, josa, tr
+from carbon_kepler_mcp.domain.i18n import Language, fmt, josa, tr
 from carbon_kepler_mcp.domain.units import rounded
 from carbon_kepler_mcp.reference import ReferenceData, Region
 
@@ -53,6 +53,8 @@ class Lever:
     """Factor on the effective intensity (the compliance figure)."""
     power_factor: float = 1.0
     """Factor on IT power (for the energy cost)."""
+    node_watts_saved: float = 0.0
+    """Node power saved outside the workload's own figure (right-sizing's released idle power), for the cost."""
 
 
 def _pue_improvement(inputs: LeverInputs) -> Lever:
@@ -258,9 +260,14 @@ def _resource_rightsizing(inputs: LeverInputs) -> Lever:
     ]
     power = inputs.figures.power_watts
     if sizing is not None and sizing.released_idle_watts is not None and power > 0:
-        # The saving is the node idle power the requests hold (assess reports it as released W × PUE × grid);
-        # as a share of this workload's emissions that is released W / measured W, capped like an assumption.
-        fraction = min(0.9, sizing.released_idle_watts / power)
+        # Right-sizing frees node idle power the requests hold; the workload's own active power does not change.
+        # Only the part of that idle power inside this workload's figure (an idle_allocation share) lowers its
+        # emissions; the rest is a node saving, reported beside it (the same g/h as assess's saving).
+        released = sizing.released_idle_watts
+        idle_in_figure = sum(p.idle_power_watts for p in inputs.wl.pods if p.running)
+        in_figure = min(released, idle_in_figure)
+        fraction = in_figure / power
+        node_saving = calc.emissions_g_per_hour(released, inputs.figures.pue, inputs.grid)
         impact = OptimizationImpact(
             type="resource_rightsizing",
             quantified=True,
@@ -269,7 +276,9 @@ def _resource_rightsizing(inputs: LeverInputs) -> Lever:
             parameters={
                 "request_cores": sizing.detail.request_cores,
                 "recommended_cores": sizing.detail.recommended_cores,
-                "released_idle_watts": sizing.released_idle_watts,
+                "released_idle_watts": released,
+                "released_in_workload_figure_watts": rounded(in_figure, 4),
+                "node_idle_saving_gCO2eq_hour": rounded(node_saving),
             },
             data_basis=tr(
                 language,
@@ -278,13 +287,16 @@ def _resource_rightsizing(inputs: LeverInputs) -> Lever:
             ),
             note=tr(
                 language,
-                "Released node idle power as a share of the workload's measured power (the same gCO2eq/h saving "
-                "assess reports, capped at 90 %); realised when the freed capacity is consolidated.",
-                "풀린 노드 유휴 전력을 워크로드 측정 전력 대비 비율로 나타낸 값(assess와 같은 gCO2eq/h 절감, 최대 90 %); "
-                "여유 용량을 통합할 때 실현됩니다.",
+                f"Frees {fmt(released, 2)} W of node idle power ({fmt(node_saving, 2)} gCO2eq/h, the saving assess "
+                f"reports), realised when the freed capacity is consolidated. The workload's own power does not "
+                f"change; {fmt(in_figure, 2)} W of the freed power is in its figure (its idle_allocation share), so "
+                "its emissions fall by that part only.",
+                f"노드 유휴 전력 {fmt(released, 2)} W({fmt(node_saving, 2)} gCO2eq/h, assess가 보고하는 절감량)를 "
+                f"줄이며, 여유 용량을 통합할 때 실현됩니다. 워크로드 자체 전력은 변하지 않습니다. 줄어드는 전력 중 "
+                f"{fmt(in_figure, 2)} W만 워크로드 수치(idle_allocation 몫)에 포함되므로 배출량은 그만큼만 줄어듭니다.",
             ),
         )
-        return Lever(impact, steps, fraction, power_factor=1.0 - fraction)
+        return Lever(impact, steps, fraction, power_factor=1.0 - fraction, node_watts_saved=released - in_figure)
     if assumed is None:
         missing = (
             ", ".join(sizing.detail.missing_series) if sizing is not None and sizing.detail.missing_series else None

@@ -87,6 +87,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
     fractions: list[float] = []
     intensity_factor = 1.0
     power_factor = 1.0
+    node_watts_saved = 0.0
     # A shift after a migration is a shift in the destination's grid (its hours, its time zone).
     destination = target_reg or ctx.reference.cleanest_region()
     moved = replace(inputs, region=destination, grid=destination.comparison_intensity.value)
@@ -99,6 +100,7 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
             fractions.append(lever.fraction)
         intensity_factor *= lever.intensity_factor
         power_factor *= lever.power_factor
+        node_watts_saved += lever.node_watts_saved
     verdict = verdicts.judge(
         ctx, std, region=reg, grid=grid, snapshot=snapshot, figures=figures, pods=wl.pods, language=language
     )
@@ -108,7 +110,9 @@ async def run(ctx: AppContext, req: CompareRequest) -> ComparisonResult:
     optimized_emissions = figures.emissions_g_per_hour * (1.0 - combined)
     optimized_intensity = intensity * intensity_factor
     energy_now = calc.monthly_energy_kwh(figures.power_watts, figures.pue)
-    energy_after = calc.monthly_energy_kwh(figures.power_watts * power_factor, new_pue)
+    energy_after = calc.monthly_energy_kwh(figures.power_watts * power_factor, new_pue) - calc.monthly_energy_kwh(
+        node_watts_saved, new_pue
+    )
     price = ctx.config.electricity_price_usd_per_kwh
     provenance = figure_provenance(ctx, snapshot, grid, figures)
     provenance["electricity_price"] = Provenance(
