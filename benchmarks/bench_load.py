@@ -25,13 +25,10 @@ import argparse
 import datetime as dt
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Generator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +36,7 @@ import anyio
 import httpx2
 
 import _report  # benchmarks/_report.py: the scripts run with benchmarks/ on sys.path
+import bench_mcp  # the server in its own process
 import bench_real_node  # the real-node texts and their exporter processes
 import bench_tools
 
@@ -56,42 +54,6 @@ class Run:
     tool_errors: int
     health_seconds: list[float]
     peak_rss_kib: int
-
-
-@contextmanager
-def _server(urls: Sequence[str], ttl: float, src: str | None) -> Generator[tuple[str, int]]:
-    """``serve --transport http`` over the endpoints in its own process; yields its base URL and pid."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    env = os.environ | {
-        "KEPLER_ENDPOINT": ",".join(urls),
-        "CARBON_KEPLER_CACHE_TTL_SECONDS": f"{ttl:g}",
-        "CARBON_KEPLER_LOG_LEVEL": "WARNING",
-    }
-    if src is not None:
-        env["PYTHONPATH"] = src  # ahead of the editable install: that checkout's package is the one served
-    process = subprocess.Popen(
-        [sys.executable, "-m", "carbon_kepler_mcp", "serve", "--transport", "http", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server process did not start")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def _peak_rss_kib(pid: int) -> int:
@@ -135,7 +97,7 @@ async def _load(base: str, namespace: str, clients: int, seconds: float) -> tupl
 
 
 def run_load(label: str, urls: Sequence[str], namespace: str, args: argparse.Namespace, src: str | None) -> Run:
-    with _server(urls, args.ttl, src) as (base, pid):
+    with bench_mcp.server(urls, cache_ttl_seconds=args.ttl, src=src) as (base, pid):
         tool, errors, health = anyio.run(_load, base, namespace, args.clients, args.seconds)
         rss = _peak_rss_kib(pid)
     return Run(label, tool, errors, health, rss)

@@ -72,8 +72,13 @@ def _cluster() -> DemoCluster:
 
 
 @contextmanager
-def server_process(kepler_urls: Sequence[str], *, cache_ttl_seconds: float) -> Generator[str]:
-    """``serve --transport http`` over the endpoints in its own process on 127.0.0.1; yields its base URL."""
+def server(
+    kepler_urls: Sequence[str], *, cache_ttl_seconds: float, src: str | None = None
+) -> Generator[tuple[str, int]]:
+    """``serve --transport http`` over the endpoints in its own process on 127.0.0.1; yields its base URL and pid.
+
+    ``src``: a checkout's ``src`` to serve instead of the installed package (put ahead on ``PYTHONPATH``).
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -82,6 +87,8 @@ def server_process(kepler_urls: Sequence[str], *, cache_ttl_seconds: float) -> G
         "CARBON_KEPLER_CACHE_TTL_SECONDS": f"{cache_ttl_seconds:g}",
         "CARBON_KEPLER_LOG_LEVEL": "WARNING",
     }
+    if src is not None:
+        env["PYTHONPATH"] = src  # ahead of the editable install: that checkout's package is the one served
     process = subprocess.Popen(
         [sys.executable, "-m", "carbon_kepler_mcp", "serve", "--transport", "http", "--port", str(port)],
         env=env,
@@ -98,11 +105,18 @@ def server_process(kepler_urls: Sequence[str], *, cache_ttl_seconds: float) -> G
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the server process did not start")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@contextmanager
+def server_process(kepler_urls: Sequence[str], *, cache_ttl_seconds: float) -> Generator[str]:
+    """:func:`server`, yielding only its base URL."""
+    with server(kepler_urls, cache_ttl_seconds=cache_ttl_seconds) as (base, _):
+        yield base
 
 
 async def _times(calls: int, call: Callable[[], Awaitable[object]]) -> list[float]:
